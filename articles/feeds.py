@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from .models import Article, Author, Section, Tag
+
+FEED_SIZE = 30
+
+
+def on_site_url(path):
+    # Returning absolute URLs keeps Feed from prefixing the Sites framework's domain
+    # (example.com unless someone edits the Site row): links follow SITE_URL like the
+    # sitemaps and the article page's canonical URL.
+    return f"{settings.SITE_URL}{path}"
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    url_name = "articles:feed"
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return on_site_url("/")
+
+    def feed_url(self, obj=None):
+        return on_site_url(reverse(self.url_name, args=[obj.slug] if obj else []))
+
+    def description(self, obj=None):
+        return settings.SITE_DESCRIPTION
+
+    def filter_articles(self, queryset, obj):
+        return queryset
+
+    def items(self, obj=None):
+        return self.filter_articles(Article.objects.for_listing(), obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_link(self, item):
+        return on_site_url(item.get_absolute_url())
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.byline_authors]
+        if item.agency:
+            names.append(item.agency)
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+    def item_guid(self, item):
+        # Stable whatever changes later: slug, section and date may all be edited.
+        return f"{settings.SITE_URL}/#article-{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class SectionFeed(LatestArticlesFeed):
+    url_name = "articles:section-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return on_site_url(obj.get_absolute_url())
+
+    def description(self, obj=None):
+        return obj.description or f"The latest from {obj.name}."
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(section=obj)
+
+
+class AuthorFeed(SectionFeed):
+    url_name = "articles:author-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def description(self, obj=None):
+        return f"The latest articles by {obj.name}."
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(bylines__author=obj)
+
+
+class TagFeed(SectionFeed):
+    url_name = "articles:tag-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def description(self, obj=None):
+        return f"The latest articles tagged {obj.name}."
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(tags=obj)

@@ -1,0 +1,135 @@
+"""Writes with side effects. Admin actions, views and commands call these, never save() directly."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .images import make_renditions, normalise_image
+from .models import Article, ArticleSlugRedirect, Photo
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+def can_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def _require_publish_permission(user):
+    if not can_publish(user):
+        raise PermissionDenied("Only editors can publish, schedule or unpublish articles.")
+
+
+def article_record_address_change(*, article: Article) -> None:
+    """Keep the old slug of a published article as a permanent redirect to its new one.
+
+    Section and date changes need no record: the article view finds the article by
+    slug and redirects any stale section or date to the canonical address.
+    """
+    if article.pk is None:
+        return
+    previous = Article.objects.filter(pk=article.pk).values("slug", "status").first()
+    if previous is None or previous["slug"] == article.slug:
+        return
+    # The new slug may have been an old address of this article: it is live again.
+    ArticleSlugRedirect.objects.filter(old_slug=article.slug).delete()
+    if previous["status"] == Article.Status.PUBLISHED:
+        ArticleSlugRedirect.objects.update_or_create(
+            old_slug=previous["slug"], defaults={"article": article}
+        )
+
+
+@transaction.atomic
+def article_save(*, article: Article, by) -> Article:
+    """Validate and save an article, refusing status changes the user may not make."""
+    if article.pk is None:
+        article.created_by = by
+        old_status = None
+    else:
+        old_status = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
+    publishing_changed = (
+        article.status == Article.Status.PUBLISHED or old_status == Article.Status.PUBLISHED
+    ) and old_status != article.status
+    if publishing_changed:
+        _require_publish_permission(by)
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    article_record_address_change(article=article)
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by, at=None) -> Article:
+    """Publish now, or schedule for `at` (a future time): the article appears by itself then."""
+    _require_publish_permission(by)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = at or article.published_at or timezone.now()
+    article_record_address_change(article=article)
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by) -> Article:
+    """Take an article off the site; it goes back to draft and keeps its publish time."""
+    _require_publish_permission(by)
+    article.status = Article.Status.DRAFT
+    article.full_clean()
+    article.save()
+    return article
+
+
+def _rendition_name(photo: Photo, rendition) -> str:
+    return f"photos/renditions/{photo.pk}/{rendition.width}w.{rendition.extension}"
+
+
+@transaction.atomic
+def photo_save(*, photo: Photo, by=None) -> Photo:
+    """Save a photo; a new upload is re-encoded without metadata and its renditions are made.
+
+    If storing any file fails, every file written so far is removed again, so a
+    full disk leaves neither orphans nor a photo pointing at missing renditions.
+    """
+    if photo.pk is None:
+        photo.created_by = by
+    new_upload = bool(photo.image) and not photo.image._committed
+    if not new_upload:
+        photo.full_clean()
+        photo.save()
+        return photo
+
+    storage = photo.image.storage
+    written: list[str] = []
+    try:
+        normalised = normalise_image(photo.image)
+        stem = Path(photo.image.name).stem[:80] or "photo"
+        photo.image.save(f"{stem}.{normalised.extension}", normalised.content, save=False)
+        written.append(photo.image.name)
+        photo.full_clean()
+        photo.save()
+        renditions = []
+        for rendition in make_renditions(
+            normalised.content, widths=settings.PHOTO_RENDITION_WIDTHS
+        ):
+            name = storage.save(_rendition_name(photo, rendition), rendition.content)
+            written.append(name)
+            renditions.append(
+                {
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "format": rendition.format,
+                    "name": name,
+                }
+            )
+        photo.renditions = renditions
+        photo.save(update_fields=["renditions"])
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+    return photo

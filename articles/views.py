@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.signing import BadSignature, TimestampSigner
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
+from django.views.generic import ListView
+
+from .forms import SearchForm
+from .models import Article, ArticleSlugRedirect, Author, Section, Tag
+
+SECTION_BLOCK_SIZE = 4
+LATEST_COUNT = 8
+MORE_ARTICLES_COUNT = 4
+PREVIEW_SALT = "articles.preview"
+
+
+def set_last_modified(response, articles, *extra_times):
+    """Send Last-Modified from the newest change among the articles a page shows.
+
+    A scheduled article changes the pages it appears on when it goes live, so its
+    publish time counts as a change too.
+    """
+    times = [*extra_times]
+    for article in articles:
+        times += [article.updated_at, article.published_at]
+    if times:
+        response["Last-Modified"] = http_date(max(filter(None, times)).timestamp())
+    return response
+
+
+def home(request):
+    recent = list(Article.objects.for_listing()[: LATEST_COUNT + 1])
+    lead = next(
+        (article for article in recent if article.hero_photo_id), recent[0] if recent else None
+    )
+    latest = [article for article in recent if article != lead][:LATEST_COUNT]
+    must_read = list(Article.objects.must_read().exclude(pk=getattr(lead, "pk", None))[:4])
+    above_the_fold = [article.pk for article in (lead, *must_read) if article is not None]
+    ranked = (
+        Article.objects.for_listing()
+        .exclude(pk__in=above_the_fold)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=SECTION_BLOCK_SIZE)
+    )
+    by_section = {}
+    for article in ranked:
+        by_section.setdefault(article.section_id, []).append(article)
+    section_blocks = [
+        (section, by_section[section.pk])
+        for section in Section.objects.all()
+        if section.pk in by_section
+    ]
+    shown = [*recent, *must_read, *(a for _, block in section_blocks for a in block)]
+    response = render(
+        request,
+        "articles/home.html",
+        {"lead": lead, "latest": latest, "must_read": must_read, "section_blocks": section_blocks},
+    )
+    return set_last_modified(response, shown)
+
+
+def _detail_context(article):
+    latest = list(Article.objects.for_listing().exclude(pk=article.pk)[:LATEST_COUNT])
+    shown = [article.pk, *(a.pk for a in latest)]
+    more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
+    return {"article": article, "latest": latest, "more_articles": more}
+
+
+def article_detail(request, section, year, month, day, slug):
+    article = Article.objects.for_detail().filter(slug=slug).first()
+    if article is None:
+        redirect = (
+            ArticleSlugRedirect.objects.filter(
+                old_slug=slug, article__in=Article.objects.published()
+            )
+            .select_related("article__section")
+            .first()
+        )
+        if redirect is None:
+            raise Http404("No published article at this address.")
+        return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+    canonical = article.url_kwargs()
+    requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
+    if any(canonical[key] != value for key, value in requested.items()):
+        return HttpResponsePermanentRedirect(article.get_absolute_url())
+    context = _detail_context(article)
+    response = render(request, "articles/article_detail.html", context)
+    shown = [article, *context["latest"], *context["more_articles"]]
+    return set_last_modified(response, shown, article.modified_at)
+
+
+def preview_token(article):
+    return TimestampSigner(salt=PREVIEW_SALT).sign(str(article.pk))
+
+
+def _render_preview(request, article):
+    context = {**_detail_context(article), "is_preview": True}
+    response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def preview(request, pk):
+    """Any article, as readers would see it, for staff who may edit it."""
+    if not request.user.is_staff or not request.user.has_perm("articles.change_article"):
+        raise Http404
+    article = get_object_or_404(Article.objects.editable_by(request.user).with_detail(), pk=pk)
+    return _render_preview(request, article)
+
+
+def preview_share(request, token):
+    """A draft shown to a reviewer without an account, through a signed, expiring link."""
+    try:
+        pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    except BadSignature:
+        raise Http404("This preview link is invalid or has expired.") from None
+    article = get_object_or_404(Article.objects.with_detail(), pk=pk)
+    return _render_preview(request, article)
+
+
+class ArticleListMixin:
+    """Shared by every paginated listing: published articles, bad page numbers never fail."""
+
+    paginate_by = 20
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return set_last_modified(response, context["articles"])
+
+
+class SectionView(ArticleListMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagView(ArticleListMixin, ListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = (
+        Paginator(Article.objects.search(query), 20).get_page(request.GET.get("page"))
+        if query
+        else None
+    )
+    response = render(
+        request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
+    )
+    return set_last_modified(response, page.object_list if page else [])

@@ -1,0 +1,56 @@
+"""Every public page runs a fixed number of queries, however much content there is."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+
+# Ceilings per page, with realistic content: photos, several authors, tags, corrections.
+PAGES = {
+    "home": (lambda n: "/", 8),
+    "article": (lambda n: n["articles"][0].get_absolute_url(), 9),
+    "section": (lambda n: n["sections"][0].get_absolute_url(), 5),
+    "tag": (lambda n: n["tags"][0].get_absolute_url(), 5),
+    "author": (lambda n: n["authors"][0].get_absolute_url(), 5),
+    "search": (lambda n: "/search/?q=council", 4),
+    "feed": (lambda n: "/feeds/", 3),
+    "section feed": (lambda n: reverse("articles:section-feed", args=[n["sections"][0].slug]), 3),
+    "sitemap": (lambda n: "/sitemap-articles.xml", 2),
+}
+
+
+def add_more_content(newsroom):
+    """Doubles the articles, with more authors, tags and photos, on the same sections."""
+    authors = newsroom["authors"] + factories.AuthorFactory.create_batch(4)
+    tags = newsroom["tags"] + factories.TagFactory.create_batch(5)
+    photo = factories.PhotoFactory(dimensions=(960, 540))
+    for i in range(24):
+        article = factories.ArticleFactory(
+            section=newsroom["sections"][i % 3],
+            hero_photo=photo,
+            authors=authors[i % 8 : i % 8 + 3],
+            tags=tags[i % 10 : i % 10 + 4],
+            is_must_read=i % 5 == 0,
+        )
+        factories.CorrectionFactory(article=article)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_is_constant(client, newsroom, django_assert_max_num_queries, page):
+    url_for, ceiling = PAGES[page]
+    url = url_for(newsroom)
+    client.get(url)  # warm process-wide caches, such as the Sites framework's
+    with django_assert_max_num_queries(ceiling):
+        assert client.get(url).status_code == 200
+    before = count_queries(client, url)
+    add_more_content(newsroom)
+    assert count_queries(client, url) == before

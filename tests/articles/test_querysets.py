@@ -1,0 +1,91 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_includes_articles_whose_time_has_come():
+    article = ArticleFactory()
+    assert list(Article.objects.published()) == [article]
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.REVIEW])
+def test_published_excludes_unpublished_statuses(status):
+    ArticleFactory(status=status)
+    assert not Article.objects.published().exists()
+
+
+def test_published_excludes_scheduled_articles():
+    ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert not Article.objects.published().exists()
+
+
+def test_scheduled_article_appears_by_itself_when_its_time_comes():
+    publish_at = timezone.now() + timedelta(hours=2)
+    article = ArticleFactory(published_at=publish_at)
+    with time_machine.travel(publish_at - timedelta(seconds=1)):
+        assert not Article.objects.published().exists()
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert list(Article.objects.published()) == [article]
+
+
+def test_for_listing_orders_newest_first():
+    older = ArticleFactory(published_at=timezone.now() - timedelta(days=2))
+    newer = ArticleFactory(published_at=timezone.now() - timedelta(hours=2))
+    assert list(Article.objects.for_listing()) == [newer, older]
+
+
+def test_must_read_pick_expires():
+    ends = timezone.now() + timedelta(hours=3)
+    pick = ArticleFactory(is_must_read=True, must_read_until=ends)
+    ArticleFactory(is_must_read=False)
+    assert list(Article.objects.must_read()) == [pick]
+    with time_machine.travel(ends + timedelta(minutes=1)):
+        assert not Article.objects.must_read().exists()
+
+
+def test_must_read_never_shows_drafts():
+    ArticleFactory(is_must_read=True, status=Article.Status.DRAFT)
+    assert not Article.objects.must_read().exists()
+
+
+def test_related_to_finds_same_section_or_shared_tag_but_not_itself_or_drafts():
+    city, sport = SectionFactory(name="City"), SectionFactory(name="Sport")
+    transport = TagFactory(name="Transport")
+    article = ArticleFactory(section=city, tags=[transport])
+    same_section = ArticleFactory(section=city)
+    shared_tag = ArticleFactory(section=sport, tags=[transport])
+    ArticleFactory(section=sport)
+    ArticleFactory(section=city, status=Article.Status.DRAFT)
+    related = set(Article.objects.related_to(article))
+    assert related == {same_section, shared_tag}
+
+
+def test_search_finds_published_articles_only():
+    ArticleFactory(headline="Tram extension approved by council")
+    ArticleFactory(headline="Tram extension draft", status=Article.Status.DRAFT)
+    ArticleFactory(headline="Tram extension later", published_at=timezone.now() + timedelta(days=1))
+    ArticleFactory(headline="Harbour dredging begins")
+    results = list(Article.objects.search("tram extension"))
+    assert [a.headline for a in results] == ["Tram extension approved by council"]
+
+
+def test_search_ranks_headline_matches_first():
+    body_match = ArticleFactory(
+        headline="Council meets", body="<p>The lighthouse repairs were discussed.</p>"
+    )
+    headline_match = ArticleFactory(
+        headline="Lighthouse repairs finished", published_at=timezone.now() - timedelta(days=3)
+    )
+    assert list(Article.objects.search("lighthouse")) == [headline_match, body_match]
+
+
+def test_search_with_only_punctuation_finds_nothing():
+    ArticleFactory()
+    assert not Article.objects.search("!!! ???").exists()

@@ -1,0 +1,172 @@
+"""Factories for tests and for the demo newsroom (`manage.py load_demo` imports this module)."""
+
+import io
+import random
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageColor, ImageDraw
+
+from articles import services
+from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+
+PALETTES = {
+    "harbour": ["#0b3954", "#087e8b", "#bfd7ea", "#ff5a5f", "#c81d25"],
+    "civic": ["#2b2d42", "#8d99ae", "#edf2f4", "#ef233c", "#d90429"],
+    "market": ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51"],
+    "lab": ["#03045e", "#0077b6", "#00b4d8", "#90e0ef", "#caf0f8"],
+    "stadium": ["#1b4332", "#2d6a4f", "#40916c", "#95d5b2", "#f1faee"],
+    "forest": ["#283618", "#606c38", "#fefae0", "#dda15e", "#bc6c25"],
+    "night": ["#10002b", "#3c096c", "#7b2cbf", "#c77dff", "#e0aaff"],
+}
+
+
+def draw_illustration(*, palette="harbour", seed=0, size=(1600, 900), fmt="JPEG"):
+    """An abstract illustration drawn with Pillow: a sky gradient, hills and shapes."""
+    rng = random.Random(seed)
+    colours = PALETTES[palette]
+    width, height = size
+    image = Image.new("RGB", size, colours[0])
+    draw = ImageDraw.Draw(image)
+    top, bottom = ImageColor.getrgb(colours[0]), ImageColor.getrgb(colours[2])
+    for y in range(height):
+        mix = y / height
+        colour = tuple(round(a * (1 - mix) + b * mix) for a, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (width, y)], fill=colour)
+    sun = rng.randint(width // 5, 4 * width // 5), rng.randint(height // 8, height // 3)
+    radius = height // 9
+    draw.ellipse(
+        [sun[0] - radius, sun[1] - radius, sun[0] + radius, sun[1] + radius], fill=colours[3]
+    )
+    for layer in range(3):
+        base = height * (0.55 + 0.14 * layer)
+        points = [(0, height)]
+        for x in range(0, width + 100, 100):
+            points.append((x, base + rng.randint(-height // 12, height // 12)))
+        points.append((width, height))
+        draw.polygon(points, fill=colours[(layer + 1) % len(colours)])
+    for _ in range(6):
+        x, y = rng.randint(0, width), rng.randint(height // 2, height)
+        w, h = rng.randint(width // 30, width // 12), rng.randint(height // 8, height // 3)
+        draw.rectangle([x, y - h, x + w, y], fill=colours[4])
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("password")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = factory.LazyAttribute(lambda o: f"News from {o.name}.")
+    position = factory.Sequence(int)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    bio = factory.LazyAttribute(lambda o: f"{o.name} reports for the newsroom.")
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """Photos go through the upload service, so they get real renditions."""
+
+    class Meta:
+        model = Photo
+
+    image = factory.LazyAttribute(
+        lambda o: SimpleUploadedFile(
+            "photo.jpg",
+            draw_illustration(palette=o.palette, seed=o.seed, size=o.dimensions),
+            "image/jpeg",
+        )
+    )
+    alt_text = "Illustration: abstract hills under a low sun"
+    caption = "An illustration drawn for the demo newsroom."
+    credit = "Newsroom graphics"
+
+    class Params:
+        palette = "harbour"
+        seed = factory.Sequence(int)
+        dimensions = (1600, 900)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.photo_save(photo=model_class(*args, **kwargs))
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article, an hour old, by default."""
+
+    class Meta:
+        model = Article
+        django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Council approves plan number {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.headline))
+    standfirst = "A summary of what happened and why it matters."
+    body = "<p>The first paragraph.</p><p>The second paragraph.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, author in enumerate(extracted):
+                Byline.objects.get_or_create(
+                    article=self, author=author, defaults={"position": position}
+                )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version of this article gave the wrong date for the vote."
