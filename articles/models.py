@@ -209,6 +209,21 @@ class ArticleQuerySet(models.QuerySet):
             is_must_read=True,
         )
 
+    def next_scheduled_change(self):
+        """When the public site next changes by itself: a scheduled article goes live or a
+        “Must read” pick ends. None if nothing is due."""
+        now = timezone.now()
+        due = self.aggregate(
+            publish=models.Min(
+                "published_at",
+                filter=Q(status=Article.Status.PUBLISHED, published_at__gt=now),
+            ),
+            must_read_ends=models.Min(
+                "must_read_until", filter=Q(is_must_read=True, must_read_until__gt=now)
+            ),
+        )
+        return min(filter(None, due.values()), default=None)
+
     def editable_by(self, user):
         """Editors edit everything; a reporter only articles they created or are credited on."""
         if user.has_perm("articles.publish_article"):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
+    "newsroom",
     "articles",
     "comments",
     "ads",
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -116,6 +118,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Anonymous pages are cacheable by a shared cache in front of the site for this long.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# Whole anonymous pages are kept in the site's cache this long at most (0 turns it off);
+# any change to the content ends them sooner (newsroom/pagecache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # Photos: limits enforced on upload, and the widths of the responsive renditions.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)

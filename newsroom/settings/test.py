@@ -7,3 +7,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Off unless a test turns it on: most tests count queries or change rows behind its back.
+PAGE_CACHE_SECONDS = 0

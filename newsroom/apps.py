@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class NewsroomConfig(AppConfig):
+    """The project itself: wires the apps together without them importing each other."""
+
+    name = "newsroom"
+    verbose_name = "Newsroom"
+
+    def ready(self):
+        from articles import models as articles
+        from newsroom.pagecache import invalidate_pages
+
+        for model in (
+            articles.Article, articles.Section, articles.Author, articles.Tag,
+            articles.Photo, articles.Byline, articles.Correction,
+        ):  # fmt: skip
+            post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")
+        m2m_changed.connect(
+            invalidate_pages, sender=articles.Article.tags.through, dispatch_uid="pages-tags"
+        )

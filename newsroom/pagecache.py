@@ -1,0 +1,96 @@
+"""A server-side cache of whole anonymous pages, shared by every app server.
+
+Pages are stored under a *generation*: any change to what pages show (an article saved,
+a section renamed, later a comment approved) drops the generation, so the next request
+starts a new one and every page is rendered afresh. The generation also ends by itself
+when a scheduled article is due to go live or a "Must read" pick ends, so scheduling
+needs no cron and never shows a stale front page.
+"""
+
+import hashlib
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article
+
+STATE_KEY = "pagecache:state"
+CACHEABLE_STATUSES = {200, 301}
+LONGEST_GENERATION = timedelta(days=1)
+
+
+def invalidate_pages(**kwargs):
+    """Signal receiver: every cached page is stale from now on."""
+    cache.delete(STATE_KEY)
+
+
+def current_state():
+    """The current generation and the time it ends, starting a new one if needed."""
+    now = timezone.now()
+    state = cache.get(STATE_KEY)
+    if state is None or state["valid_until"] <= now:
+        next_change = Article.objects.next_scheduled_change()
+        valid_until = min(filter(None, [next_change, now + LONGEST_GENERATION]))
+        state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
+        timeout = (valid_until - now).total_seconds()
+        # Another server may have started a generation meanwhile: keep the first one.
+        if not cache.add(STATE_KEY, state, timeout):
+            state = cache.get(STATE_KEY) or state
+    return state
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs from the shared cache; store the cacheable ones.
+
+    Sits inside ConditionalGetMiddleware, so cached pages still answer 304s, and inside
+    the session middleware, so it can tell a request with a session apart.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.request_is_cacheable(request):
+            return self.get_response(request)
+        state = current_state()
+        key = self.cache_key(request, state["generation"])
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        seconds_left = (state["valid_until"] - timezone.now()).total_seconds()
+        timeout = min(settings.PAGE_CACHE_SECONDS, seconds_left)
+        if timeout > 0 and self.response_is_cacheable(request, response):
+            cache.set(key, response, timeout)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def request_is_cacheable(request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    @staticmethod
+    def response_is_cacheable(request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code in CACHEABLE_STATUSES
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-cache" not in cache_control
+            and "no-store" not in cache_control
+            and not getattr(getattr(request, "session", None), "accessed", False)
+        )
+
+    @staticmethod
+    def cache_key(request, generation):
+        url = request.build_absolute_uri()
+        return f"pagecache:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
