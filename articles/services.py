@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from reversion import create_revision, set_comment, set_user
 
 from .images import make_renditions, normalise_image
 from .models import Article, ArticleSlugRedirect, Photo
@@ -57,9 +58,23 @@ def article_save(*, article: Article, by) -> Article:
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     article_record_address_change(article=article)
-    article.full_clean()
-    article.save()
+    _save_version(article, by, comment="")
     return article
+
+
+def _save_version(article: Article, by, *, comment: str) -> None:
+    """Validate and save, keeping the result as a version in the article's history.
+
+    Inside the admin this joins the admin's own revision (which names the changed
+    fields); elsewhere, such as bulk actions, it makes one of its own.
+    """
+    with create_revision():
+        article.full_clean()
+        article.save()
+        if by is not None and by.is_authenticated:
+            set_user(by)
+        if comment:
+            set_comment(comment)
 
 
 @transaction.atomic
@@ -69,8 +84,8 @@ def article_publish(*, article: Article, by, at=None) -> Article:
     article.status = Article.Status.PUBLISHED
     article.published_at = at or article.published_at or timezone.now()
     article_record_address_change(article=article)
-    article.full_clean()
-    article.save()
+    scheduled = article.published_at > timezone.now()
+    _save_version(article, by, comment="Scheduled." if scheduled else "Published.")
     return article
 
 
@@ -79,8 +94,7 @@ def article_unpublish(*, article: Article, by) -> Article:
     """Take an article off the site; it goes back to draft and keeps its publish time."""
     _require_publish_permission(by)
     article.status = Article.Status.DRAFT
-    article.full_clean()
-    article.save()
+    _save_version(article, by, comment="Unpublished.")
     return article
 
 

@@ -150,6 +150,10 @@ class ArticleListMixin:
         return set_last_modified(response, context["articles"])
 
 
+class LatestView(ArticleListMixin, ListView):
+    template_name = "articles/latest.html"
+
+
 class SectionView(ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
 

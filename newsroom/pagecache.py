@@ -3,13 +3,13 @@
 Pages are stored under a *generation*: any change to what pages show (an article saved,
 a section renamed, later a comment approved) drops the generation, so the next request
 starts a new one and every page is rendered afresh. The generation also ends by itself
-when a scheduled article is due to go live or a "Must read" pick ends, so scheduling
-needs no cron and never shows a stale front page.
+when a scheduled article is due to go live, a "Must read" pick ends or the day (and
+so the date line) changes, so scheduling needs no cron and never shows a stale page.
 """
 
 import hashlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,12 +19,17 @@ from articles.models import Article
 
 STATE_KEY = "pagecache:state"
 CACHEABLE_STATUSES = {200, 301}
-LONGEST_GENERATION = timedelta(days=1)
 
 
 def invalidate_pages(**kwargs):
     """Signal receiver: every cached page is stale from now on."""
     cache.delete(STATE_KEY)
+
+
+def next_midnight(now):
+    """Pages carry today's date line: a generation never outlives the day."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
 def current_state():
@@ -33,7 +38,7 @@ def current_state():
     state = cache.get(STATE_KEY)
     if state is None or state["valid_until"] <= now:
         next_change = Article.objects.next_scheduled_change()
-        valid_until = min(filter(None, [next_change, now + LONGEST_GENERATION]))
+        valid_until = min(filter(None, [next_change, next_midnight(now)]))
         state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
         timeout = (valid_until - now).total_seconds()
         # Another server may have started a generation meanwhile: keep the first one.

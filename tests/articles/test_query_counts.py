@@ -11,6 +11,7 @@ from tests import factories
 PAGES = {
     "home": (lambda n: "/", 8),
     "article": (lambda n: n["articles"][0].get_absolute_url(), 9),
+    "latest": (lambda n: "/latest/", 4),
     "section": (lambda n: n["sections"][0].get_absolute_url(), 5),
     "tag": (lambda n: n["tags"][0].get_absolute_url(), 5),
     "author": (lambda n: n["authors"][0].get_absolute_url(), 5),

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import services
 from articles.models import Article, ArticleSlugRedirect
@@ -114,3 +115,15 @@ def test_body_keeps_allowed_markup():
     assert "<h2>Why</h2>" in article.body
     assert "<strong>Bold</strong>" in article.body
     assert 'href="https://example.com"' in article.body
+
+
+def test_every_service_save_is_kept_as_a_version(editor):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    article.headline = "A sharper headline"
+    services.article_save(article=article, by=editor)
+    services.article_publish(article=article, by=editor)
+    services.article_unpublish(article=article, by=editor)
+    versions = Version.objects.get_for_object(article).select_related("revision")
+    assert [v.revision.get_comment() for v in versions] == ["Unpublished.", "Published.", ""]
+    assert {v.revision.user for v in versions} == {editor}
+    assert versions.last().field_dict["headline"] == "A sharper headline"

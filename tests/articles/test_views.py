@@ -41,6 +41,7 @@ def visible_and_hidden(article):
 
 PUBLIC_PAGES = [
     lambda a: "/",
+    lambda a: "/latest/",
     lambda a: a.get_absolute_url(),
     lambda a: a.section.get_absolute_url(),
     lambda a: a.tags.get().get_absolute_url(),
@@ -150,7 +151,7 @@ def test_old_slug_of_unpublished_article_is_404(client, article, editor):
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", "1.5", "%00", "9" * 40])
-@pytest.mark.parametrize("kind", ["section", "tag", "author", "search"])
+@pytest.mark.parametrize("kind", ["section", "tag", "author", "search", "latest"])
 def test_pagination_never_fails(client, article, kind, page):
     ArticleFactory.create_batch(
         25,
@@ -164,6 +165,7 @@ def test_pagination_never_fails(client, article, kind, page):
         "tag": article.tags.get().get_absolute_url(),
         "author": article.bylines.get().author.get_absolute_url(),
         "search": "/search/?q=council&",
+        "latest": "/latest/",
     }[kind]
     separator = "&" if "?" in url else "?"
     response = client.get(f"{url}{separator}page={page}")
@@ -260,6 +262,16 @@ def test_404_page_is_styled(client, db):
     response = client.get("/no-such-section/")
     assert response.status_code == 404
     assert b"We can\xe2\x80\x99t find that page" in response.content
+
+
+def test_500_page_is_styled_and_needs_no_database(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"/static/css/site.css" in response.content
 
 
 def test_robots_txt_lists_sitemaps(client, db):

@@ -84,3 +84,14 @@ def test_previews_are_never_stored(client, section):
 def test_not_found_pages_are_not_stored(client, db):
     client.get("/no-such-page/")
     assert client.get("/no-such-page/")["X-Page-Cache"] == "miss"
+
+
+def test_cached_pages_never_outlive_the_day_of_their_date_line(client, article):
+    from newsroom.pagecache import next_midnight
+
+    client.get("/")
+    midnight = next_midnight(timezone.now())
+    with time_machine.travel(midnight + timedelta(seconds=1)):
+        response = client.get("/")
+        assert response["X-Page-Cache"] == "miss"
+        assert timezone.localdate().strftime("%A") in response.content.decode()
