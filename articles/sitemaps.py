@@ -31,7 +31,8 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item):
-        return item.updated_at
+        # To the second: articles/sitemap.xml writes a full W3C datetime.
+        return item.updated_at.replace(microsecond=0)
 
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; the index asks on each request.

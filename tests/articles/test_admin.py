@@ -1,0 +1,670 @@
+"""The editors' admin, driven through its real views as a reporter or an editor would."""
+
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+import pytest
+import time_machine
+from django import forms
+from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from reversion.models import Version
+
+from articles import services
+from articles.models import Article, Photo
+from tests.articles.test_images import GPS_IFD, encode, gps_exif, make_image, png_declaring
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+CHANGELIST_URL = reverse("admin:articles_article_changelist")
+PHOTO_ADD_URL = reverse("admin:articles_photo_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def field_data(bound):
+    """What a browser sends for one bound field, as the admin page shows it."""
+    widget, value = bound.field.widget, bound.value()
+    if isinstance(widget, forms.MultiWidget):  # the split date and time of published_at
+        values = value if isinstance(value, list | tuple) else widget.decompress(value)
+        return {
+            f"{bound.html_name}{suffix}": "" if part is None else str(part)
+            for suffix, part in zip(widget.widgets_names, values, strict=True)
+        }
+    if isinstance(widget, forms.CheckboxInput):
+        return {bound.html_name: "on"} if value else {}
+    if isinstance(widget, forms.ClearableFileInput):
+        return {}
+    if isinstance(bound.field, forms.ModelMultipleChoiceField):  # tags
+        return {bound.html_name: [str(item) for item in value or []]}
+    return {bound.html_name: "" if value is None else str(value)}
+
+
+def form_data(response, **changes):
+    """The form on an admin page, with its inlines' management forms, filled in as shown.
+
+    Inline prefixes and management form values come from the page itself rather than
+    being guessed, so adding an inline to the admin does not break these tests.
+    """
+    assert response.status_code == 200
+    context = response.context
+    forms_on_page = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        forms_on_page += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms_on_page:
+        for bound in form:
+            data.update(field_data(bound))
+    data.update(changes)
+    return data
+
+
+def article_fields(section, **changes):
+    """The fields a reporter fills in for a new story."""
+    return {
+        "headline": "Ferry timetable changes",
+        "slug": "ferry-timetable-changes",
+        "standfirst": "Fewer crossings on Sundays from March.",
+        "body": "<p>The operator announced the change on Monday.</p>",
+        "section": str(section.pk),
+        "status": Article.Status.DRAFT,
+        **changes,
+    }
+
+
+def add_article(client, section, **changes):
+    data = form_data(client.get(ADD_URL), **article_fields(section, **changes))
+    return client.post(ADD_URL, data)
+
+
+def change_article(client, article, **changes):
+    url = change_url(article)
+    return client.post(url, form_data(client.get(url), **changes))
+
+
+def form_errors(response):
+    form = response.context["adminform"].form
+    return form.errors
+
+
+def action_choices(client):
+    action_form = client.get(CHANGELIST_URL).context["action_form"]
+    return [] if action_form is None else [name for name, _ in action_form.fields["action"].choices]
+
+
+def run_action(client, action, articles):
+    return client.post(
+        CHANGELIST_URL,
+        {"action": action, ACTION_CHECKBOX_NAME: [a.pk for a in articles], "index": 0},
+    )
+
+
+def media_files(media_root):
+    return sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# conftest's editor_client and reporter_client are the one `client` fixture logged in; here
+# an editor, a reporter and a reader often act in the same test, each with their own client.
+@pytest.fixture
+def as_editor(editor):
+    return logged_in(editor)
+
+
+@pytest.fixture
+def as_reporter(reporter):
+    return logged_in(reporter)
+
+
+@pytest.fixture
+def own_draft(as_reporter, section):
+    """A draft the reporter filed through the admin."""
+    assert add_article(as_reporter, section).status_code == 302
+    return Article.objects.get(slug="ferry-timetable-changes")
+
+
+# --- Roles -----------------------------------------------------------------------------
+
+
+def test_the_four_roles_exist_as_groups(db):
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        "Reporter",
+        "Editor",
+        "Moderator",
+        "Ad manager",
+    }
+
+
+# --- Reporters -------------------------------------------------------------------------
+
+
+def test_add_page_has_byline_and_correction_inlines(as_reporter):
+    response = as_reporter.get(ADD_URL)
+
+    prefixes = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
+    assert prefixes == ["bylines", "corrections"]
+    html = response.content.decode()
+    for prefix in prefixes:
+        for field in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            assert f'name="{prefix}-{field}"' in html
+
+
+def test_reporter_adds_a_draft_and_submits_it_for_review(as_reporter, reporter, section):
+    author = AuthorFactory(name="Ada Reyes", user=reporter)
+    data = form_data(as_reporter.get(ADD_URL), **article_fields(section))
+    data.update({"bylines-0-author": str(author.pk), "bylines-0-position": "0"})
+
+    response = as_reporter.post(ADD_URL, data)
+
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get(slug="ferry-timetable-changes")
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == reporter
+    assert article.body == "<p>The operator announced the change on Monday.</p>"
+    assert article.byline_authors == [author]
+
+    response = change_article(as_reporter, article, status=Article.Status.REVIEW)
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    assert not article.is_public
+
+
+def test_reporter_who_publishes_gets_the_form_back_with_a_message(as_reporter, section):
+    response = add_article(as_reporter, section, status=Article.Status.PUBLISHED)
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "Only editors can publish" in errors["status"][0]
+    html = response.content.decode()
+    assert "Only editors can publish" in html
+    form = response.context["adminform"].form
+    assert form["headline"].value() == "Ferry timetable changes"
+    assert form["standfirst"].value() == "Fewer crossings on Sundays from March."
+    assert form["body"].value() == "<p>The operator announced the change on Monday.</p>"
+    assert 'value="Ferry timetable changes"' in html
+    assert "Fewer crossings on Sundays from March." in html
+    assert "&lt;p&gt;The operator announced the change on Monday.&lt;/p&gt;" in html
+    assert not Article.objects.exists()
+
+
+def test_reporter_cannot_publish_their_own_draft(as_reporter, own_draft):
+    response = change_article(
+        as_reporter, own_draft, status=Article.Status.PUBLISHED, headline="Now live?"
+    )
+
+    assert response.status_code == 200
+    assert "Only editors can publish" in form_errors(response)["status"][0]
+    assert response.context["adminform"].form["headline"].value() == "Now live?"
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.DRAFT
+    assert own_draft.headline == "Ferry timetable changes"
+
+
+def test_reporter_cannot_schedule_either(as_reporter, own_draft):
+    later = timezone.localtime() + timedelta(days=1)
+    response = change_article(
+        as_reporter,
+        own_draft,
+        status=Article.Status.PUBLISHED,
+        published_at_0=later.date().isoformat(),
+        published_at_1="09:00:00",
+    )
+
+    assert response.status_code == 200
+    assert "Only editors can publish" in form_errors(response)["status"][0]
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.DRAFT
+    assert own_draft.published_at is None
+
+
+def test_reporter_neither_sees_nor_changes_another_users_article(as_reporter, section):
+    other = ArticleFactory(section=section, status=Article.Status.DRAFT, headline="Not yours")
+
+    listing = as_reporter.get(CHANGELIST_URL)
+    assert other not in listing.context["cl"].result_list
+    assert "Not yours" not in listing.content.decode()
+
+    response = as_reporter.get(change_url(other))
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert response["Location"] == reverse("admin:index")
+
+    response = as_reporter.post(change_url(other), {"headline": "Mine now"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    other.refresh_from_db()
+    assert other.headline == "Not yours"
+
+    history = as_reporter.get(reverse("admin:articles_article_history", args=[other.pk]))
+    assert history.status_code == 302
+
+
+def test_reporter_sees_articles_they_are_credited_on(as_reporter, reporter, section):
+    credited = ArticleFactory(
+        section=section,
+        status=Article.Status.DRAFT,
+        authors=[AuthorFactory(name="Ada Reyes", user=reporter)],
+    )
+
+    listing = as_reporter.get(CHANGELIST_URL)
+
+    assert list(listing.context["cl"].result_list) == [credited]
+    assert as_reporter.get(change_url(credited)).status_code == 200
+
+
+def test_reporter_cannot_change_a_published_article(as_reporter, own_draft, editor):
+    services.article_publish(article=own_draft, by=editor)
+
+    page = as_reporter.get(change_url(own_draft))
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False  # shown read-only
+
+    response = as_reporter.post(
+        change_url(own_draft), form_data(page, headline="Quietly rewritten")
+    )
+
+    assert response.status_code == 403
+    own_draft.refresh_from_db()
+    assert own_draft.headline == "Ferry timetable changes"
+    assert own_draft.is_public
+
+
+def test_reporter_cannot_revert_another_users_article(as_editor, as_reporter, section):
+    assert add_article(as_editor, section, headline="Editor's first take").status_code == 302
+    article = Article.objects.get()
+    assert change_article(as_editor, article, headline="Editor's final take").status_code == 302
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    data = form_data(as_editor.get(revision_url))
+
+    assert as_reporter.get(revision_url)["Location"] == reverse("admin:index")
+    response = as_reporter.post(revision_url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    article.refresh_from_db()
+    assert article.headline == "Editor's final take"
+
+
+def test_reporter_cannot_unpublish_by_reverting_to_a_draft_version(
+    as_reporter, own_draft, as_editor
+):
+    response = change_article(as_editor, own_draft, status=Article.Status.PUBLISHED)
+    assert response.status_code == 302, form_errors(response)
+    own_draft.refresh_from_db()
+    assert own_draft.is_public
+    draft_version = Version.objects.get_for_object(own_draft).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[own_draft.pk, draft_version.pk])
+    data = form_data(as_editor.get(revision_url))
+    assert data["status"] == Article.Status.DRAFT
+
+    response = as_reporter.post(revision_url, data)
+
+    assert response.status_code == 403
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.PUBLISHED
+
+
+def test_only_editors_may_recover_deleted_articles(as_reporter, as_editor, section):
+    assert add_article(as_editor, section, status=Article.Status.PUBLISHED).status_code == 302
+    article = Article.objects.get()
+    article.delete()
+    deleted = Version.objects.get_deleted(Article).get()
+    recover_url = reverse("admin:articles_article_recover", args=[deleted.pk])
+
+    data = form_data(as_editor.get(recover_url))
+
+    assert as_reporter.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    assert as_reporter.post(recover_url, data).status_code == 403
+    assert not Article.objects.exists()
+
+    assert as_editor.post(recover_url, data).status_code == 302
+    assert Article.objects.get().is_public
+
+
+# --- Editors ---------------------------------------------------------------------------
+
+
+def test_editor_publishes_a_draft(as_editor, client, section):
+    draft = ArticleFactory(section=section, status=Article.Status.DRAFT, published_at=None)
+
+    response = change_article(as_editor, draft, status=Article.Status.PUBLISHED)
+
+    assert response.status_code == 302, form_errors(response)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.published_at <= timezone.now()
+    assert draft.is_public
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_editor_schedules_an_article_that_appears_at_its_time(as_editor, client, section):
+    draft = ArticleFactory(section=section, status=Article.Status.DRAFT, published_at=None)
+    at = (timezone.localtime() + timedelta(days=1)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+
+    response = change_article(
+        as_editor,
+        draft,
+        status=Article.Status.PUBLISHED,
+        published_at_0=at.date().isoformat(),
+        published_at_1="09:30:00",
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    draft.refresh_from_db()
+    assert draft.published_at == at
+    assert draft.is_scheduled
+    assert not Article.objects.published().filter(pk=draft.pk).exists()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    listing = as_editor.get(CHANGELIST_URL)
+    assert "Scheduled" in listing.content.decode()
+    with time_machine.travel(at + timedelta(minutes=1), tick=False):
+        assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_bulk_publish_actions_are_offered_to_editors_only(as_editor, as_reporter, own_draft):
+    assert {"publish_selected", "unpublish_selected"} <= set(action_choices(as_editor))
+    reporter_actions = action_choices(as_reporter)
+    assert "publish_selected" not in reporter_actions
+    assert "unpublish_selected" not in reporter_actions
+
+
+def test_reporter_cannot_run_the_publish_action(as_reporter, own_draft):
+    run_action(as_reporter, "publish_selected", [own_draft])
+
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.DRAFT
+
+
+def test_editor_publishes_and_unpublishes_in_bulk(as_editor, section):
+    drafts = ArticleFactory.create_batch(
+        2, section=section, status=Article.Status.DRAFT, published_at=None
+    )
+    untouched = ArticleFactory(section=section, status=Article.Status.DRAFT, published_at=None)
+
+    response = run_action(as_editor, "publish_selected", drafts)
+
+    assert response.status_code == 302
+    assert set(Article.objects.published()) == set(drafts)
+    messages = [str(m) for m in as_editor.get(CHANGELIST_URL).context["messages"]]
+    assert "2 articles published." in messages
+
+    run_action(as_editor, "unpublish_selected", drafts)
+
+    assert not Article.objects.published().exists()
+    for article in [*drafts, untouched]:
+        article.refresh_from_db()
+        assert article.status == Article.Status.DRAFT
+
+
+def test_publish_now_action_publishes_a_scheduled_article_now(as_editor, section):
+    scheduled = ArticleFactory(section=section, published_at=timezone.now() + timedelta(days=2))
+
+    run_action(as_editor, "publish_selected", [scheduled])
+
+    scheduled.refresh_from_db()
+    assert scheduled.is_public
+    assert scheduled.published_at <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"Harbour tunnel opens to traffic", "Rates held", "Old news"}),
+        ("?status__exact=draft", {"Rates held"}),
+        ("?status__exact=published", {"Harbour tunnel opens to traffic", "Old news"}),
+        ("?section__id__exact={section}", {"Harbour tunnel opens to traffic", "Rates held"}),
+        ("?q=tunnel", {"Harbour tunnel opens to traffic"}),
+        ("?published_at__year=2019", {"Old news"}),
+        ("?published_at__year=2019&published_at__month=3", {"Old news"}),
+        ("?published_at__year=2019&published_at__month=3&published_at__day=14", {"Old news"}),
+        ("?bylines__author__id__exact={author}", {"Harbour tunnel opens to traffic"}),
+        ("?is_must_read__exact=1", {"Old news"}),
+        (
+            "?status__exact=published&section__id__exact={section}&q=harbour",
+            {"Harbour tunnel opens to traffic"},
+        ),
+    ],
+)
+def test_changelist_filters_searches_and_drills_down_by_date(as_editor, article, query, expected):
+    ArticleFactory(section=article.section, status=Article.Status.DRAFT, headline="Rates held")
+    ArticleFactory(
+        headline="Old news",
+        section=SectionFactory(name="Archive"),
+        published_at=datetime(2019, 3, 14, 12, tzinfo=UTC),
+        is_must_read=True,
+        authors=[AuthorFactory(name="Bo Lind")],  # a related filter needs two choices to show
+    )
+    url = CHANGELIST_URL + query.format(
+        section=article.section.pk, author=article.bylines.get().author.pk
+    )
+
+    response = as_editor.get(url)
+
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    assert {a.headline for a in cl.result_list} == expected
+    assert cl.date_hierarchy == "published_at"
+    assert {spec.title for spec in cl.filter_specs} >= {"status", "section", "author"}
+    html = response.content.decode()
+    for headline in expected:
+        assert headline in html
+
+
+def test_changelist_search_matches_headline_standfirst_and_slug(as_editor, article):
+    for query in ["Harbour tunnel", "summary of what happened", "tunnel-opens"]:
+        response = as_editor.get(CHANGELIST_URL, {"q": query})
+        assert list(response.context["cl"].result_list) == [article], query
+
+
+# --- Photos ----------------------------------------------------------------------------
+
+
+def upload_photo(client, image, **fields):
+    data = form_data(client.get(PHOTO_ADD_URL), **{"alt_text": "Cranes at dusk", **fields})
+    data["image"] = image
+    return client.post(PHOTO_ADD_URL, data)
+
+
+def jpeg_upload(name="cranes.jpg", **options):
+    return SimpleUploadedFile(name, encode(make_image(), "JPEG", **options), "image/jpeg")
+
+
+def test_photo_upload_stores_renditions_without_gps(as_editor, editor):
+    response = upload_photo(as_editor, jpeg_upload(exif=gps_exif()))
+
+    assert response.status_code == 302, form_errors(response)
+    photo = Photo.objects.get()
+    assert photo.created_by == editor
+    assert (photo.width, photo.height) == (640, 480)
+    assert photo.renditions
+    assert {r["format"] for r in photo.renditions} == {"WEBP", "JPEG"}
+    for rendition in photo.renditions:
+        assert default_storage.exists(rendition["name"]), rendition
+    with photo.image.open("rb") as stored:
+        data = stored.read()
+    image = Image.open(BytesIO(data))
+    assert not image.getexif().get_ifd(GPS_IFD)
+    assert not image.getexif()
+    assert b"PhoneMaker" not in data
+
+
+def test_reporter_may_upload_photos(as_reporter):
+    response = upload_photo(as_reporter, jpeg_upload())
+
+    assert response.status_code == 302, form_errors(response)
+    assert Photo.objects.get().renditions
+
+
+def truncated_jpeg():
+    data = encode(make_image(), "JPEG")
+    return SimpleUploadedFile("cut.jpg", data[: len(data) // 2], "image/jpeg")
+
+
+REFUSED_UPLOADS = {
+    "text renamed .jpg": (
+        lambda: SimpleUploadedFile("notes.jpg", b"Council meeting notes.\n" * 50, "image/jpeg"),
+        "not an image",
+    ),
+    "truncated JPEG": (truncated_jpeg, "incomplete or damaged"),
+    "decompression bomb": (
+        lambda: SimpleUploadedFile("bomb.png", png_declaring(20_000, 20_000), "image/png"),
+        "Resize it and upload it again",
+    ),
+    "oversized": (jpeg_upload, "larger than"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_UPLOADS)
+def test_bad_upload_is_refused_next_to_the_image_field(as_editor, media_root, settings, case):
+    make_upload, message = REFUSED_UPLOADS[case]
+    if case == "oversized":
+        settings.PHOTO_MAX_UPLOAD_BYTES = 10 * 1024
+
+    response = upload_photo(as_editor, make_upload(), caption="Kept caption")
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert list(errors) == ["image"]
+    assert message in errors["image"][0]
+    assert errors["image"][0].endswith(".")
+    html = response.content.decode()
+    assert message in html
+    assert response.context["adminform"].form["caption"].value() == "Kept caption"
+    assert not Photo.objects.exists()
+    assert media_files(media_root) == []
+
+
+def test_photo_needs_alt_text_unless_decorative(as_editor, media_root):
+    response = upload_photo(as_editor, jpeg_upload(), alt_text="")
+
+    assert response.status_code == 200
+    assert "Describe the picture in the alt text" in str(form_errors(response))
+    assert "Describe the picture in the alt text" in response.content.decode()
+    assert not Photo.objects.exists()
+    assert media_files(media_root) == []
+
+    response = upload_photo(as_editor, jpeg_upload(), alt_text="", is_decorative="on")
+
+    assert response.status_code == 302, form_errors(response)
+    assert Photo.objects.get().is_decorative
+
+
+def test_editing_a_photo_without_a_new_file_keeps_file_and_renditions(as_editor):
+    assert upload_photo(as_editor, jpeg_upload()).status_code == 302
+    photo = Photo.objects.get()
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+
+    response = as_editor.post(url, form_data(as_editor.get(url), caption="Cranes, at dusk"))
+
+    assert response.status_code == 302, form_errors(response)
+    edited = Photo.objects.get()
+    assert edited.caption == "Cranes, at dusk"
+    assert (edited.image.name, edited.renditions) == (photo.image.name, photo.renditions)
+
+
+# --- History ---------------------------------------------------------------------------
+
+
+def test_history_lists_versions_and_restores_an_old_headline(as_editor, section):
+    assert add_article(as_editor, section, headline="Ferry fares rise").status_code == 302
+    article = Article.objects.get()
+    for headline in ["Ferry fares rise by 5%", "Ferry fares rise by 8%"]:
+        response = change_article(as_editor, article, headline=headline)
+        assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.headline == "Ferry fares rise by 8%"
+
+    history = as_editor.get(reverse("admin:articles_article_history", args=[article.pk]))
+
+    assert history.status_code == 200
+    versions = Version.objects.get_for_object(article).order_by("pk")
+    revision_urls = [
+        reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+        for version in versions
+    ]
+    assert len(revision_urls) == 3
+    assert [entry["url"] for entry in history.context["action_list"]] == revision_urls
+    for url in revision_urls:
+        assert f'href="{url}"' in history.content.decode()
+    revision_url = revision_urls[0]
+
+    page = as_editor.get(revision_url)
+    assert page.context["adminform"].form["headline"].value() == "Ferry fares rise"
+    article.refresh_from_db()
+    assert article.headline == "Ferry fares rise by 8%"  # looking does not revert
+
+    response = as_editor.post(revision_url, form_data(page))
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.headline == "Ferry fares rise"
+    assert Version.objects.get_for_object(article).count() == 4
+
+
+# --- Links on the change page ----------------------------------------------------------
+
+
+def test_view_on_site_is_shown_only_for_published_articles(as_editor, article, section):
+    page = as_editor.get(change_url(article))
+    assert page.context["has_absolute_url"] is True
+    assert f'<a href="{article.get_absolute_url()}" class="viewsitelink">' in page.content.decode()
+
+    for status in (Article.Status.DRAFT, Article.Status.REVIEW, "scheduled"):
+        if status == "scheduled":
+            hidden = ArticleFactory(
+                section=section, published_at=timezone.now() + timedelta(days=1)
+            )
+        else:
+            hidden = ArticleFactory(section=section, status=status)
+        page = as_editor.get(change_url(hidden))
+        assert page.context["has_absolute_url"] is False, status
+        assert "viewsitelink" not in page.content.decode(), status
+
+
+def test_draft_change_page_offers_preview_and_share_links(as_editor, client, section):
+    draft = ArticleFactory(section=section, status=Article.Status.DRAFT, headline="Draft story")
+
+    html = as_editor.get(change_url(draft)).content.decode()
+
+    preview_url = reverse("articles:preview", args=[draft.pk])
+    assert f'href="{preview_url}"' in html
+    start = html.index(f'value="{settings.SITE_URL}/preview/share/') + len('value="')
+    share_url = html[start : html.index('"', start)]
+    assert as_editor.get(preview_url).status_code == 200
+    response = client.get(share_url.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200
+    assert b"Draft story" in response.content
+
+
+def test_slug_change_of_published_article_redirects_old_address(as_editor, client, article):
+    old_url = article.get_absolute_url()
+
+    response = change_article(as_editor, article, slug="harbour-tunnel-opens-at-last")
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.slug == "harbour-tunnel-opens-at-last"
+    redirect = client.get(old_url)
+    assert redirect.status_code == 301
+    assert redirect["Location"] == article.get_absolute_url()
+    assert client.get(redirect["Location"]).status_code == 200
