@@ -288,6 +288,11 @@ class Article(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     allow_comments = models.BooleanField(default=True)
+    comment_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Public reader comments; kept up to date by the comments app."),
+    )
     seo_description = models.CharField(
         _("search description"),
         max_length=300,

@@ -70,7 +70,7 @@ def home(request):
     return set_last_modified(response, shown)
 
 
-def _detail_context(article):
+def article_page_context(article):
     latest = list(Article.objects.for_listing().exclude(pk=article.pk)[:LATEST_COUNT])
     shown = [article.pk, *(a.pk for a in latest)]
     more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
@@ -94,7 +94,7 @@ def article_detail(request, section, year, month, day, slug):
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    context = _detail_context(article)
+    context = article_page_context(article)
     response = render(request, "articles/article_detail.html", context)
     shown = [article, *context["latest"], *context["more_articles"]]
     return set_last_modified(response, shown, article.modified_at)
@@ -105,7 +105,7 @@ def preview_token(article):
 
 
 def _render_preview(request, article):
-    context = {**_detail_context(article), "is_preview": True}
+    context = {**article_page_context(article), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)

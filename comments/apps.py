@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Reader comments"
+
+    def ready(self):
+        from django_comments_xtd.models import publish_or_unpublish_on_pre_save
+
+        from .models import ReaderComment
+
+        # django-comments-xtd publishes every reply of a comment whenever that comment
+        # is saved: approving a parent would publish replies no moderator has read.
+        # Moderation here changes only the comments it is asked to change.
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=ReaderComment)

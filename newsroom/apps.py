@@ -10,11 +10,13 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from articles import models as articles
+        from comments.models import CommentReport, ReaderComment
         from newsroom.pagecache import invalidate_pages
 
         for model in (
             articles.Article, articles.Section, articles.Author, articles.Tag,
             articles.Photo, articles.Byline, articles.Correction,
+            ReaderComment, CommentReport,
         ):  # fmt: skip
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")

@@ -32,6 +32,7 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
         name="sitemap-news",
     ),
+    path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "reversion",
     "newsroom",
     "articles",
+    "django_comments_xtd",
+    "django_comments",
     "comments",
     "ads",
 ]
@@ -87,6 +89,9 @@ if env("REDIS_URL", default=""):
     CACHES = {"default": env.cache("REDIS_URL")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis each process keeps its own rate-limit counters: right for one
+    # process (development, the demo); production sets REDIS_URL.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,6 +138,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PREVIEW_LINK_MAX_AGE = 7 * 24 * 3600
 
 LOGIN_URL = "admin:login"
+
+# Reader comments (comments/): django-comments-xtd stores them, comments/ owns the rules.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.ReaderComment"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # a comment, a reply, and a reply to that
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_SALT = env("COMMENTS_XTD_SALT", default="newsroom-comments").encode()
+COMMENT_MAX_LENGTH = 3000
+# A cached article page may carry an old form: its signed timestamp stays good this long.
+COMMENTS_TIMEOUT = 3 * 24 * 3600
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=30)
+# Publish a commenter's comment at once if their email already has an approved one.
+COMMENTS_TRUST_PREVIOUSLY_APPROVED = env.bool("COMMENTS_TRUST_PREVIOUSLY_APPROVED", default=False)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_MODERATION_WORDS = env.list("COMMENTS_MODERATION_WORDS", default=[])
+COMMENTS_BLOCK_WORDS = env.list("COMMENTS_BLOCK_WORDS", default=["viagra", "casino bonus"])
+COMMENTS_SPAM_CHECK = env("COMMENTS_SPAM_CHECK", default="comments.moderation.rules_spam_check")
+COMMENTS_RATE_PER_CLIENT = env("COMMENTS_RATE_PER_CLIENT", default="1/15s")
+COMMENTS_RATE_PER_CLIENT_DAY = env("COMMENTS_RATE_PER_CLIENT_DAY", default="40/d")
+COMMENTS_RATE_PER_EMAIL = env("COMMENTS_RATE_PER_EMAIL", default="1/15s")
+COMMENTS_RATE_PER_EMAIL_DAY = env("COMMENTS_RATE_PER_EMAIL_DAY", default="30/d")
+COMMENTS_REPORT_RATE = env("COMMENTS_REPORT_RATE", default="10/h")
+COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", default=3)
+COMMENTS_NOTIFY_EVERY_SECONDS = env.int("COMMENTS_NOTIFY_EVERY_SECONDS", default=600)
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+
+# Addresses of the reverse proxies in front of the site: only their X-Forwarded-For
+# is believed when finding a reader's address (rate limits, the moderation queue).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "comments.clients.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from tests import factories
 # Ceilings per page, with realistic content: photos, several authors, tags, corrections.
 PAGES = {
     "home": (lambda n: "/", 8),
-    "article": (lambda n: n["articles"][0].get_absolute_url(), 9),
+    "article": (lambda n: n["articles"][0].get_absolute_url(), 10),
     "latest": (lambda n: "/latest/", 4),
     "section": (lambda n: n["sections"][0].get_absolute_url(), 5),
     "tag": (lambda n: n["tags"][0].get_absolute_url(), 5),

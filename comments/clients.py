@@ -1,0 +1,45 @@
+"""Who is asking: the reader's address behind trusted proxies, and a private hash of it."""
+
+import ipaddress
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+
+def _trusted_networks():
+    return [ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
+
+
+def _is_trusted(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request) -> str:
+    """The reader's IP address.
+
+    REMOTE_ADDR is believed unless it is one of settings.TRUSTED_PROXIES; then the
+    X-Forwarded-For hops are read from the right, skipping trusted proxies, and the
+    first other address is the reader's. A reader cannot choose their address by
+    sending the header themselves: only what a trusted proxy appended is read.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a key, not a bind
+    networks = _trusted_networks()
+    if not _is_trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _is_trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    return remote
+
+
+def client_hash(request) -> str:
+    """A stable, private stand-in for the reader's address (never shown, never reversible)."""
+    return salted_hmac("comments.client", client_ip(request)).hexdigest()

@@ -1,0 +1,130 @@
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django_comments_xtd.models import XtdComment, XtdCommentManager
+
+
+def normalise_text(text: str) -> str:
+    """Text as word lists and duplicate checks see it: NFKC, no invisible characters,
+    case folded, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        ch for ch in text if unicodedata.category(ch) not in {"Cf", "Cc", "Co"} or ch in "\n\t "
+    )
+    return " ".join(text.casefold().split())
+
+
+class ReaderCommentQuerySet(models.QuerySet):
+    def for_article(self, article):
+        return self.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_pk=str(article.pk),
+        )
+
+    def public(self):
+        """What readers may see."""
+        return self.filter(status=ReaderComment.Status.PUBLIC)
+
+    def pending(self):
+        return self.filter(status=ReaderComment.Status.PENDING)
+
+    def history_by_email(self, emails):
+        """How many comments each email had approved and rejected, in one query."""
+        rows = (
+            self.filter(user_email__in=set(emails))
+            .values("user_email")
+            .annotate(
+                approved=Count("pk", filter=Q(status=ReaderComment.Status.PUBLIC)),
+                rejected=Count(
+                    "pk",
+                    filter=Q(status__in=[ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM]),
+                ),
+            )
+            .order_by()
+        )
+        return {row["user_email"]: row for row in rows}
+
+    def thread(self):
+        """Public comments in thread order: each thread oldest first, replies under their parent."""
+        return self.public().order_by("thread_id", "order")
+
+
+class ReaderCommentManager(XtdCommentManager.from_queryset(ReaderCommentQuerySet)):
+    pass
+
+
+class ReaderComment(XtdComment):
+    """A reader's comment on an article, with the state moderation gives it.
+
+    django-comments-xtd's ``is_public``/``is_removed`` are kept in step with ``status``
+    (services do it), so code written for django-contrib-comments reads them right.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PUBLIC = "public", _("Public")
+        REMOVED = "removed", _("Removed")
+        SPAM = "spam", _("Spam")
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    fingerprint = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_("The same text from the same email on the same article is stored once."),
+    )
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = ReaderCommentManager()
+
+    class Meta:
+        verbose_name = _("reader comment")
+        permissions = [
+            ("moderate_readercomment", _("Can approve, reject and mark comments as spam"))
+        ]
+
+    def __str__(self):
+        return f"{self.user_name}: {self.comment[:60]}"
+
+    def get_absolute_url(self, anchor_pattern="#c%(id)s"):
+        """The comment's place on its article; never a redirect through another view."""
+        return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
+
+    @staticmethod
+    def make_fingerprint(*, content_type_id, object_pk, email, text):
+        key = "\x1f".join(
+            [str(content_type_id), str(object_pk), email.casefold(), normalise_text(text)]
+        )
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class CommentReport(models.Model):
+    """A reader's "Report" on a public comment. Who reported is kept only as a hash."""
+
+    comment = models.ForeignKey(ReaderComment, on_delete=models.CASCADE, related_name="reports")
+    reporter_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"], name="comments_report_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"

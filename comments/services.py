@@ -1,0 +1,209 @@
+"""Writes on comments: post, approve, reject, mark as spam, report. Views, admin actions,
+commands and tests all call these."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import CommentReport, ReaderComment
+from .moderation import Action, decide
+
+logger = logging.getLogger(__name__)
+
+NOTIFY_LOCK_KEY = "comments:moderators-notified"
+STATUS_FOR_ACTION = {
+    Action.PUBLISH: ReaderComment.Status.PUBLIC,
+    Action.HOLD: ReaderComment.Status.PENDING,
+    Action.SPAM: ReaderComment.Status.SPAM,
+}
+
+
+def _set_status(comment, status):
+    comment.status = status
+    comment.is_public = status == ReaderComment.Status.PUBLIC
+    comment.is_removed = status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)
+
+
+def article_comment_count_refresh(*, article_id) -> None:
+    """Recount an article's public comments; a recount cannot drift the way +1/-1 can."""
+    article = Article.objects.get(pk=article_id)
+    count = ReaderComment.objects.for_article(article).public().count()
+    Article.objects.filter(pk=article_id).update(comment_count=count)
+
+
+def comment_already_posted(*, article: Article, email: str, text: str):
+    """The stored comment with this text from this email on this article, if any."""
+    fingerprint = ReaderComment.make_fingerprint(
+        content_type_id=ContentType.objects.get_for_model(Article).pk,
+        object_pk=article.pk,
+        email=email,
+        text=text,
+    )
+    return ReaderComment.objects.filter(fingerprint=fingerprint).first()
+
+
+@transaction.atomic
+def comment_create(
+    *, article: Article, name: str, email: str, text: str, parent=None, ip_address=None,
+    honeypot: str = "", request=None,
+):  # fmt: skip
+    """Store a reader's comment once, in the state the moderation rules give it.
+
+    Returns (comment, verdict); comment is None when the rules discard it. The same
+    text from the same email on the same article is stored once: a double click, a
+    resubmitted form or a retry returns the comment already stored.
+    """
+    verdict = decide(name=name, email=email, text=text, honeypot=honeypot, request=request)
+    if verdict.action == Action.DISCARD:
+        return None, verdict
+    content_type = ContentType.objects.get_for_model(Article)
+    fingerprint = ReaderComment.make_fingerprint(
+        content_type_id=content_type.pk, object_pk=article.pk, email=email, text=text
+    )
+    existing = ReaderComment.objects.filter(fingerprint=fingerprint).first()
+    if existing is not None:
+        return existing, verdict
+    comment = ReaderComment(
+        content_type=content_type,
+        object_pk=str(article.pk),
+        site_id=settings.SITE_ID,
+        user_name=name,
+        user_email=email,
+        comment=text,
+        submit_date=timezone.now(),
+        ip_address=ip_address,
+        parent_id=parent.pk if parent else 0,
+        fingerprint=fingerprint,
+    )
+    _set_status(comment, STATUS_FOR_ACTION[verdict.action])
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        # Another request stored the same comment a moment ago.
+        return ReaderComment.objects.get(fingerprint=fingerprint), verdict
+    if comment.status == ReaderComment.Status.PUBLIC:
+        article_comment_count_refresh(article_id=article.pk)
+    elif comment.status == ReaderComment.Status.PENDING:
+        transaction.on_commit(notify_moderators)
+    return comment, verdict
+
+
+@transaction.atomic
+def comments_moderate(*, comments, status: str, by) -> int:
+    """Set the state of each comment (approve, reject, spam) and recount their articles.
+
+    Only the comments named change: a parent's approval never publishes its replies.
+    """
+    now = timezone.now()
+    article_ids = set()
+    changed = 0
+    for comment in comments:
+        if comment.status == status:
+            continue
+        _set_status(comment, status)
+        comment.moderated_at = now
+        comment.moderated_by = by
+        comment.save(
+            update_fields=["status", "is_public", "is_removed", "moderated_at", "moderated_by"]
+        )
+        article_ids.add(int(comment.object_pk))
+        changed += 1
+    for article_id in article_ids:
+        article_comment_count_refresh(article_id=article_id)
+    return changed
+
+
+def comment_approve(*, comment: ReaderComment, by) -> ReaderComment:
+    comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=by)
+    return comment
+
+
+def comment_reject(*, comment: ReaderComment, by) -> ReaderComment:
+    comments_moderate(comments=[comment], status=ReaderComment.Status.REMOVED, by=by)
+    return comment
+
+
+def comment_mark_spam(*, comment: ReaderComment, by) -> ReaderComment:
+    comments_moderate(comments=[comment], status=ReaderComment.Status.SPAM, by=by)
+    return comment
+
+
+@transaction.atomic
+def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
+    """Record a reader's report once; enough reports send the comment back to the queue.
+
+    Returns False if this reader had already reported the comment.
+    """
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter_hash=reporter_hash)
+    except IntegrityError:
+        return False
+    comment = ReaderComment.objects.select_for_update().get(pk=comment.pk)
+    comment.report_count = comment.reports.count()
+    fields = ["report_count"]
+    if (
+        comment.status == ReaderComment.Status.PUBLIC
+        and comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD
+    ):
+        _set_status(comment, ReaderComment.Status.PENDING)
+        fields += ["status", "is_public", "is_removed"]
+    comment.save(update_fields=fields)
+    if "status" in fields:
+        article_comment_count_refresh(article_id=int(comment.object_pk))
+        transaction.on_commit(notify_moderators)
+    return True
+
+
+def moderator_emails():
+    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
+    emails |= set(
+        get_user_model()
+        .objects.filter(groups__name="Moderator", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted(emails)
+
+
+def notify_moderators() -> bool:
+    """Tell the moderators that comments are waiting: at most one email per period.
+
+    Under a flood, the first comment sends the email and the rest of the period is
+    quiet; the email lists what is pending when it is sent. A failing mail server is
+    logged and never loses a comment: the comment is already stored.
+    """
+    if not cache.add(NOTIFY_LOCK_KEY, True, settings.COMMENTS_NOTIFY_EVERY_SECONDS):
+        return False
+    recipients = moderator_emails()
+    if not recipients:
+        return False
+    pending = ReaderComment.objects.pending().order_by("-submit_date")
+    context = {
+        "count": pending.count(),
+        "comments": list(pending[:20]),
+        "queue_url": f"{settings.SITE_URL}/admin/comments/readercomment/?status__exact=pending",
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    try:
+        send_mail(
+            subject=f"[{settings.SITE_NAME}] {context['count']} comment(s) awaiting moderation",
+            message=render_to_string("comments/email/moderators_pending.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception("Could not email the moderators about pending comments")
+        cache.delete(NOTIFY_LOCK_KEY)  # try again with the next comment
+        return False
+    return True

@@ -1,0 +1,54 @@
+from django import template
+from django.conf import settings
+
+from comments.forms import CommentForm
+from comments.models import ReaderComment
+from comments.moderation import closed_reason
+
+register = template.Library()
+
+
+def build_tree(comments):
+    """Nest comments (in thread order) under their parents: [{comment, children}, ...].
+
+    A reply whose parent is not public any more is shown at the top level.
+    """
+    nodes = {comment.pk: {"comment": comment, "children": []} for comment in comments}
+    roots = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
+        (parent["children"] if parent else roots).append(nodes[comment.pk])
+    return roots
+
+
+def _as_int(value):
+    value = value or ""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@register.inclusion_tag("comments/_section.html", takes_context=True)
+def article_comments(context, article):
+    """The public thread, its count, and the form (or why comments are closed)."""
+    request = context.get("request")
+    query = request.GET if request else {}
+    comments = list(ReaderComment.objects.for_article(article).thread())
+    by_pk = {comment.pk: comment for comment in comments}
+    form = context.get("comment_form")  # a posted form coming back with its errors
+    wanted = form.data.get("reply_to") if form is not None else query.get("reply_to")
+    reply_to = by_pk.get(_as_int(wanted))
+    if reply_to is not None and reply_to.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
+        reply_to = None
+    if form is None:
+        form = CommentForm(article, initial={"reply_to": reply_to.pk if reply_to else None})
+    return {
+        "article": article,
+        "tree": build_tree(comments),
+        "count": len(comments),
+        "form": form,
+        "reply_to": reply_to,
+        "closed_reason": closed_reason(article) if not context.get("is_preview") else None,
+        "is_preview": context.get("is_preview", False),
+        "outcome": query.get("comment"),
+        "reported": _as_int(query.get("reported")),
+        "max_level": settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+    }
