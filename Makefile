@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: run test test-sqlite test-postgres lint format lock demo migrate shell clean
+.PHONY: run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,13 @@ test-sqlite: install
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2
+
+# What a public page costs (queries, time, memory), printed; see bench/pages.py.
+bench: install
+	$(BIN)/python bench/pages.py
+
+bench-postgres: install
+	$(BIN)/python bench/pages.py --database-url $(PG_BENCH_URL)
 
 format: install
 	$(BIN)/ruff check --fix .

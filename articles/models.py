@@ -190,8 +190,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Published articles, newest first, ready for cards."""
-        return self.published().with_card_data().order_by("-published_at", "-pk")
+        """Published articles, newest first, ready for cards (which never show the body)."""
+        return self.published().with_card_data().defer("body").order_by("-published_at", "-pk")
 
     def for_detail(self):
         return self.published().with_detail()
@@ -200,7 +200,7 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles matching `query`, best first (full-text on PostgreSQL)."""
         from .search import search_articles
 
-        return search_articles(self.for_listing(), query)
+        return search_articles(self.published().with_card_data(), query)
 
     def must_read(self):
         """Published articles flagged “Must read” whose pick has not yet expired."""
@@ -233,11 +233,11 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article):
         """Other published articles from the same section or sharing a tag."""
         tag_ids = [tag.pk for tag in article.tags.all()]
+        sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
         return (
             self.for_listing()
-            .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+            .filter(Q(section_id=article.section_id) | Q(pk__in=sharing_a_tag))
             .exclude(pk=article.pk)
-            .distinct()
         )
 
 

@@ -4,9 +4,15 @@ plain substring fallback on SQLite, behind one queryset method and one excerpt f
 import html
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -28,22 +34,21 @@ class StripTags(Func):
     template = "%(function)s(%(expressions)s, '<[^>]*>', ' ', 'g')"
 
 
+# Generated and GIN-indexed by PostgreSQL (migration 0004), not a model field.
+STORED_VECTOR = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+
+
 def search_articles(queryset, query: str):
     terms = search_terms(query)
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        vector = (
-            SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-            + SearchVector(StripTags("body"), weight="C", config=SEARCH_CONFIG)
-        )
         return (
-            queryset.annotate(search=vector)
+            queryset.alias(search=STORED_VECTOR)
             .filter(search=search_query)
             .annotate(
-                rank=SearchRank(vector, search_query),
+                rank=SearchRank(STORED_VECTOR, search_query),
                 search_excerpt=SearchHeadline(
                     StripTags("body"),
                     search_query,

@@ -27,7 +27,10 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         return (
-            Article.objects.published().select_related("section").order_by("-published_at", "-pk")
+            Article.objects.published()
+            .select_related("section")
+            .only("slug", "headline", "published_at", "updated_at", "section__slug")
+            .order_by("-published_at", "-pk")
         )
 
     def lastmod(self, item):

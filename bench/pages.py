@@ -1,0 +1,502 @@
+"""Measure what each public page of Newsroom costs at scale, and print the figures.
+
+The script builds a throwaway newsroom: by default 2,000 published articles over 5
+sections, 30 authors, 60 tags and 20 photos, plus a few drafts and scheduled articles.
+It uses a temporary SQLite file, or a PostgreSQL database that it creates and drops, and
+a temporary MEDIA_ROOT, so the developer's own database and media are never touched.
+Each public page then goes through Django's test client in this process, after one
+warm-up request, and the script reports:
+
+- the SQL queries of one request, the response size and the tracemalloc peak of one
+  request;
+- with the page cache off, the median and 95th-percentile wall time of --requests
+  requests;
+- with the page cache on (PAGE_CACHE_SECONDS=600), the time of the first request, a miss
+  that starts a new cache generation and stores the page, and the median of --requests
+  hits, each checked for ``X-Page-Cache: hit``;
+- the peak RSS of the whole process.
+
+The tests never time anything; speed is measured here. Run it from the repository root:
+
+    .venv/bin/python bench/pages.py [--articles N] [--requests R]
+        [--database-url postgres://postgres@127.0.0.1:5432/newsroom_bench]
+        [--redis-url redis://127.0.0.1:6379/0]
+
+The exit code is 0 when every page answers 200 and every cached request is a hit;
+otherwise the script exits with a message.
+"""
+
+import argparse
+import contextlib
+import math
+import os
+import platform
+import resource
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import cycle
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+import psycopg
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from psycopg import sql
+
+# The project's own modules (articles, newsroom, tests.factories) are imported inside the
+# functions that use them: they need django.setup(), which configure_django() runs.
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PHOTO_COUNT = 20
+AUTHOR_COUNT = 30
+TAG_COUNT = 60
+# About 32 articles a day, so 2,000 articles cover two months.
+MINUTES_BETWEEN_ARTICLES = 45
+MUST_READ_INDEXES = {1, 4, 9, 16, 25}
+# The articles are written from the 44 demo articles; 6 of their headlines name the club.
+SEARCH_WORD = "Harbourers"
+CACHE_ON_SECONDS = 600
+DEEP_PAGE = 50
+
+
+@dataclass
+class PageFigures:
+    label: str
+    path: str
+    queries: int
+    size_kb: float
+    alloc_peak_kb: float
+    off_median_ms: float
+    off_p95_ms: float
+    miss_ms: float
+    hit_median_ms: float
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=positive_int, default=2000, metavar="N")
+    parser.add_argument("--requests", type=positive_int, default=50, metavar="R")
+    parser.add_argument(
+        "--database-url",
+        type=postgres_url,
+        help="a PostgreSQL database to create and drop (default: a temporary SQLite file)",
+    )
+    parser.add_argument("--redis-url", help="use Redis as the cache (default: local memory)")
+    return parser.parse_args()
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def postgres_url(text):
+    parts = urlsplit(text)
+    if parts.scheme not in ("postgres", "postgresql") or not parts.path.strip("/"):
+        raise argparse.ArgumentTypeError("expected postgres://user@host:port/database")
+    return text
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(url):
+    """Create the database if missing and drop it afterwards; never reuse one with tables."""
+    parts = urlsplit(url)
+    dbname = parts.path.strip("/")
+    name = sql.Identifier(dbname)
+    maintenance_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if found:
+            refuse_database_with_tables(url)
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    try:
+        yield
+    finally:
+        with psycopg.connect(maintenance_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def refuse_database_with_tables(url):
+    with psycopg.connect(url) as conn:
+        (tables,) = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+    if tables:
+        sys.exit(
+            f"error: {url} already has tables. The bench drops its database at the end, "
+            "so give it an empty or missing one."
+        )
+
+
+def configure_django(database_url, scratch, redis_url):
+    """Test settings on the bench's own database, media and static folders."""
+    (scratch / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT
+    # The settings read these from the environment when first used.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.test"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["MEDIA_ROOT"] = str(scratch / "media")
+    os.environ["STATIC_ROOT"] = str(scratch / "static")
+    sys.path.insert(0, str(REPO_ROOT))  # run as bench/pages.py, the project is one level up
+    settings.PHOTO_RENDITION_WIDTHS = (480, 800)
+    if redis_url:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": f"newsroom-bench-{uuid.uuid4().hex[:8]}",
+            }
+        }
+    django.setup()
+
+
+def build_newsroom(article_count):
+    """Sections, photos, authors and tags with the factories; articles with bulk_create.
+
+    Saving each article with ArticleFactory, bylines, tags and corrections runs 16 queries
+    an article: 2,000 take 6 s on SQLite and 12 s on PostgreSQL, 20,000 one and two
+    minutes. Built with ArticleFactory.build() and saved in bulk, they take 1.0 and 1.4 s,
+    and 20,000 take 13 and 16 s.
+    """
+    from articles import demo_content
+    from tests import factories
+
+    sections = {
+        data["slug"]: factories.SectionFactory(**data, position=position)
+        for position, data in enumerate(demo_content.SECTIONS)
+    }
+    photos = [
+        factories.PhotoFactory(dimensions=(960, 540), palette=palette, seed=seed)
+        for seed, palette in zip(range(PHOTO_COUNT), cycle(factories.PALETTES), strict=False)
+    ]
+    authors = [
+        factories.AuthorFactory(**data, photo=photo)
+        for data, photo in zip(demo_content.AUTHORS, photos, strict=False)
+    ]
+    authors += factories.AuthorFactory.create_batch(AUTHOR_COUNT - len(authors))
+    tags = [factories.TagFactory(**data) for data in demo_content.TAGS]
+    tags += factories.TagFactory.create_batch(TAG_COUNT - len(tags))
+    published = save_articles(article_count, sections, photos, authors, tags)
+    return {
+        "article": published[0],
+        "section": next(iter(sections.values())),
+        "tag": tags[0],
+        "author": authors[0],
+    }
+
+
+def article_schedule(article_count):
+    """(status, publish time) of every article: the published ones newest first, then a
+    few drafts, articles in review and scheduled articles."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    now = timezone.now()
+    published = [
+        (Article.Status.PUBLISHED, now - timedelta(minutes=MINUTES_BETWEEN_ARTICLES * (i + 1)))
+        for i in range(article_count)
+    ]
+    unpublished = [(Article.Status.DRAFT, None)] * 6 + [(Article.Status.REVIEW, None)] * 3
+    scheduled = [(Article.Status.PUBLISHED, now + timedelta(hours=hours)) for hours in (6, 24, 72)]
+    return now, published + unpublished + scheduled
+
+
+def build_article(index, template, status, published_at, sections, photos, now):
+    from django.utils.html import escape
+
+    from tests import factories
+
+    is_must_read = index in MUST_READ_INDEXES
+    return factories.ArticleFactory.build(
+        headline=template["headline"],
+        slug=f"{template['slug'][:100]}-{index}",
+        standfirst=template["standfirst"],
+        body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in template["paragraphs"]),
+        section=sections[template["section"]],
+        hero_photo=None if index % 4 == 3 else photos[index % len(photos)],
+        agency=template.get("agency", ""),
+        dateline=template.get("dateline", ""),
+        status=status,
+        published_at=published_at,
+        is_must_read=is_must_read,
+        must_read_until=now + timedelta(days=2) if is_must_read else None,
+    )
+
+
+def save_articles(article_count, sections, photos, authors, tags):
+    """Save the articles, 2 or 3 bylines and 3 tags each, and a correction on one in 20."""
+    from django.db.models import F
+
+    from articles import demo_content
+    from articles.models import Article, Byline, Correction
+    from tests import factories
+
+    now, schedule = article_schedule(article_count)
+    templates = cycle(demo_content.ARTICLES)
+    articles = Article.objects.bulk_create(
+        build_article(index, next(templates), status, published_at, sections, photos, now)
+        for index, (status, published_at) in enumerate(schedule)
+    )
+    Byline.objects.bulk_create(
+        Byline(
+            article=article,
+            author=authors[(index + 11 * position) % len(authors)],
+            position=position,
+        )
+        for index, article in enumerate(articles)
+        for position in range(2 + index % 2)
+    )
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article=article, tag=tags[(index + 20 * offset) % len(tags)])
+        for index, article in enumerate(articles)
+        for offset in range(3)
+    )
+    kinds = cycle(Correction.Kind)
+    published = articles[:article_count]
+    Correction.objects.bulk_create(
+        factories.CorrectionFactory.build(
+            article=article,
+            kind=next(kinds),
+            created_at=min(article.published_at + timedelta(hours=3), now),
+        )
+        for article in published[::20]
+    )
+    # As if each article was last saved when it went live: "Updated" only after a correction.
+    Article.objects.filter(published_at__lte=now).update(updated_at=F("published_at"))
+    return published
+
+
+def analyze_tables():
+    """Give PostgreSQL's planner statistics on the new rows now, as autovacuum would a
+    minute or so after the load: in the middle of the measurements, changing the plans."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def public_pages(newsroom):
+    from django.urls import reverse
+
+    section_url = newsroom["section"].get_absolute_url()
+    return [
+        ("home", reverse("articles:home")),
+        ("article", newsroom["article"].get_absolute_url()),
+        ("section", section_url),
+        (f"section ?page={DEEP_PAGE}", f"{section_url}?page={DEEP_PAGE}"),
+        ("tag", newsroom["tag"].get_absolute_url()),
+        ("author", newsroom["author"].get_absolute_url()),
+        ("search", f"{reverse('articles:search')}?q={SEARCH_WORD}"),
+        ("feed", reverse("articles:feed")),
+        ("articles sitemap", reverse("sitemap-section", kwargs={"section": "articles"})),
+        ("news sitemap", reverse("sitemap-news")),
+    ]
+
+
+def fetch(client, label, path):
+    response = client.get(path)
+    if response.status_code != 200:
+        sys.exit(f"error: the {label} page {path} answered {response.status_code}, not 200")
+    return response
+
+
+def timed_fetch(client, label, path):
+    start = time.perf_counter()
+    response = fetch(client, label, path)
+    return (time.perf_counter() - start) * 1000, response
+
+
+def allocation_peak_kb(client, label, path):
+    tracemalloc.start()
+    try:
+        fetch(client, label, path)
+        return tracemalloc.get_traced_memory()[1] / 1024
+    finally:
+        tracemalloc.stop()
+
+
+def nearest_rank(values, fraction):
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def expect_page_cache(response, expected, label, path):
+    if response.get("X-Page-Cache") != expected:
+        sys.exit(
+            f"error: the {label} page {path} came with X-Page-Cache: "
+            f"{response.get('X-Page-Cache')}, expected {expected}"
+        )
+
+
+def measure_page(client, label, path, requests):
+    from newsroom.pagecache import invalidate_pages
+
+    fetch(client, label, path)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(client, label, path)
+    query_count = len(queries)  # read now: the next request empties the query log
+    alloc_peak_kb = allocation_peak_kb(client, label, path)
+    times = [timed_fetch(client, label, path)[0] for _ in range(requests)]
+    with override_settings(PAGE_CACHE_SECONDS=CACHE_ON_SECONDS):
+        invalidate_pages()
+        miss_ms, miss = timed_fetch(client, label, path)
+        expect_page_cache(miss, "miss", label, path)
+        hits = []
+        for _ in range(requests):
+            hit_ms, hit = timed_fetch(client, label, path)
+            expect_page_cache(hit, "hit", label, path)
+            hits.append(hit_ms)
+    return PageFigures(
+        label=label,
+        path=path,
+        queries=query_count,
+        size_kb=len(response.content) / 1024,
+        alloc_peak_kb=alloc_peak_kb,
+        off_median_ms=statistics.median(times),
+        off_p95_ms=nearest_rank(times, 0.95),
+        miss_ms=miss_ms,
+        hit_median_ms=statistics.median(hits),
+    )
+
+
+def database_description():
+    if connection.vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)
+        return f"PostgreSQL {major}.{minor}"
+    return f"SQLite {connection.Database.sqlite_version}"
+
+
+def peak_rss_mb():
+    # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def format_table(header, rows):
+    """Plain columns: the first left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    )
+
+
+def deep_page_note(section):
+    from articles.models import Article
+    from articles.views import ArticleListMixin
+
+    count = Article.objects.published().filter(section=section).count()
+    last_page = max(math.ceil(count / ArticleListMixin.paginate_by), 1)
+    if last_page >= DEEP_PAGE:
+        return f"?page={DEEP_PAGE} of {section.name} is a real page; the last is {last_page}."
+    return (
+        f"?page={DEEP_PAGE} is past the last page of {section.name}, {last_page}, "
+        f"so Paginator.get_page() serves page {last_page}."
+    )
+
+
+def report(figures, args, setup_seconds, section):
+    from articles.models import Article
+
+    published = Article.objects.published().count()
+    unpublished = Article.objects.count() - published
+    cache = "Redis" if args.redis_url else "locmem"
+    print(
+        f"Newsroom page bench: {database_description()}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, {published:,} published articles "
+        f"(+{unpublished} drafts, in review or scheduled), {cache} cache, "
+        f"{args.requests} requests a figure, {os.cpu_count()} CPUs"
+    )
+    print(f"command: {shlex.join(sys.orig_argv)}")
+    print(
+        f"setup: migrate {setup_seconds['migrate']:.1f} s, "
+        f"content {setup_seconds['content']:.1f} s "
+        f"({PHOTO_COUNT} photos with renditions at {settings.PHOTO_RENDITION_WIDTHS})"
+    )
+    print()
+    header = [
+        "page", "queries", "KB", "alloc peak KB",
+        "off median ms", "off p95 ms", "on miss ms", "on hit median ms",
+    ]  # fmt: skip
+    rows = [
+        [
+            f.label, str(f.queries), f"{f.size_kb:.1f}", f"{f.alloc_peak_kb:,.0f}",
+            f"{f.off_median_ms:.2f}", f"{f.off_p95_ms:.2f}", f"{f.miss_ms:.2f}",
+            f"{f.hit_median_ms:.2f}",
+        ]
+        for f in figures
+    ]  # fmt: skip
+    print(format_table(header, rows))
+    print("off: page cache off. on: page cache on, a miss that starts a new generation, then hits.")
+    print("alloc peak: the tracemalloc peak of one request, page cache off.")
+    print()
+    for f in figures:
+        print(f"{f.label}: {f.path}")
+    print(deep_page_note(section))
+    print(f"peak RSS of the process, setup included: {peak_rss_mb():.0f} MB")
+
+
+def run(args, database_url, scratch):
+    configure_django(database_url, scratch, args.redis_url)
+    log(f"migrating the {connection.vendor} database")
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    setup_seconds = {"migrate": time.perf_counter() - start}
+    log(f"building a newsroom of {args.articles:,} articles")
+    start = time.perf_counter()
+    newsroom = build_newsroom(args.articles)
+    analyze_tables()
+    setup_seconds["content"] = time.perf_counter() - start
+    client = Client()
+    figures = []
+    for label, path in public_pages(newsroom):
+        log(f"measuring {label}")
+        figures.append(measure_page(client, label, path, args.requests))
+    report(figures, args, setup_seconds, newsroom["section"])
+
+
+def forget_cached_pages(redis_url):
+    """Delete this run's keys from Redis; a local-memory cache goes with the process."""
+    if redis_url:
+        from django.core.cache import cache
+
+        cache.delete_pattern("*")  # only keys under this run's KEY_PREFIX
+
+
+def main():
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        database = (
+            throwaway_postgres(args.database_url) if args.database_url else contextlib.nullcontext()
+        )
+        with database:
+            try:
+                run(args, database_url, Path(tmp))
+            finally:
+                forget_cached_pages(args.redis_url)
+                connections.close_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Reader comments for the demo newsroom: public threads, pending and removed comments.
+Idempotent: a comment already stored (same fingerprint) is not stored again."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from articles import demo_content
+from articles.models import Article
+
+from .models import ReaderComment
+from .services import _set_status, article_comment_count_refresh
+
+STATES = {
+    "public": ReaderComment.Status.PUBLIC,
+    "pending": ReaderComment.Status.PENDING,
+    "removed": ReaderComment.Status.REMOVED,
+    "spam": ReaderComment.Status.SPAM,
+}
+
+
+def load_comments() -> int:
+    """Store the demo comments on their published articles; returns how many were new."""
+    content_type = ContentType.objects.get_for_model(Article)
+    articles = Article.objects.published().in_bulk(
+        {data["article"] for data in demo_content.COMMENTS}, field_name="slug"
+    )
+    stored = {}  # index in COMMENTS -> ReaderComment
+    created = 0
+    now = timezone.now()
+    for index, data in enumerate(demo_content.COMMENTS):
+        article = articles.get(data["article"])
+        if article is None:
+            continue
+        fingerprint = ReaderComment.make_fingerprint(
+            content_type_id=content_type.pk,
+            object_pk=article.pk,
+            email=data["email"],
+            text=data["text"],
+        )
+        comment = ReaderComment.objects.filter(fingerprint=fingerprint).first()
+        if comment is None:
+            parent = stored.get(data["reply_to"]) if data["reply_to"] is not None else None
+            comment = ReaderComment(
+                content_type=content_type,
+                object_pk=str(article.pk),
+                site_id=settings.SITE_ID,
+                user_name=data["name"],
+                user_email=data["email"],
+                comment=data["text"],
+                submit_date=min(article.published_at + timedelta(minutes=37 * (index + 1)), now),
+                ip_address=f"192.0.2.{index % 250 + 1}",
+                parent_id=parent.pk if parent else 0,
+                fingerprint=fingerprint,
+            )
+            _set_status(comment, STATES[data["state"]])
+            comment.save()
+            created += 1
+        stored[index] = comment
+    for article in articles.values():
+        article_comment_count_refresh(article_id=article.pk)
+    return created
