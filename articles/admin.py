@@ -83,6 +83,7 @@ class ArticleAdmin(VersionAdmin):
         "published_at",
         "author_names",
         "is_must_read",
+        "comment_count",
     ]
     list_filter = [
         "status",
