@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class AdsConfig(AppConfig):
     name = "ads"
     verbose_name = "Advertising"
+
+    def ready(self):
+        from .models import Creative, Placement
+        from .selection import forget_candidates
+
+        for model in (Creative, Placement):
+            post_save.connect(forget_candidates, sender=model, dispatch_uid=f"ads-{model}")
+            post_delete.connect(forget_candidates, sender=model, dispatch_uid=f"ads-del-{model}")
+        for through in (Creative.placements.through, Creative.sections.through):
+            m2m_changed.connect(forget_candidates, sender=through, dispatch_uid=f"ads-{through}")

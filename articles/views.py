@@ -65,7 +65,13 @@ def home(request):
     response = render(
         request,
         "articles/home.html",
-        {"lead": lead, "latest": latest, "must_read": must_read, "section_blocks": section_blocks},
+        {
+            "lead": lead,
+            "latest": latest,
+            "must_read": must_read,
+            "section_blocks": section_blocks,
+            "page_type": "home",
+        },
     )
     return set_last_modified(response, shown)
 
@@ -74,7 +80,13 @@ def article_page_context(article):
     latest = list(Article.objects.for_listing().exclude(pk=article.pk)[:LATEST_COUNT])
     shown = [article.pk, *(a.pk for a in latest)]
     more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
-    return {"article": article, "latest": latest, "more_articles": more}
+    return {
+        "article": article,
+        "latest": latest,
+        "more_articles": more,
+        "page_type": "article",
+        "page_section": article.section,
+    }
 
 
 def article_detail(request, section, year, month, day, slug):
@@ -162,7 +174,9 @@ class SectionView(ArticleListMixin, ListView):
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section, page_type="section", page_section=self.section, **kwargs
+        )
 
 
 class TagView(ArticleListMixin, ListView):

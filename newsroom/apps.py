@@ -9,6 +9,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from ads import models as ads
         from articles import models as articles
         from comments.models import CommentReport, ReaderComment
         from newsroom.pagecache import invalidate_pages
@@ -17,9 +18,13 @@ class NewsroomConfig(AppConfig):
             articles.Article, articles.Section, articles.Author, articles.Tag,
             articles.Photo, articles.Byline, articles.Correction,
             ReaderComment, CommentReport,
+            ads.Creative, ads.Placement, ads.Advertiser,
         ):  # fmt: skip
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")
-        m2m_changed.connect(
-            invalidate_pages, sender=articles.Article.tags.through, dispatch_uid="pages-tags"
-        )
+        for through in (
+            articles.Article.tags.through,
+            ads.Creative.placements.through,
+            ads.Creative.sections.through,
+        ):
+            m2m_changed.connect(invalidate_pages, sender=through, dispatch_uid=f"pages-{through}")

@@ -3,8 +3,9 @@
 Pages are stored under a *generation*: any change to what pages show (an article saved,
 a section renamed, later a comment approved) drops the generation, so the next request
 starts a new one and every page is rendered afresh. The generation also ends by itself
-when a scheduled article is due to go live, a "Must read" pick ends or the day (and
-so the date line) changes, so scheduling needs no cron and never shows a stale page.
+when a scheduled article is due to go live, a "Must read" pick ends, an ad's schedule
+starts or ends, or the day (and so the date line) changes, so scheduling needs no cron
+and never shows a stale page.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from ads.models import Creative
 from articles.models import Article
 
 STATE_KEY = "pagecache:state"
@@ -37,8 +39,12 @@ def current_state():
     now = timezone.now()
     state = cache.get(STATE_KEY)
     if state is None or state["valid_until"] <= now:
-        next_change = Article.objects.next_scheduled_change()
-        valid_until = min(filter(None, [next_change, next_midnight(now)]))
+        changes = [
+            Article.objects.next_scheduled_change(),
+            Creative.objects.next_schedule_change(now),
+            next_midnight(now),
+        ]
+        valid_until = min(filter(None, changes))
         state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
         timeout = (valid_until - now).total_seconds()
         # Another server may have started a generation meanwhile: keep the first one.

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from ads import views as ads_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from articles.sitemaps import index as sitemap_index
 
@@ -33,6 +34,8 @@ urlpatterns = [
         name="sitemap-news",
     ),
     path("comments/", include("comments.urls")),
+    path("ads/", include("ads.urls")),
+    path("ads.txt", ads_views.ads_txt, name="ads-txt"),
     path("", include("articles.urls")),
 ]
 

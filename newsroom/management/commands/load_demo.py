@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ads.demo import load_ads
 from articles import roles
 from articles.demo import load_articles
 from articles.models import Author
@@ -23,7 +24,7 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo newsroom: articles, photos, comments and one account per role."
+    help = "Create the demo newsroom: articles, photos, comments, ads and one account per role."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,10 +37,12 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         articles = load_articles()
         comments = load_comments()
+        ads = load_ads()
         create_accounts(password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo newsroom ready: {articles} new articles, {comments} new comments."
+                f"Demo newsroom ready: {articles} new articles, {comments} new comments, "
+                f"{ads} new ads."
             )
         )
         self.stdout.write(f"Demo logins at /admin/ (password for all: {password}):")

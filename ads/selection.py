@@ -1,0 +1,95 @@
+"""Which ad a slot shows: the live creatives, cached briefly, and a weighted choice.
+
+Building the candidates is one query (with two prefetches) per cache period for the
+whole site, however many slots a page has, so ads add no queries to most pages.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from .models import Creative, Placement
+
+CACHE_KEY = "ads:candidates"
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pk: int
+    kind: str
+    priority: int
+    weight: int
+    placements: frozenset  # placement keys
+    sections: frozenset  # section ids; empty: every section
+    page_types: frozenset  # empty: every kind of page
+    image_url: str
+    image_width: int | None
+    image_height: int | None
+    alt_text: str
+    html: str
+
+
+def _candidate(creative):
+    return Candidate(
+        pk=creative.pk,
+        kind=creative.kind,
+        priority=creative.priority,
+        weight=creative.weight,
+        placements=frozenset(p.key for p in creative.placements.all()),
+        sections=frozenset(s.pk for s in creative.sections.all()),
+        page_types=frozenset(creative.page_types),
+        image_url=creative.image.url if creative.image else "",
+        image_width=creative.image_width,
+        image_height=creative.image_height,
+        alt_text=creative.alt_text,
+        html=creative.html,
+    )
+
+
+@dataclass(frozen=True)
+class LiveAds:
+    placements: dict  # key -> Placement
+    candidates: list  # Candidate
+
+
+def live_ads():
+    """The placements and the creatives that may be shown now, cached until the next
+    schedule change (at most a minute)."""
+    ads = cache.get(CACHE_KEY)
+    if ads is None:
+        now = timezone.now()
+        creatives = Creative.objects.live(now).prefetch_related("placements", "sections")
+        ads = LiveAds(
+            placements={placement.key: placement for placement in Placement.objects.all()},
+            candidates=[_candidate(creative) for creative in creatives],
+        )
+        timeout = CACHE_SECONDS
+        next_change = Creative.objects.next_schedule_change(now)
+        if next_change is not None:
+            timeout = max(1, min(timeout, int((next_change - now).total_seconds()) + 1))
+        cache.set(CACHE_KEY, ads, timeout)
+    return ads
+
+
+def forget_candidates(**kwargs):
+    """Signal receiver: an ad changed, so choose from fresh candidates."""
+    cache.delete(CACHE_KEY)
+
+
+def choose(candidates, *, placement, page_type=None, section_id=None, rng=random):
+    """The highest-priority eligible creatives compete; weight decides among them."""
+    eligible = [
+        c
+        for c in candidates
+        if placement in c.placements
+        and (not c.page_types or page_type in c.page_types)
+        and (not c.sections or section_id in c.sections)
+    ]
+    if not eligible:
+        return None
+    top = max(c.priority for c in eligible)
+    pool = [c for c in eligible if c.priority == top]
+    return rng.choices(pool, weights=[c.weight for c in pool])[0]

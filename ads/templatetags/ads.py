@@ -1,0 +1,71 @@
+"""Ad slots in templates: {% ad_slot "sidebar-top" page="article" section=article.section %},
+the in-article slots inside a body, and slots between the items of a list."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from ads.insertion import insert_slots
+from ads.placements import IN_ARTICLE, LIST_INLINE
+from ads.selection import choose, live_ads
+from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
+
+register = template.Library()
+
+
+def render_slot(key, *, page=None, section=None):
+    ads = live_ads()
+    placement = ads.placements.get(key)
+    if placement is None:
+        return ""
+    creative = choose(
+        ads.candidates,
+        placement=key,
+        page_type=page,
+        section_id=getattr(section, "pk", section),
+    )
+    if creative is None and placement.collapse_when_empty:
+        return ""
+    tokens = {}
+    if creative is not None:
+        tokens = {
+            "click_token": make_token(creative.pk, placement.pk, salt=CLICK_SALT),
+            "impression_token": make_token(creative.pk, placement.pk, salt=IMPRESSION_SALT),
+        }
+    return render_to_string(
+        "ads/_slot.html", {"placement": placement, "creative": creative, **tokens}
+    )
+
+
+@register.simple_tag
+def ad_slot(key, page=None, section=None):
+    """One placement: the chosen ad in its reserved space, or the empty space."""
+    return mark_safe(render_slot(key, page=page, section=section))  # noqa: S308
+
+
+@register.simple_tag
+def article_body_with_ads(article):
+    """The article body with in-article slots between its paragraphs."""
+    placement = live_ads().placements.get(IN_ARTICLE)
+    if placement is None or not placement.after_paragraph:
+        return mark_safe(article.body)  # noqa: S308 - sanitised on save
+    return mark_safe(  # noqa: S308 - sanitised body plus our own slot markup
+        insert_slots(
+            article.body,
+            lambda index: render_slot(IN_ARTICLE, page="article", section=article.section_id),
+            after=placement.after_paragraph,
+            repeat_every=placement.repeat_every,
+            clear_of_end=placement.clear_of_end,
+            min_paragraphs=placement.min_paragraphs,
+        )
+    )
+
+
+@register.simple_tag
+def list_ad_slot(position, total, page=None, section=None):
+    """After every Nth item of a list (never after the last one)."""
+    placement = live_ads().placements.get(LIST_INLINE)
+    every = placement.every_n_items if placement else None
+    if not every or position % every or position >= total:
+        return ""
+    return mark_safe(render_slot(LIST_INLINE, page=page, section=section))  # noqa: S308
