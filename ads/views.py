@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comments.clients import client_hash
+from newsroom.clients import client_hash
 
 from . import services
 from .models import AdsTxt, Creative

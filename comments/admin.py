@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
-from django.urls import reverse
-from django.utils.html import format_html
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -30,7 +32,7 @@ class ReaderCommentAdmin(admin.ModelAdmin):
 
     list_display = [
         "excerpt", "user_name", "user_email", "ip_address", "submit_date",
-        "article_link", "in_reply_to", "history", "report_count", "status",
+        "article_link", "in_reply_to", "history", "report_count", "status", "decide",
     ]  # fmt: skip
     list_filter = ["status", ReportedFilter, "submit_date"]
     search_fields = ["comment", "user_name", "user_email", "ip_address"]
@@ -44,17 +46,45 @@ class ReaderCommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = fields
 
+    # One click per comment: the buttons of the "decide" column.
+    QUICK_DECISIONS = {
+        "approve": (ReaderComment.Status.PUBLIC, _("Approve"), _("approved")),
+        "reject": (ReaderComment.Status.REMOVED, _("Reject"), _("removed")),
+        "spam": (ReaderComment.Status.SPAM, _("Spam"), _("marked as spam")),
+    }
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_decide" in request.POST:
+            return self.decide_view(request)
+        return super().changelist_view(request, extra_context)
+
+    def decide_view(self, request):
+        """Approve, reject or mark as spam the one comment whose button was pressed."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision, _sep, pk = request.POST["_decide"].partition(":")
+        if decision not in self.QUICK_DECISIONS or not pk.isdigit():
+            return HttpResponseBadRequest("Unknown decision.")
+        comment = get_object_or_404(ReaderComment, pk=int(pk))
+        status, _label, done = self.QUICK_DECISIONS[decision]
+        self._moderate(request, [comment], status, done)
+        return HttpResponseRedirect(request.get_full_path())
+
     def get_changelist_instance(self, request):
         """Load each page's articles, parents and commenters' history in three queries."""
         changelist = super().get_changelist_instance(request)
         page = changelist.result_list
         parents = ReaderComment.objects.in_bulk({c.parent_id for c in page if c.parent_id != c.pk})
-        articles = Article.objects.in_bulk({int(c.object_pk) for c in page})
+        articles = Article.objects.select_related("section").in_bulk(
+            {int(c.object_pk) for c in page}
+        )
         history = ReaderComment.objects.history_by_email(c.user_email for c in page)
         for comment in page:
             comment.parent_comment = parents.get(comment.parent_id)
             comment.article = articles.get(int(comment.object_pk))
-            comment.email_history = history.get(comment.user_email, {"approved": 0, "rejected": 0})
+            comment.email_history = history.get(
+                comment.user_email.lower(), {"approved": 0, "rejected": 0}
+            )
         return changelist
 
     def has_add_permission(self, request):
@@ -72,11 +102,14 @@ class ReaderCommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("article"))
     def article_link(self, obj):
+        """The article as readers see it: moderators may not open the articles admin."""
         article = obj.article
         if article is None:
             return "—"
-        url = reverse("admin:articles_article_change", args=[article.pk])
-        return format_html('<a href="{}">{}</a>', url, Truncator(article.headline).chars(60))
+        headline = Truncator(article.headline).chars(60)
+        if not article.is_public:
+            return headline
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), headline)
 
     @admin.display(description=_("in reply to"))
     def in_reply_to(self, obj):
@@ -93,6 +126,18 @@ class ReaderCommentAdmin(admin.ModelAdmin):
             obj.status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)
         )
         return f"{approved} / {rejected}"
+
+    @admin.display(description=_("decide"))
+    def decide(self, obj):
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" name="_decide" value="{}:{}">{}</button>',
+            (
+                (decision, obj.pk, label)
+                for decision, (status, label, _done) in self.QUICK_DECISIONS.items()
+                if status != obj.status
+            ),
+        )
 
     def _moderate(self, request, queryset, status, done):
         count = services.comments_moderate(comments=list(queryset), status=status, by=request.user)

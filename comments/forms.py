@@ -1,3 +1,5 @@
+import time
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from .models import ReaderComment
 
 NAME_MAX_LENGTH = 50
 EMAIL_MAX_LENGTH = 254
+REPLY_MISSING = _("The comment you are replying to is not available. Post it as a new comment.")
 
 
 class CommentForm(CommentSecurityForm):
@@ -20,6 +23,8 @@ class CommentForm(CommentSecurityForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
+        help_text=_("Shown with your comment. Up to %(limit)d characters.")
+        % {"limit": NAME_MAX_LENGTH},
         error_messages={
             "required": _("Please enter your name here"),
             "max_length": _("Please shorten your name to %(limit_value)d characters."),
@@ -55,11 +60,28 @@ class CommentForm(CommentSecurityForm):
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reply_to = forms.IntegerField(
+        required=False,
+        min_value=1,
+        # parent_id is a 32-bit column: a larger number would fail in the database.
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(["invalid", "min_value", "max_value"], REPLY_MISSING),
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, target_object, *args, thread=None, **kwargs):
-        super().__init__(target_object, *args, **kwargs)
-        self.thread = thread
+    def generate_security_data(self):
+        """The signed target and time, with the time rounded down to the hour.
+
+        The form is part of the article page: a timestamp that changed every second
+        would change the page's HTML, and so its ETag, every second.
+        """
+        timestamp = int(time.time()) // 3600 * 3600
+        return {
+            "content_type": str(self.target_object._meta),
+            "object_pk": str(self.target_object._get_pk_val()),
+            "timestamp": str(timestamp),
+            "security_hash": self.initial_security_hash(timestamp),
+        }
 
     def clean_timestamp(self):
         try:
@@ -85,10 +107,7 @@ class CommentForm(CommentSecurityForm):
             .first()
         )
         if parent is None:
-            raise forms.ValidationError(
-                _("The comment you are replying to is not available. Post it as a new comment."),
-                code="reply_missing",
-            )
+            raise forms.ValidationError(REPLY_MISSING, code="reply_missing")
         if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
             raise forms.ValidationError(
                 _("This conversation is as deep as it goes: reply to an earlier comment."),

@@ -4,16 +4,33 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
+
+# Unicode's Default_Ignorable_Code_Point characters that are not format characters (Cf):
+# they render as nothing, so "vi\u034fagra" looks like "viagra" to a reader.
+IGNORABLE_LETTERS_AND_MARKS = frozenset(
+    [
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x3164, 0xFFA0),
+        *range(0xFE00, 0xFE10),  # variation selectors
+        *range(0xE0100, 0xE01F0),  # variation selectors supplement
+    ]
+)
+
+
+def _is_invisible(ch):
+    return unicodedata.category(ch) in {"Cf", "Cc", "Co"} or ord(ch) in IGNORABLE_LETTERS_AND_MARKS
 
 
 def normalise_text(text: str) -> str:
     """Text as word lists and duplicate checks see it: NFKC, no invisible characters,
     case folded, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text)
+    # Every whitespace character (a bare \r, a vertical tab) still separates words;
+    # only then are the invisible ones dropped.
     text = "".join(
-        ch for ch in text if unicodedata.category(ch) not in {"Cf", "Cc", "Co"} or ch in "\n\t "
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or not _is_invisible(ch)
     )
     return " ".join(text.casefold().split())
 
@@ -34,10 +51,15 @@ class ReaderCommentQuerySet(models.QuerySet):
         return self.filter(status=ReaderComment.Status.PENDING)
 
     def history_by_email(self, emails):
-        """How many comments each email had approved and rejected, in one query."""
+        """How many comments each email had approved and rejected, in one query.
+
+        Keyed by the lower-cased email: like the "previously approved" rule, it takes
+        Ada@Example.com and ada@example.com for the same reader.
+        """
         rows = (
-            self.filter(user_email__in=set(emails))
-            .values("user_email")
+            self.annotate(email_key=Lower("user_email"))
+            .filter(email_key__in={email.lower() for email in emails})
+            .values("email_key")
             .annotate(
                 approved=Count("pk", filter=Q(status=ReaderComment.Status.PUBLIC)),
                 rejected=Count(
@@ -47,7 +69,7 @@ class ReaderCommentQuerySet(models.QuerySet):
             )
             .order_by()
         )
-        return {row["user_email"]: row for row in rows}
+        return {row["email_key"]: row for row in rows}
 
     def thread(self):
         """Public comments in thread order: each thread oldest first, replies under their parent."""

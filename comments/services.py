@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -140,7 +141,8 @@ def comment_mark_spam(*, comment: ReaderComment, by) -> ReaderComment:
 
 @transaction.atomic
 def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
-    """Record a reader's report once; enough reports send the comment back to the queue.
+    """Record a reader's report once; enough reports since a moderator last decided on
+    the comment send it back to the queue.
 
     Returns False if this reader had already reported the comment.
     """
@@ -149,12 +151,19 @@ def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
             CommentReport.objects.create(comment=comment, reporter_hash=reporter_hash)
     except IntegrityError:
         return False
-    comment = ReaderComment.objects.select_for_update().get(pk=comment.pk)
+    # xtd's manager outer-joins the (nullable) user, which PostgreSQL cannot lock: lock
+    # the comment's own row.
+    comment = ReaderComment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
     comment.report_count = comment.reports.count()
+    # Reports a moderator has already weighed do not count again: once a reported
+    # comment is approved, it takes as many new reports to hold it again.
+    unweighed = comment.reports.all()
+    if comment.moderated_at is not None:
+        unweighed = unweighed.filter(created_at__gt=comment.moderated_at)
     fields = ["report_count"]
     if (
         comment.status == ReaderComment.Status.PUBLIC
-        and comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD
+        and unweighed.count() >= settings.COMMENTS_REPORTS_TO_HOLD
     ):
         _set_status(comment, ReaderComment.Status.PENDING)
         fields += ["status", "is_public", "is_removed"]
@@ -192,7 +201,9 @@ def notify_moderators() -> bool:
     context = {
         "count": pending.count(),
         "comments": list(pending[:20]),
-        "queue_url": f"{settings.SITE_URL}/admin/comments/readercomment/?status__exact=pending",
+        "queue_url": settings.SITE_URL
+        + reverse("admin:comments_readercomment_changelist")
+        + "?status__exact=pending",
         "SITE_NAME": settings.SITE_NAME,
     }
     try:

@@ -13,16 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from articles.models import Article
 from articles.views import article_page_context
+from newsroom.clients import client_hash, client_ip, client_network
 
 from . import services
-from .clients import client_hash, client_ip
 from .forms import CommentForm
 from .models import ReaderComment
 from .moderation import closed_reason
+from .throttle import too_fast
 
 MESSAGES = {
     "cross_site": _("This form was sent from another website."),
@@ -65,18 +65,8 @@ def _cross_site(request):
     }
 
 
-def _too_fast(request, limits):
-    """Count this post against each (group, rate, key) limit; True if any is exceeded."""
-    limited = False
-    for group, rate, key in limits:
-        limited |= is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
-    return limited
-
-
 def _target(request):
     """The published article the form was for, or None."""
-    if request.POST.get("content_type") != "articles.article":
-        return None
     object_pk = request.POST.get("object_pk", "")
     if not object_pk.isdigit() or len(object_pk) > 18:
         return None
@@ -90,9 +80,8 @@ def _render_article_with_form(request, article, form):
 
 def _refreshed_form(article, data):
     """The reader's words in a form with new signed data, for a page left open too long."""
-    data = data.copy()
-    data.update(CommentForm(article).generate_security_data())
-    form = CommentForm(article, data=data)
+    fresh = {**data.dict(), **CommentForm(article).generate_security_data()}
+    form = CommentForm(article, data=fresh)
     form.is_valid()
     form.add_error(None, MESSAGES["expired"])
     return form
@@ -105,6 +94,9 @@ def post_comment(request):
     text = request.POST.get("comment", "")
     if _cross_site(request):
         return _error(request, 403, _("Comment not sent"), MESSAGES["cross_site"], text=text)
+    if request.POST.get("content_type") != "articles.article":
+        # Only article pages carry the form, and content_type is signed with it.
+        return _error(request, 400, _("Comment not sent"), MESSAGES["tampered"], text=text)
     article = _target(request)
     if article is None:
         return _error(request, 400, _("Comment not sent"), MESSAGES["no_target"], text=text)
@@ -124,18 +116,15 @@ def post_comment(request):
     )
     if existing is not None:
         return _posted(article, existing)
+    client = client_network(request)
     email_key = data["email"].casefold()
     limits = [
-        ("comments:client", settings.COMMENTS_RATE_PER_CLIENT, "ip"),
-        ("comments:client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, "ip"),
-        ("comments:email", settings.COMMENTS_RATE_PER_EMAIL, lambda group, request: email_key),
-        (
-            "comments:email-day",
-            settings.COMMENTS_RATE_PER_EMAIL_DAY,
-            lambda group, request: email_key,
-        ),
+        ("client", settings.COMMENTS_RATE_PER_CLIENT, client),
+        ("email", settings.COMMENTS_RATE_PER_EMAIL, email_key),
+        ("client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, client),
+        ("email-day", settings.COMMENTS_RATE_PER_EMAIL_DAY, email_key),
     ]
-    if _too_fast(request, limits):
+    if too_fast(limits):
         return _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
     comment, _verdict = services.comment_create(
         article=article,
@@ -165,8 +154,7 @@ def report_comment(request, pk):
         return _error(request, 403, _("Report not sent"), MESSAGES["cross_site"])
     comment = get_object_or_404(ReaderComment.objects.public(), pk=pk)
     article = get_object_or_404(Article.objects.published(), pk=comment.object_pk)
-    limits = [("comments:report", settings.COMMENTS_REPORT_RATE, "ip")]
-    if _too_fast(request, limits):
+    if too_fast([("report", settings.COMMENTS_REPORT_RATE, client_network(request))]):
         return _error(request, 429, _("Please wait a moment"), MESSAGES["reports_too_fast"])
     services.comment_report(comment=comment, reporter_hash=client_hash(request))
     return HttpResponseRedirect(f"{article.get_absolute_url()}?reported={comment.pk}#c{comment.pk}")

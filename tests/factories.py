@@ -5,7 +5,9 @@ import random
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,6 +15,7 @@ from PIL import Image, ImageColor, ImageDraw
 
 from articles import services
 from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+from comments.models import ReaderComment
 
 PALETTES = {
     "harbour": ["#0b3954", "#087e8b", "#bfd7ea", "#ff5a5f", "#c81d25"],
@@ -170,3 +173,92 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version of this article gave the wrong date for the vote."
+
+
+class ReaderCommentFactory(factory.django.DjangoModelFactory):
+    """A public reader comment on `article`, or a reply to `parent` on the parent's article.
+
+    Stored directly, as moderation would leave it; tests of the rules go through
+    comments.services. XtdComment.save() fills in the thread fields (thread, level, order).
+    """
+
+    class Meta:
+        model = ReaderComment
+
+    class Params:
+        article = None
+        parent = None
+
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Article))
+    object_pk = factory.LazyAttribute(
+        lambda o: str(o.article.pk) if o.article is not None else o.parent.object_pk
+    )
+    site_id = settings.SITE_ID
+    user_name = factory.Sequence(lambda n: f"Reader {n}")
+    user_email = factory.LazyAttribute(lambda o: f"{slugify(o.user_name)}@example.org")
+    comment = factory.Sequence(lambda n: f"Comment number {n}: a thought on the story.")
+    submit_date = factory.LazyFunction(timezone.now)
+    parent_id = factory.LazyAttribute(lambda o: o.parent.pk if o.parent is not None else 0)
+    status = ReaderComment.Status.PUBLIC
+    is_public = factory.LazyAttribute(lambda o: o.status == ReaderComment.Status.PUBLIC)
+    is_removed = factory.LazyAttribute(
+        lambda o: o.status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)
+    )
+    fingerprint = factory.LazyAttribute(
+        lambda o: ReaderComment.make_fingerprint(
+            content_type_id=o.content_type.pk,
+            object_pk=o.object_pk,
+            email=o.user_email,
+            text=o.comment,
+        )
+    )
+
+
+class AdvertiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ads.Advertiser"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Advertiser {n}")
+    contact_email = factory.LazyAttribute(lambda o: f"ads@{slugify(o.name)}.example.com")
+
+
+class CreativeFactory(factory.django.DjangoModelFactory):
+    """A live 728x90 image creative, drawn with Pillow, in the placements named by key.
+
+    Placements come from the registry's migration: `placements=["sidebar-top"]`; the
+    default is the header leaderboard. For an HTML creative pass `kind="html"`,
+    `html=...`, `image=""` and `target_url=""`.
+    """
+
+    class Meta:
+        model = "ads.Creative"
+        skip_postgeneration_save = True
+
+    class Params:
+        palette = "market"
+        seed = factory.Sequence(int)
+
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    kind = "image"
+    image = factory.LazyAttribute(
+        lambda o: SimpleUploadedFile(
+            "ad.jpg",
+            draw_illustration(palette=o.palette, seed=o.seed, size=(728, 90)),
+            "image/jpeg",
+        )
+    )
+    alt_text = "Spring sale: everything half price"
+    target_url = factory.Sequence(lambda n: f"https://shop.example.com/offer/{n}")
+
+    @factory.post_generation
+    def placements(self, create, extracted, **kwargs):
+        if create:
+            keys = ["header-leaderboard"] if extracted is None else extracted
+            self.placements.set(self.placements.model.objects.filter(key__in=keys))
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sections.set(extracted)

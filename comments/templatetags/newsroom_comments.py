@@ -39,12 +39,19 @@ def article_comments(context, article):
     if reply_to is not None and reply_to.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
         reply_to = None
     if form is None:
-        form = CommentForm(article, initial={"reply_to": reply_to.pk if reply_to else None})
+        form = CommentForm(article)
+    # The reply_to field is written from `reply_to` alone: a reply target that was refused
+    # is dropped, so posting again makes a new comment instead of failing again.
+    form_errors = [
+        *form.non_field_errors(),
+        *(error for field in form.hidden_fields() for error in field.errors),
+    ]
     return {
         "article": article,
         "tree": build_tree(comments),
         "count": len(comments),
         "form": form,
+        "form_errors": form_errors,
         "reply_to": reply_to,
         "closed_reason": closed_reason(article) if not context.get("is_preview") else None,
         "is_preview": context.get("is_preview", False),

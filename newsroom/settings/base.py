@@ -88,10 +88,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL", default=""):
     CACHES = {"default": env.cache("REDIS_URL")}
 else:
+    # Without Redis each process keeps its own cache and flood-control counters: right
+    # for one process (development, the demo); production sets REDIS_URL.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Without Redis each process keeps its own rate-limit counters: right for one
-    # process (development, the demo); production sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,7 +166,6 @@ COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 # Addresses of the reverse proxies in front of the site: only their X-Forwarded-For
 # is believed when finding a reader's address (rate limits, the moderation queue).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-RATELIMIT_IP_META_KEY = "comments.clients.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,21 @@ def client_ip(request) -> str:
     return remote
 
 
+def client_network(request) -> str:
+    """The reader as rate limits and reports count them: the address, or for IPv6 its /64,
+    since one IPv6 subscriber is given a whole /64 to pick addresses from."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def client_hash(request) -> str:
-    """A stable, private stand-in for the reader's address (never shown, never reversible)."""
-    return salted_hmac("comments.client", client_ip(request)).hexdigest()
+    """A stable, private stand-in for the reader (never shown, never reversible)."""
+    return salted_hmac("newsroom.client", client_network(request)).hexdigest()
