@@ -9,6 +9,11 @@ from articles.images import validate_image
 from articles.models import Section
 
 
+def validate_creative_image(file):
+    """An ad image: a news photo's checks, without the minimum width (120x600 is fine)."""
+    validate_image(file, min_width=1)
+
+
 class Placement(models.Model):
     """A place on the page that shows one ad, with the space it always reserves."""
 
@@ -104,9 +109,12 @@ class Creative(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.IMAGE)
     image = models.ImageField(
-        upload_to="ads/%Y/%m/", blank=True, validators=[validate_image], width_field="image_width",
+        upload_to="ads/%Y/%m/",
+        blank=True,
+        validators=[validate_creative_image],
+        width_field="image_width",
         height_field="image_height",
-    )  # fmt: skip
+    )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt_text = models.CharField(

@@ -69,7 +69,11 @@ def live_ads():
         timeout = CACHE_SECONDS
         next_change = Creative.objects.next_schedule_change(now)
         if next_change is not None:
-            timeout = max(1, min(timeout, int((next_change - now).total_seconds()) + 1))
+            # Rounded down, as cache backends such as Redis round timeouts: the set must
+            # be gone by the change, or a page rendered just after it would still show
+            # the old ads, and the page cache would keep that page. Under a second to
+            # go, it is not cached at all (a timeout of 0 stores nothing).
+            timeout = min(timeout, int((next_change - now).total_seconds()))
         cache.set(CACHE_KEY, ads, timeout)
     return ads
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Creative, DailyStat
+from .models import Creative, DailyStat, Placement
 
 BOT_PATTERN = re.compile(
     r"bot|crawl|spider|slurp|mediapartners|facebookexternalhit|embedly|preview|headless"
@@ -23,21 +23,31 @@ def is_bot(user_agent: str) -> bool:
     return not user_agent or bool(BOT_PATTERN.search(user_agent))
 
 
-def stat_increment(*, creative_id: int, placement_id: int, field: str, day=None) -> None:
+def stat_increment(*, creative_id: int, placement_id: int, field: str, day=None) -> bool:
     """Add one to today's impressions or clicks; concurrent calls never lose a count.
 
     An UPDATE adds in the database; only the first count of the day inserts the row,
-    and if another request inserted it first, the UPDATE is simply run again.
+    and if another request inserted it first, the UPDATE is simply run again. Returns
+    False if there was nothing to count: the creative or placement has been deleted
+    since the page was made (tokens outlive them in cached pages and open tabs).
     """
     day = day or timezone.localdate()
     key = {"creative_id": creative_id, "placement_id": placement_id, "date": day}
     if DailyStat.objects.filter(**key).update(**{field: F(field) + 1}):
-        return
+        return True
+    # Foreign keys are only checked at commit, which may be a caller's outer
+    # transaction: an insert for a deleted creative would fail that whole transaction.
+    if not (
+        Creative.objects.filter(pk=creative_id).exists()
+        and Placement.objects.filter(pk=placement_id).exists()
+    ):
+        return False
     try:
         with transaction.atomic():
             DailyStat.objects.create(**key, **{field: 1})
     except IntegrityError:
-        DailyStat.objects.filter(**key).update(**{field: F(field) + 1})
+        return bool(DailyStat.objects.filter(**key).update(**{field: F(field) + 1}))
+    return True
 
 
 def impression_record(*, creative_id, placement_id, viewer: str, user_agent: str) -> bool:
@@ -47,21 +57,34 @@ def impression_record(*, creative_id, placement_id, viewer: str, user_agent: str
     seen = hashlib.sha256(f"{viewer}:{creative_id}:{placement_id}".encode()).hexdigest()
     if not cache.add(f"ads:seen:{seen}", True, REPEAT_WINDOW_SECONDS):
         return False
-    stat_increment(creative_id=creative_id, placement_id=placement_id, field="impressions")
-    return True
+    return stat_increment(creative_id=creative_id, placement_id=placement_id, field="impressions")
 
 
 def click_record(*, creative_id, placement_id, user_agent: str) -> bool:
     if is_bot(user_agent):
         return False
-    stat_increment(creative_id=creative_id, placement_id=placement_id, field="clicks")
-    return True
+    return stat_increment(creative_id=creative_id, placement_id=placement_id, field="clicks")
+
+
+def _html_changed(creative: Creative) -> bool:
+    stored = (
+        Creative.objects.filter(pk=creative.pk).values_list("html", flat=True).first()
+        if creative.pk is not None
+        else None
+    )
+    return creative.html != (stored or "")
 
 
 @transaction.atomic
 def creative_save(*, creative: Creative, by) -> Creative:
-    """Validate and save; only those allowed may put third-party HTML on the site."""
-    if creative.kind == Creative.Kind.HTML and not by.has_perm("ads.enter_html_creative"):
+    """Validate and save; only those allowed may put third-party HTML on the site.
+
+    That covers a snippet entered on an image creative too: it would run as soon as
+    someone switched the creative to HTML, without that snippet being entered again.
+    """
+    if not by.has_perm("ads.enter_html_creative") and (
+        creative.kind == Creative.Kind.HTML or _html_changed(creative)
+    ):
         raise PermissionDenied("Only ad managers may enter HTML snippets.")
     if creative.pk is None:
         creative.created_by = by

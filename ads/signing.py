@@ -4,6 +4,8 @@ A token never carries a URL: a click always goes to the creative's own address a
 stored, so a link cannot be bent into an open redirect.
 """
 
+import time
+
 from django.core import signing
 
 CLICK_SALT = "ads.click"
@@ -13,12 +15,24 @@ IMPRESSION_MAX_AGE = 2 * 24 * 3600
 
 
 def make_token(creative_id, placement_id, *, salt):
-    return signing.dumps([creative_id, placement_id], salt=salt)
+    """Sign (creative, placement, the hour it was made).
+
+    The time is kept to the hour, not the second, so a page's HTML (and its ETag)
+    stays the same while its ads do.
+    """
+    hour = int(time.time()) // 3600
+    return signing.Signer(salt=salt).sign_object([creative_id, placement_id, hour])
 
 
 def read_token(token, *, salt, max_age=None):
     """(creative_id, placement_id), or raise signing.BadSignature / SignatureExpired."""
-    value = signing.loads(token, salt=salt, max_age=max_age)
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+    try:
+        value = signing.Signer(salt=salt).unsign_object(token)
+    except (ValueError, TypeError) as error:  # signed, but not by make_token
+        raise signing.BadSignature("Malformed ad token") from error
+    if not (isinstance(value, list) and len(value) == 3 and all(isinstance(v, int) for v in value)):
         raise signing.BadSignature("Malformed ad token")
-    return value[0], value[1]
+    creative_id, placement_id, hour = value
+    if max_age is not None and time.time() - hour * 3600 > max_age:
+        raise signing.SignatureExpired("Ad token is too old")
+    return creative_id, placement_id

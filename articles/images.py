@@ -95,15 +95,17 @@ class Rendition:
     extension: str
 
 
-def validate_image(file: Upload) -> None:
+def validate_image(file: Upload, *, min_width: int | None = None) -> None:
     """Raise ValidationError unless ``file`` is a complete JPEG, PNG or WebP within limits.
 
-    A file already in storage was checked when it was uploaded; it is not read again
-    each time its photo is saved.
+    ``min_width`` defaults to settings.PHOTO_MIN_WIDTH (news photos); other uploads,
+    such as ad creatives sized by their placement, pass their own. A file already in
+    storage was checked when it was uploaded; it is not read again each time its
+    photo is saved.
     """
     if getattr(file, "_committed", False):
         return
-    _decode(file)[0].close()
+    _decode(file, min_width=min_width)[0].close()
 
 
 def normalise_image(file: Upload) -> NormalisedImage:
@@ -168,7 +170,7 @@ def _read_within_limit(file: Upload) -> bytes:
     return data
 
 
-def _decode(file: Upload) -> tuple[Image.Image, str]:
+def _decode(file: Upload, *, min_width: int | None = None) -> tuple[Image.Image, str]:
     """Return the upload's first frame, decoded and turned upright per EXIF, and its format."""
     data = _read_within_limit(file)
     # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error
@@ -183,7 +185,8 @@ def _decode(file: Upload) -> tuple[Image.Image, str]:
             _load_verified(image, data)
         except _BOMB_ERRORS as exc:
             raise _error("decompression_bomb") from exc
-    min_width = getattr(settings, "PHOTO_MIN_WIDTH", 320)
+    if min_width is None:
+        min_width = getattr(settings, "PHOTO_MIN_WIDTH", 320)
     if image.width < min_width:
         image.close()
         raise _error("too_small", width=image.width, min_width=min_width)

@@ -18,7 +18,7 @@ class NewsroomConfig(AppConfig):
             articles.Article, articles.Section, articles.Author, articles.Tag,
             articles.Photo, articles.Byline, articles.Correction,
             ReaderComment, CommentReport,
-            ads.Creative, ads.Placement, ads.Advertiser,
+            ads.Creative, ads.Placement, ads.Advertiser, ads.AdsTxt,
         ):  # fmt: skip
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")

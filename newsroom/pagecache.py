@@ -47,9 +47,14 @@ def current_state():
         valid_until = min(filter(None, changes))
         state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
         timeout = (valid_until - now).total_seconds()
-        # Another server may have started a generation meanwhile: keep the first one.
+        # Another server may have started a generation meanwhile: keep the first one,
+        # unless what is stored is the generation that has just ended.
         if not cache.add(STATE_KEY, state, timeout):
-            state = cache.get(STATE_KEY) or state
+            current = cache.get(STATE_KEY)
+            if current is not None and current["valid_until"] > now:
+                state = current
+            else:
+                cache.set(STATE_KEY, state, timeout)
     return state
 
 

@@ -95,3 +95,13 @@ def test_cached_pages_never_outlive_the_day_of_their_date_line(client, article):
         response = client.get("/")
         assert response["X-Page-Cache"] == "miss"
         assert timezone.localdate().strftime("%A") in response.content.decode()
+
+
+def test_a_generation_ends_at_the_very_instant_its_change_is_due(client, article):
+    publish_at = timezone.now() + timedelta(minutes=5)
+    ArticleFactory(headline="Ferry returns to service", published_at=publish_at)
+    client.get("/")
+    with time_machine.travel(publish_at, tick=False):
+        response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Ferry returns to service" in response.content.decode()

@@ -1,0 +1,637 @@
+"""The ad manager's admin: advertisers, creatives, placements, ads.txt and the report."""
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
+
+NO_CTR = "—"
+
+
+def ctr_display(clicks, impressions):
+    """Clicks per impression as a percentage with two decimals; "—" without impressions."""
+    if not impressions:
+        return NO_CTR
+    ctr = (Decimal(100 * clicks) / impressions).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{ctr}%"
+
+
+# --- Advertisers ------------------------------------------------------------------------
+
+
+@admin.register(Advertiser)
+class AdvertiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact_email", "creative_count"]
+    search_fields = ["name", "contact_email"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(creative_count=Count("creatives"))
+
+    @admin.display(description=_("creatives"), ordering="creative_count")
+    def creative_count(self, obj):
+        url = reverse("admin:ads_creative_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"advertiser__id__exact": obj.pk}),
+            obj.creative_count,
+        )
+
+
+# --- Placements -------------------------------------------------------------------------
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    """Sizes, labels and rules are the ad manager's; the keys belong to the templates."""
+
+    list_display = ["key", "name", "size", "label", "collapse_when_empty", "rules"]
+    list_display_links = ["key", "name"]
+    readonly_fields = ["key"]
+    search_fields = ["key", "name"]
+    fieldsets = [
+        (None, {"fields": ["key", "name", "label", "collapse_when_empty"]}),
+        (_("Size"), {"fields": [("width", "height"), ("mobile_width", "mobile_height")]}),
+        (
+            _("In-article rules"),
+            {"fields": ["after_paragraph", "repeat_every", "clear_of_end", "min_paragraphs"]},
+        ),
+        (_("List pages"), {"fields": ["every_n_items"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # The registry in ads/placements.py creates them, for keys the templates use.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        size = f"{obj.width}×{obj.height}"
+        if obj.mobile_width or obj.mobile_height:
+            mobile = f"{obj.mobile_width or obj.width}×{obj.mobile_height or obj.height}"
+            size += _(", phones %(size)s") % {"size": mobile}
+        return size
+
+    @admin.display(description=_("in-article / list rules"))
+    def rules(self, obj):
+        rules = []
+        if obj.after_paragraph:
+            rules.append(_("after paragraph %d") % obj.after_paragraph)
+        if obj.repeat_every:
+            rules.append(_("then every %d") % obj.repeat_every)
+        if obj.clear_of_end:
+            rules.append(_("not in the last %d") % obj.clear_of_end)
+        if obj.min_paragraphs:
+            rules.append(_("only in articles of %d+ paragraphs") % obj.min_paragraphs)
+        if obj.every_n_items:
+            rules.append(_("every %d items") % obj.every_n_items)
+        return "; ".join(str(rule) for rule in rules) or "—"
+
+
+# --- Creatives --------------------------------------------------------------------------
+
+HTML_FORBIDDEN = _(
+    "Only ad managers may enter HTML snippets from ad networks. Choose “Image and link”, "
+    "or ask an ad manager to enter the snippet; what you typed is kept below."
+)
+
+
+class CreativeAdminForm(forms.ModelForm):
+    class Meta:
+        labels = {"html": _("HTML snippet"), "target_url": _("Target URL")}
+
+    page_types = forms.MultipleChoiceField(
+        choices=Creative.PageType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Page types"),
+        help_text=Creative._meta.get_field("page_types").help_text,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_page_types(self):
+        chosen = set(self.cleaned_data["page_types"])
+        return [value for value in Creative.PageType.values if value in chosen]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # creative_save() refuses too, with a 403; here the form comes back instead, so the
+        # rest of what was typed is not lost.
+        if self.user is not None and not self.user.has_perm("ads.enter_html_creative"):
+            if cleaned_data.get("kind") == Creative.Kind.HTML:
+                self.add_error("kind", forms.ValidationError(HTML_FORBIDDEN, code="html"))
+            elif "html" in self.changed_data:
+                # Kept for an image ad it would run once someone switched the kind.
+                self.add_error("html", forms.ValidationError(HTML_FORBIDDEN, code="html"))
+        return cleaned_data
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    title = _("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            ("ended", _("Ended")),
+            ("off", _("Off")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "live":
+                return queryset.live(now)
+            case "scheduled":
+                return queryset.filter(is_active=True, starts_at__gt=now)
+            case "ended":
+                return queryset.filter(is_active=True, ends_at__lte=now)
+            case "off":
+                return queryset.filter(is_active=False)
+        return queryset
+
+
+def schedule_state(creative, now):
+    """Live, Scheduled, Ended or Off, by the same rule as CreativeQuerySet.live()."""
+    if not creative.is_active:
+        return _("Off")
+    if creative.starts_at and creative.starts_at > now:
+        return _("Scheduled")
+    if creative.ends_at and creative.ends_at <= now:
+        return _("Ended")
+    return _("Live")
+
+
+def stat_total(field):
+    """The sum of one DailyStat field for the creative of the outer query; 0 without stats."""
+    totals = (
+        DailyStat.objects.filter(creative=OuterRef("pk"))
+        .order_by()
+        .values("creative")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals), 0)
+
+
+@admin.register(Creative)
+class CreativeAdmin(admin.ModelAdmin):
+    form = CreativeAdminForm
+    list_display = [
+        "thumbnail", "name", "advertiser", "kind", "priority", "weight", "schedule",
+        "placement_names", "impressions", "clicks", "ctr",
+    ]  # fmt: skip
+    list_display_links = ["thumbnail", "name"]
+    list_filter = [
+        ScheduleFilter,
+        ("advertiser", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "priority",
+        "placements",
+        "is_active",
+    ]
+    list_select_related = ["advertiser"]
+    search_fields = ["name", "advertiser__name"]
+    autocomplete_fields = ["advertiser"]
+    # Not autocomplete: that would need view permission on sections, which ad managers lack.
+    filter_horizontal = ["placements", "sections"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["preview", "created_by", "created_at"]
+    actions = ["activate", "deactivate"]
+    fieldsets = [
+        (None, {"fields": ["name", "advertiser", "kind", "priority", "weight", "is_active"]}),
+        (_("Image ad"), {"fields": ["image", "preview", "alt_text", "target_url"]}),
+        (_("HTML ad"), {"fields": ["html"]}),
+        (_("Where"), {"fields": ["placements", "sections", "page_types"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at"]}),
+        (_("Record"), {"fields": ["created_by", "created_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class FormWithUser(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return FormWithUser
+
+    def get_queryset(self, request):
+        # Totals in the page's one query, as correlated subqueries rather than a join: the
+        # count and filter queries can then leave them out instead of grouping every stat.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                total_impressions=stat_total("impressions"), total_clicks=stat_total("clicks")
+            )
+            .prefetch_related("placements")
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.creative_save(creative=obj, by=request.user)
+
+    @admin.display(description=_("ad"))
+    def thumbnail(self, obj):
+        if obj.kind != Creative.Kind.IMAGE or not obj.image:
+            return _("HTML") if obj.kind == Creative.Kind.HTML else "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="96" style="height:auto">', obj.image.url, obj.alt_text
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="{}" style="max-width:100%;height:auto">',
+            obj.image.url,
+            obj.alt_text,
+            obj.image_width or "",
+        )
+
+    @admin.display(description=_("schedule"))
+    def schedule(self, obj):
+        return schedule_state(obj, timezone.now())
+
+    @admin.display(description=_("placements"))
+    def placement_names(self, obj):
+        return format_html_join(", ", "{}", ((p.name,) for p in obj.placements.all())) or "—"
+
+    @admin.display(description=_("impressions"), ordering="total_impressions")
+    def impressions(self, obj):
+        return obj.total_impressions
+
+    @admin.display(description=_("clicks"), ordering="total_clicks")
+    def clicks(self, obj):
+        return obj.total_clicks
+
+    @admin.display(description=_("CTR"))
+    def ctr(self, obj):
+        return ctr_display(obj.total_clicks, obj.total_impressions)
+
+    def _set_active(self, request, queryset, active):
+        done, refused = 0, []
+        for creative in queryset:
+            if creative.is_active == active:
+                continue
+            creative.is_active = active
+            try:
+                services.creative_save(creative=creative, by=request.user)
+            except (PermissionDenied, ValidationError):
+                refused.append(creative.name)
+            else:
+                done += 1
+        return done, refused
+
+    @admin.action(description=_("Activate selected creatives"), permissions=["change"])
+    def activate(self, request, queryset):
+        done, refused = self._set_active(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext("%d creative activated.", "%d creatives activated.", done) % done,
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                _("Not activated (open each to see why): %s") % ", ".join(refused),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Deactivate selected creatives"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        done, refused = self._set_active(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext("%d creative deactivated.", "%d creatives deactivated.", done) % done,
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                _("Not deactivated (open each to see why): %s") % ", ".join(refused),
+                messages.WARNING,
+            )
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grouping:
+    label: str
+    headers: list  # column titles
+    fields: list  # the values() fields shown, one per header
+    order: list
+
+
+GROUPINGS = {
+    "creative": Grouping(
+        _("Creative"),
+        [_("Advertiser"), _("Creative")],
+        ["creative__advertiser__name", "creative__name"],
+        ["creative__advertiser__name", "creative__name", "creative_id"],
+    ),
+    "placement": Grouping(_("Placement"), [_("Placement")], ["placement__name"], ["placement_id"]),
+    "day": Grouping(_("Day"), [_("Day")], ["date"], ["date"]),
+    "creative-day": Grouping(
+        _("Creative and day"),
+        [_("Day"), _("Advertiser"), _("Creative")],
+        ["date", "creative__advertiser__name", "creative__name"],
+        ["date", "creative__advertiser__name", "creative__name", "creative_id"],
+    ),
+}
+REPORT_DAYS = 30
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    group_by = forms.ChoiceField(
+        label=_("Group by"), choices=[(key, g.label) for key, g in GROUPINGS.items()]
+    )
+
+    @classmethod
+    def from_query(cls, query):
+        """Bound to the query string, with the last 30 days by creative for what is missing."""
+        today = timezone.localdate()
+        data = {
+            "start": (today - timedelta(days=REPORT_DAYS - 1)).isoformat(),
+            "end": today.isoformat(),
+            "group_by": "creative",
+        }
+        data.update({key: query[key] for key in data if query.get(key)})
+        return cls(data)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("“From” must not be after “To”."), code="range")
+        return cleaned_data
+
+
+@dataclass
+class Report:
+    headers: list
+    rows: list  # {"cells": [(text, url)], "impressions", "clicks", "ctr"}
+    impressions: int
+    clicks: int
+
+    @property
+    def ctr(self):
+        return ctr_display(self.clicks, self.impressions)
+
+
+def build_report(*, start, end, group_by):
+    """Impressions, clicks and CTR per group between two days (both included)."""
+    grouping = GROUPINGS[group_by]
+    keys = list(dict.fromkeys([*grouping.fields, *grouping.order]))
+    stats = (
+        DailyStat.objects.filter(date__range=(start, end))
+        .values(*keys)
+        .annotate(impressions=Sum("impressions"), clicks=Sum("clicks"))
+        .order_by(*grouping.order)
+    )
+    rows = []
+    for stat in stats:
+        cells = []
+        for field in grouping.fields:
+            value = stat[field]
+            text = value.isoformat() if field == "date" else str(value)
+            url = None
+            if field == "creative__name":
+                url = reverse("admin:ads_creative_change", args=[stat["creative_id"]])
+            cells.append((text, url))
+        rows.append(
+            {
+                "cells": cells,
+                "impressions": stat["impressions"],
+                "clicks": stat["clicks"],
+                "ctr": ctr_display(stat["clicks"], stat["impressions"]),
+            }
+        )
+    return Report(
+        headers=[str(header) for header in grouping.headers],
+        rows=rows,
+        impressions=sum(row["impressions"] for row in rows),
+        clicks=sum(row["clicks"] for row in rows),
+    )
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def report_csv(report, filename):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The byte order mark makes Excel read the file as UTF-8 rather than the local code page.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    totals_label = [str(_("Total"))] + [""] * (len(report.headers) - 1)
+    lines = [
+        [*report.headers, str(_("Impressions")), str(_("Clicks")), str(_("CTR"))],
+        *(
+            [*(text for text, _url in row["cells"]), row["impressions"], row["clicks"], row["ctr"]]
+            for row in report.rows
+        ),
+        [*totals_label, report.impressions, report.clicks, report.ctr],
+    ]
+    for line in lines:
+        writer.writerow([csv_safe(cell) for cell in line])
+    return response
+
+
+@admin.register(DailyStat)
+class DailyStatAdmin(admin.ModelAdmin):
+    """The report: the changelist is replaced by totals for a date range, also as CSV."""
+
+    report_template = "admin/ads/dailystat/report.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ReportForm.from_query(request.GET)
+        report = csv_url = None
+        if form.is_valid():
+            params = {
+                "start": form.cleaned_data["start"].isoformat(),
+                "end": form.cleaned_data["end"].isoformat(),
+                "group_by": form.cleaned_data["group_by"],
+            }
+            report = build_report(**form.cleaned_data)
+            if request.GET.get("format") == "csv":
+                filename = "ads-report-{group_by}-{start}-to-{end}.csv".format(**params)
+                return report_csv(report, filename)
+            csv_url = "?" + urlencode({**params, "format": "csv"})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Ad report"),
+            "form": form,
+            "report": report,
+            "csv_url": csv_url,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.report_template, context)
+
+
+# --- ads.txt ----------------------------------------------------------------------------
+
+ADS_TXT_VARIABLES = {
+    "contact",
+    "subdomain",
+    "inventorypartnerdomain",
+    "ownerdomain",
+    "managerdomain",
+}
+DOMAIN = re.compile(
+    r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$", re.I
+)
+CERTIFICATION_ID = re.compile(r"^[a-z0-9]+$", re.I)
+RECORD_FORMAT = _(
+    "write “domain, publisher ID, DIRECT or RESELLER” with an optional certification ID, "
+    "e.g. “example-exchange.com, pub-123, DIRECT, f08c47fec0942fa0”, or a variable such "
+    "as “contact=ads@example.com”"
+)
+
+
+def ads_txt_line_error(line):
+    """What is wrong with one ads.txt line (comment already removed), or None."""
+    name, equals, value = line.partition("=")
+    if equals and "," not in name:
+        name, value = name.strip().lower(), value.strip()
+        if name not in ADS_TXT_VARIABLES:
+            return _("“%(name)s” is not an ads.txt variable; use one of %(names)s.") % {
+                "name": name,
+                "names": ", ".join(sorted(ADS_TXT_VARIABLES)),
+            }
+        if not value:
+            return _("“%s=” needs a value.") % name
+        domain = value.split(",")[0].strip() if name == "managerdomain" else value
+        if name != "contact" and not DOMAIN.match(domain):
+            return _("“%s” is not a domain name.") % domain
+        return None
+    record = line.split(";")[0]  # ";" starts extension fields, which are free-form
+    fields = [field.strip() for field in record.split(",")]
+    if len(fields) not in (3, 4):
+        return _("“%(line)s” is not a seller record: %(format)s.") % {
+            "line": line,
+            "format": RECORD_FORMAT,
+        }
+    domain, publisher_id, relationship, *certification = fields
+    if not DOMAIN.match(domain):
+        return _("“%s” is not the domain name of an advertising system.") % domain
+    if not publisher_id or re.search(r"\s", publisher_id):
+        return _("“%s” is not a publisher ID (it cannot be empty or contain spaces).") % (
+            publisher_id
+        )
+    if relationship.upper() not in ("DIRECT", "RESELLER"):
+        return _("the third field must be DIRECT or RESELLER, not “%s”.") % relationship
+    if certification and not CERTIFICATION_ID.match(certification[0]):
+        return (
+            _("“%s” is not a certification authority ID (letters and digits only).")
+            % (certification[0])
+        )
+    return None
+
+
+def validate_ads_txt(content):
+    """Raise ValidationError naming each line that is not valid ads.txt."""
+    errors = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        error = ads_txt_line_error(line)
+        if error:
+            errors.append(
+                ValidationError(
+                    _("Line %(number)d: %(error)s"),
+                    code="ads_txt",
+                    params={"number": number, "error": error},
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+class AdsTxtAdminForm(forms.ModelForm):
+    class Meta:
+        model = AdsTxt
+        fields = ["content"]
+        widgets = {
+            "content": forms.Textarea(
+                attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "vLargeTextField"}
+            )
+        }
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        validate_ads_txt(content)
+        return content
+
+
+@admin.register(AdsTxt)
+class AdsTxtAdmin(admin.ModelAdmin):
+    """One row, edited in place: the list goes straight to it."""
+
+    form = AdsTxtAdminForm
+    list_display = ["__str__", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not AdsTxt.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        ads_txt = AdsTxt.objects.first()
+        if ads_txt is not None and self.has_view_or_change_permission(request, ads_txt):
+            return redirect("admin:ads_adstxt_change", ads_txt.pk)
+        return super().changelist_view(request, extra_context)
