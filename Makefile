@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: serve install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -23,6 +23,13 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: gunicorn with the production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL,
+# REDIS_URL, SITE_URL... from the environment; see the README).
+serve: install
+	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py collectstatic --no-input -v 0
+	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
@@ -35,6 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -r newsroom articles comments ads
 
 test-sqlite: install
 	$(BIN)/pytest -n 2

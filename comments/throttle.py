@@ -1,5 +1,7 @@
 """Flood control for comments and reports: at most N posts in any period, per key.
 
+With the shared cache down, flood control is off (fail open); see take_slot.
+
 django-ratelimit was tried first: it counts in fixed clock windows, so "one comment
 every 15 seconds" let two through a second apart whenever a window boundary fell
 between them. Here each of a rate's N slots is taken with the cache's atomic add and
@@ -30,7 +32,16 @@ def take_slot(group, value, rate):
     """
     count, period = parse_rate(rate)
     key = hashlib.sha256(f"{group}\x1f{value}".encode()).hexdigest()
-    return any(cache.add(f"comments:rate:{key}:{slot}", True, period) for slot in range(count))
+    for slot in range(count):
+        taken = cache.add(f"comments:rate:{key}:{slot}", True, period)
+        if taken is None:
+            # The cache is unreachable (django-redis answers None when it ignores the
+            # error). Policy: let the post through. Comments are still pre-moderated
+            # and stored once, so a flood costs moderators time, not readers their say.
+            return True
+        if taken:
+            return True
+    return False
 
 
 def too_fast(limits):

@@ -30,3 +30,15 @@ class PublicCacheMiddleware:
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for: Permissions-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,17 +1,79 @@
+import sys
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+HEALTH_KEY = "healthz"
 
 
 @require_GET
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /preview/",
         "Disallow: /search/",
+        "Disallow: /ads/",
+        "Disallow: /comments/",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap-news')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def _cache_ok():
+    """A round trip through the shared cache (django-redis hides errors as misses)."""
+    cache.set(HEALTH_KEY, "ok", 10)
+    return cache.get(HEALTH_KEY) == "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 while this node can serve readers, 503 when it cannot.
+
+    Without the database nothing can be served; without the cache pages are still
+    served (more slowly), so the node stays in rotation and reports "degraded".
+    """
+    database, cache_ok = _database_ok(), _cache_ok()
+    status = "ok" if database and cache_ok else ("degraded" if database else "unavailable")
+    return JsonResponse(
+        {
+            "status": status,
+            "database": "ok" if database else "unavailable",
+            "cache": "ok" if cache_ok else "unavailable",
+        },
+        status=200 if database else 503,
+    )
+
+
+def server_error(request):
+    """The 500 page; a 503 page when the cause is the database being unreachable.
+
+    Neither needs the database. The site recovers by itself when the database comes
+    back: connections are health-checked before reuse (CONN_HEALTH_CHECKS).
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+    else:
+        response = HttpResponse(loader.render_to_string("500.html"), status=500)
+    patch_cache_control(response, no_store=True)
+    return response

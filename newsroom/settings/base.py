@@ -3,6 +3,7 @@
 The environment is read here and nowhere else.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
+    "csp",
+    "axes",
     "newsroom",
     "articles",
     "django_comments_xtd",
@@ -46,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +61,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -87,6 +99,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env("REDIS_URL", default=""):
     CACHES = {"default": env.cache("REDIS_URL")}
+    # Redis down or hanging must not take pages down: give up fast and carry on without
+    # the cache (django-redis then answers as if every key were missing).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+            "IGNORE_EXCEPTIONS": True,
+        }
+    )
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Without Redis each process keeps its own cache and flood-control counters: right
     # for one process (development, the demo); production sets REDIS_URL.
@@ -137,6 +160,50 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PREVIEW_LINK_MAX_AGE = 7 * 24 * 3600
 
 LOGIN_URL = "admin:login"
+# The admin's address, e.g. "newsroom-desk/" to keep it off the usual scanners' paths.
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+
+# Admin logins: after 5 failures, that username and that client are each locked out for
+# 15 minutes; the answer is the same whether the username exists or not.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Security headers for every response (the prod settings add HTTPS-only ones).
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+# Hosts an ad network's HTML creatives load from (space-separated); none by default, so
+# the default pages make no request to any other host.
+AD_NETWORK_HOSTS = env.list("AD_NETWORK_HOSTS", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *AD_NETWORK_HOSTS],
+        "style-src": ["'self'"],
+        # Ad slots and the admin set sizes in style attributes; no style elements inline.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *AD_NETWORK_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *AD_NETWORK_HOSTS],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Reader comments (comments/): django-comments-xtd stores them, comments/ owns the rules.
 COMMENTS_APP = "django_comments_xtd"

@@ -1,0 +1,29 @@
+"""gunicorn settings for Newsroom: `gunicorn -c gunicorn.conf.py newsroom.wsgi`.
+
+Every value can be overridden with an environment variable of the same purpose. The
+threaded worker keeps a few slow clients from tying up whole processes; put nginx (see
+deploy/nginx.conf) in front anyway: it buffers slow uploads and downloads entirely, so
+gunicorn's threads only ever talk to a fast local proxy.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Logs go to the terminal (or journald/docker): access log to stdout, errors to stderr.
+# Django's own logging (settings.LOGGING) writes each 500 with its traceback to stderr.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Only the local proxy may set X-Forwarded-*; Django reads them via TRUSTED_PROXIES.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
