@@ -22,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.admin import SaveFailureAdminMixin
+
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
 
@@ -201,7 +203,7 @@ def stat_total(field):
 
 
 @admin.register(Creative)
-class CreativeAdmin(admin.ModelAdmin):
+class CreativeAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
     form = CreativeAdminForm
     list_display = [
         "thumbnail", "name", "advertiser", "kind", "priority", "weight", "schedule",

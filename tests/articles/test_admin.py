@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from unittest import mock
 
 import pytest
 import time_machine
@@ -668,3 +669,85 @@ def test_slug_change_of_published_article_redirects_old_address(as_editor, clien
     assert redirect.status_code == 301
     assert redirect["Location"] == article.get_absolute_url()
     assert client.get(redirect["Location"]).status_code == 200
+
+
+# --- Failures after the form was valid -------------------------------------------------
+
+
+def checks_that_miss_the_rival_once(*targets):
+    """Patches that make each uniqueness check pass once, as when the other editor's
+    article is committed just after that check ran."""
+    patches = []
+    for target in targets:
+        real = target.validate_unique
+        calls = []
+
+        def first_call_sees_nothing(self, *args, _real=real, _calls=calls, **kwargs):
+            _calls.append(1)
+            if len(_calls) > 1:
+                return _real(self, *args, **kwargs)
+            return None
+
+        patches.append(mock.patch.object(target, "validate_unique", first_call_sees_nothing))
+    return patches
+
+
+@pytest.mark.parametrize(
+    "missed_by",
+    ["the form", "the form and the service"],
+    ids=["caught-by-the-service", "caught-by-the-database"],
+)
+def test_two_editors_saving_the_same_slug_at_once_get_a_form_error_not_a_500(
+    as_editor, section, missed_by
+):
+    ArticleFactory(section=section, slug="harbour-tunnel", headline="Rival story")
+    from articles.admin import ArticleAdminForm
+
+    targets = [ArticleAdminForm] + ([Article] if missed_by != "the form" else [])
+    patches = checks_that_miss_the_rival_once(*targets)
+    for patch in patches:
+        patch.start()
+    try:
+        response = add_article(as_editor, section, slug="harbour-tunnel", headline="Mine")
+    finally:
+        for patch in patches:
+            patch.stop()
+
+    assert response.status_code == 200
+    assert "already exists" in str(form_errors(response)["slug"])
+    assert response.context["adminform"].form["headline"].value() == "Mine"
+    assert list(Article.objects.values_list("headline", flat=True)) == ["Rival story"]
+
+
+def test_a_full_disk_during_an_upload_gives_a_form_error_and_leaves_no_files(as_editor, media_root):
+    def disk_full(name, content):
+        raise OSError(28, "No space left on device")
+
+    with mock.patch.object(default_storage, "_save", side_effect=disk_full):
+        response = upload_photo(as_editor, jpeg_upload(), caption="Cranes at dusk")
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "could not be stored" in str(errors["image"])
+    assert response.context["adminform"].form["caption"].value() == "Cranes at dusk"
+    assert not Photo.objects.exists()
+    assert media_files(media_root) == []
+
+
+def test_a_disk_failing_half_way_through_the_renditions_leaves_no_files(as_editor, media_root):
+    real_save = default_storage._save
+    calls = []
+
+    def fail_on_the_third_file(name, content):
+        calls.append(name)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_save(name, content)
+
+    with mock.patch.object(default_storage, "_save", side_effect=fail_on_the_third_file):
+        response = upload_photo(as_editor, jpeg_upload())
+
+    assert response.status_code == 200
+    assert len(calls) >= 3
+    assert not Photo.objects.exists()
+    assert media_files(media_root) == []
