@@ -293,6 +293,12 @@ class Article(models.Model):
         editable=False,
         help_text=_("Public reader comments; kept up to date by the comments app."),
     )
+    comments_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the public comments last changed; kept by the comments app."),
+    )
     seo_description = models.CharField(
         _("search description"),
         max_length=300,

@@ -109,7 +109,7 @@ def article_detail(request, section, year, month, day, slug):
     context = article_page_context(article)
     response = render(request, "articles/article_detail.html", context)
     shown = [article, *context["latest"], *context["more_articles"]]
-    return set_last_modified(response, shown, article.modified_at)
+    return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
 
 
 def preview_token(article):

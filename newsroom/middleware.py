@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils.cache import patch_cache_control
 
 
@@ -26,7 +27,11 @@ class PublicCacheMiddleware:
             and not response.cookies
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+            # Shared caches (a CDN) keep the page briefly; browsers always revalidate,
+            # cheaply by ETag, so a reader sees an approved comment on their next visit.
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PUBLIC_CACHE_SECONDS
+            )
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -42,3 +47,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request with a NUL character in a header or a cookie.
+
+    HTTP forbids NUL in header fields (RFC 9110, 5.5) and gunicorn refuses them, but not
+    every server in front of Django does, and a quoted cookie carries one through any
+    server as "\\000". PostgreSQL refuses NUL in text, so the session key or the user
+    agent django-axes records for a failed login would otherwise end in a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        headers = [value for key, value in request.META.items() if key.startswith("HTTP_")]
+        if any("\x00" in value for value in [*headers, *request.COOKIES.values()]):
+            raise BadRequest("NUL character in a header or cookie")
+        return self.get_response(request)

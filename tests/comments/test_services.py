@@ -14,6 +14,7 @@ from django.core import mail
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from comments import services
 from comments.models import CommentReport, ReaderComment
@@ -592,3 +593,19 @@ def test_moderators_without_email_are_skipped_and_nobody_to_tell_is_no_error(
 
     assert reload(comment).status == Status.PENDING
     assert mail.outbox == []
+
+
+def test_approving_a_comment_moves_the_article_pages_last_modified(client, article):
+    comment, _ = services.comment_create(
+        article=article, name="Ada", email="ada@example.com", text="Well reported."
+    )
+    before = client.get(article.get_absolute_url())["Last-Modified"]
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        services.comment_approve(comment=comment, by=None)
+    after = client.get(article.get_absolute_url())
+    assert after["Last-Modified"] != before
+    assert after["Last-Modified"] == http_date(later.timestamp())
+    stale = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=before)
+    assert stale.status_code == 200
+    assert "Well reported." in stale.content.decode()
