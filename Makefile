@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: serve install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak serve install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -56,6 +56,11 @@ bench: install
 
 bench-postgres: install
 	$(BIN)/python bench/pages.py --database-url $(PG_BENCH_URL)
+
+# Readers and commenters against gunicorn on PostgreSQL and Redis, with PostgreSQL
+# restarted and Redis stopped and frozen part-way; prints the figures (scripts/soak.py).
+soak: install
+	$(BIN)/python scripts/soak.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -25,5 +25,8 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# No control socket: its default path is per user, so two nodes on one machine would
+# take it from each other.
+control_socket_disable = True
 # Only the local proxy may set X-Forwarded-*; Django reads them via TRUSTED_PROXIES.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

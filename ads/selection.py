@@ -5,6 +5,7 @@ whole site, however many slots a page has, so ads add no queries to most pages.
 """
 
 import random
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -53,19 +54,28 @@ def _candidate(creative):
 class LiveAds:
     placements: dict  # key -> Placement
     candidates: list  # Candidate
+    valid_until: float  # a time.time(): the next schedule change, or the cache period
+
+
+# Each process keeps the live ads for a second, so a page with eight slots asks the
+# shared cache once, not eight times; and a slow or missing cache costs one query per
+# second per process, not one per slot. An ad edit reaches other processes within that
+# second; this process forgets at once.
+MEMO_SECONDS = 1.0
+_memo: dict = {}
 
 
 def live_ads():
     """The placements and the creatives that may be shown now, cached until the next
     schedule change (at most a minute)."""
+    now_ts = time.time()
+    memo = _memo.get("ads")
+    if memo is not None and now_ts < _memo["until"]:
+        return memo
     ads = cache.get(CACHE_KEY)
-    if ads is None:
+    if ads is None or now_ts >= ads.valid_until:
         now = timezone.now()
         creatives = Creative.objects.live(now).prefetch_related("placements", "sections")
-        ads = LiveAds(
-            placements={placement.key: placement for placement in Placement.objects.all()},
-            candidates=[_candidate(creative) for creative in creatives],
-        )
         timeout = CACHE_SECONDS
         next_change = Creative.objects.next_schedule_change(now)
         if next_change is not None:
@@ -74,12 +84,19 @@ def live_ads():
             # the old ads, and the page cache would keep that page. Under a second to
             # go, it is not cached at all (a timeout of 0 stores nothing).
             timeout = min(timeout, int((next_change - now).total_seconds()))
+        ads = LiveAds(
+            placements={placement.key: placement for placement in Placement.objects.all()},
+            candidates=[_candidate(creative) for creative in creatives],
+            valid_until=now_ts + timeout if next_change is not None else now_ts + CACHE_SECONDS,
+        )
         cache.set(CACHE_KEY, ads, timeout)
+    _memo.update(ads=ads, until=min(now_ts + MEMO_SECONDS, ads.valid_until))
     return ads
 
 
 def forget_candidates(**kwargs):
     """Signal receiver: an ad changed, so choose from fresh candidates."""
+    _memo.clear()
     cache.delete(CACHE_KEY)
 
 

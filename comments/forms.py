@@ -60,6 +60,9 @@ class CommentForm(CommentSecurityForm):
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    # Bounded: django-contrib-comments subtracts the timestamp from time.time(), and an
+    # integer too big for a float would raise OverflowError there instead of failing.
+    timestamp = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**53)
     reply_to = forms.IntegerField(
         required=False,
         min_value=1,

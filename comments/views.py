@@ -68,7 +68,8 @@ def _cross_site(request):
 def _target(request):
     """The published article the form was for, or None."""
     object_pk = request.POST.get("object_pk", "")
-    if not object_pk.isdigit() or len(object_pk) > 18:
+    # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
+    if not (object_pk.isascii() and object_pk.isdigit()) or len(object_pk) > 18:
         return None
     return Article.objects.for_detail().filter(pk=int(object_pk)).first()
 

@@ -11,17 +11,20 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         from ads import models as ads
         from articles import models as articles
-        from comments.models import CommentReport, ReaderComment
-        from newsroom.pagecache import invalidate_pages
+        from comments.models import ReaderComment
+        from newsroom.pagecache import invalidate_pages, invalidate_pages_for_comment
 
         for model in (
             articles.Article, articles.Section, articles.Author, articles.Tag,
             articles.Photo, articles.Byline, articles.Correction,
-            ReaderComment, CommentReport,
             ads.Creative, ads.Placement, ads.Advertiser, ads.AdsTxt,
         ):  # fmt: skip
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")
+        post_save.connect(
+            invalidate_pages_for_comment, sender=ReaderComment, dispatch_uid="pages-c"
+        )
+        post_delete.connect(invalidate_pages, sender=ReaderComment, dispatch_uid="pages-del-c")
         for through in (
             articles.Article.tags.through,
             ads.Creative.placements.through,

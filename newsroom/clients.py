@@ -35,9 +35,12 @@ def client_ip(request) -> str:
     for hop in reversed([hop for hop in hops if hop]):
         if not _is_trusted(hop, networks):
             try:
-                return str(ipaddress.ip_address(hop))
+                address = ipaddress.ip_address(hop)
             except ValueError:
                 return remote
+            # Without an IPv6 zone ("fe80::1%eth0"): it names an interface on the proxy's
+            # own host, and PostgreSQL's inet columns refuse it.
+            return str(ipaddress.ip_address(address.packed))
     return remote
 
 
@@ -59,3 +62,10 @@ def client_network(request) -> str:
 def client_hash(request) -> str:
     """A stable, private stand-in for the reader (never shown, never reversible)."""
     return salted_hmac("newsroom.client", client_network(request)).hexdigest()
+
+
+def login_username(request, credentials=None):
+    """The username django-axes records for a failed admin login, cut to its column's
+    255 characters: the admin's login form passes longer ones on to authenticate()."""
+    username = (credentials or request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:255] if isinstance(username, str) else username

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 
 from ads.models import Creative
@@ -28,6 +29,14 @@ def invalidate_pages(**kwargs):
     cache.delete(STATE_KEY)
 
 
+def invalidate_pages_for_comment(sender, instance, update_fields=None, **kwargs):
+    """Only what readers see, or saw, changes pages: a public comment or a moderation
+    decision. A new comment held for moderation leaves every cached page as it is."""
+    fields = set(update_fields or ())
+    if "status" in fields or (instance.is_public and fields != {"report_count"}):
+        invalidate_pages()
+
+
 def next_midnight(now):
     """Pages carry today's date line: a generation never outlives the day."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
@@ -39,11 +48,14 @@ def current_state():
     now = timezone.now()
     state = cache.get(STATE_KEY)
     if state is None or state["valid_until"] <= now:
-        changes = [
-            Article.objects.next_scheduled_change(),
-            Creative.objects.next_schedule_change(now),
-            next_midnight(now),
-        ]
+        try:
+            changes = [
+                Article.objects.next_scheduled_change(),
+                Creative.objects.next_schedule_change(now),
+                next_midnight(now),
+            ]
+        except DatabaseError:
+            return None  # no database: no new generation; the view answers as it can
         valid_until = min(filter(None, changes))
         state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
         timeout = (valid_until - now).total_seconds()
@@ -72,6 +84,8 @@ class PageCacheMiddleware:
         if not self.request_is_cacheable(request):
             return self.get_response(request)
         state = current_state()
+        if state is None:
+            return self.get_response(request)
         key = self.cache_key(request, state["generation"])
         response = cache.get(key)
         if response is not None:

@@ -13,8 +13,12 @@ def media_root(settings, tmp_path):
 def clear_cache():
     from django.core.cache import cache
 
+    from ads.selection import forget_candidates
+
+    forget_candidates()
     cache.clear()
     yield
+    forget_candidates()
     cache.clear()
 
 

@@ -22,8 +22,9 @@ def build_tree(comments):
 
 
 def _as_int(value):
+    # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
     value = value or ""
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)

@@ -105,3 +105,31 @@ def test_a_generation_ends_at_the_very_instant_its_change_is_due(client, article
         response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Ferry returns to service" in response.content.decode()
+
+
+def test_a_new_comment_held_for_moderation_keeps_cached_pages(client, article):
+    from comments import services as comment_services
+
+    client.get(article.get_absolute_url())
+    comment, _ = comment_services.comment_create(
+        article=article, name="Ada", email="ada@example.com", text="Held for now."
+    )
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    comment_services.comment_approve(comment=comment, by=None)
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Held for now." in response.content.decode()
+
+
+def test_without_a_database_no_generation_starts_and_the_view_answers(client, article):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch(
+        "newsroom.pagecache.Article.objects.next_scheduled_change",
+        side_effect=OperationalError("down"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 200  # the check itself found the (real) database fine
+    assert response.json()["database"] == "ok"

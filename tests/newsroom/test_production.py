@@ -173,3 +173,17 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_uploads_go_to_local_disk_by_default_and_to_s3_when_a_bucket_is_set():
+    code = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'))"
+    )
+    assert run_django(code) == "FileSystemStorage - -"
+    s3 = run_django(
+        code,
+        MEDIA_S3_BUCKET="newsroom-media",
+        MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert s3 == "S3Storage newsroom-media http://127.0.0.1:9000"
