@@ -1,3 +1,4 @@
+from csp.constants import NONCE
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from js_asset import Media
 from reversion.admin import VersionAdmin
 
 from . import services
@@ -27,6 +29,12 @@ def photo_thumbnail(photo, width=120):
         width,
     )
 
+
+# The <style> element Tiptap (inside django-prose-editor) adds for ProseMirror's base CSS.
+# Its hash changes only with the django-prose-editor version (Chromium's CSP report names
+# the new one). Without it the editor runs, but without ProseMirror's base CSS
+# (white-space: pre-wrap, so typed spaces collapse; the gap cursor).
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 STORAGE_FAILED = _(
     "The file could not be stored (the disk may be full). Nothing was saved; your other "
@@ -175,6 +183,15 @@ class ArticleAdmin(SaveFailureAdminMixin, VersionAdmin):
                 super().__init__(*args, user=request.user, **kw)
 
         return FormWithUser
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # django-prose-editor loads through an inline <script type="importmap">, which
+        # script-src 'self' refuses: it gets this response's nonce. Only this page's
+        # policy changes; the public pages' stays as strict as it is.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        response._csp_update = {"script-src": [NONCE], "style-src": [PROSE_EDITOR_STYLE_HASH]}
+        return response
 
     def get_queryset(self, request):
         return (
