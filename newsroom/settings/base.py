@@ -101,16 +101,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL", default=""):
     CACHES = {"default": env.cache("REDIS_URL")}
     # Redis down or hanging must not take pages down: give up fast and carry on without
-    # the cache (django-redis then answers as if every key were missing).
+    # the cache (django-redis then answers as if every key were missing), and after a
+    # failure leave Redis alone for a few seconds (newsroom/cache.py).
+    CACHES["default"]["BACKEND"] = "newsroom.cache.CircuitBreakerRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {
             "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
             "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
             "IGNORE_EXCEPTIONS": True,
+            "CIRCUIT_OPEN_SECONDS": env.float("REDIS_CIRCUIT_OPEN_SECONDS", default=5),
         }
     )
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs one warning each time it opens, rather than a traceback per call.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     # Without Redis each process keeps its own cache and flood-control counters: right
     # for one process (development, the demo); production sets REDIS_URL.

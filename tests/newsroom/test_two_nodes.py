@@ -19,10 +19,8 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,12 +30,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.servers import free_port, start_redis, wait_until
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 HOST = "news.example.test"
 PASSWORD = secrets.token_urlsafe(12)
-STARTUP_SECONDS = 30
 
 SEED = """
 import json
@@ -59,30 +58,6 @@ print(json.dumps({
     "draft_headline": draft.headline,
 }))
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, what, seconds=STARTUP_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what} did not come up within {seconds} s")
-
-
-def redis_answers(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def postgres_server_url():
@@ -212,14 +187,7 @@ class Cluster:
             wait_until(lambda node=node: self.node_answers(node), f"gunicorn node {node.name}")
 
     def start_redis(self):
-        self.redis = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--dir", str(self.workdir)),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_until(lambda: redis_answers(self.redis_port), "redis-server")
+        self.redis = start_redis(self.redis_port, self.workdir)
 
     def create_database(self):
         try:

@@ -1,0 +1,117 @@
+"""The Redis cache backend fails fast: against a real Redis that is up, frozen, or gone.
+
+Each test starts a redis-server of its own on a free port; a missing redis-server fails
+the test, it never skips.
+"""
+
+import signal
+from unittest import mock
+
+import pytest
+from django_redis.client import DefaultClient
+
+from newsroom.cache import CircuitBreakerRedisCache
+from tests.newsroom.test_production import run_django
+from tests.servers import free_port, redis_answers, start_redis, wait_until
+
+OPEN_SECONDS = 0.5
+
+
+@pytest.fixture
+def redis(tmp_path):
+    port = free_port()
+    server = start_redis(port, tmp_path)
+    server.port = port
+    yield server
+    server.send_signal(signal.SIGCONT)
+    server.terminate()
+    server.wait(10)
+
+
+def make_cache(port):
+    return CircuitBreakerRedisCache(
+        f"redis://127.0.0.1:{port}/0",
+        {
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_OPEN_SECONDS": OPEN_SECONDS,
+            }
+        },
+    )
+
+
+def wait_for_the_circuit_to_close(cache):
+    wait_until(lambda: not cache.breaker.is_open, "the closed circuit", OPEN_SECONDS * 4)
+
+
+def test_a_healthy_redis_is_used_normally(redis):
+    cache = make_cache(redis.port)
+    assert cache.add("k", "first", 60)
+    assert not cache.add("k", "second", 60)
+    assert cache.get("k") == "first"
+    cache.delete("k")
+    assert cache.get("k") is None
+    assert not cache.breaker.is_open
+
+
+def test_a_frozen_redis_is_asked_once_then_left_alone(redis):
+    cache = make_cache(redis.port)
+    cache.set("page", "cached page", 60)
+    redis.send_signal(signal.SIGSTOP)  # accepts connections, answers nothing
+    with mock.patch.object(
+        DefaultClient, "get", autospec=True, side_effect=DefaultClient.get
+    ) as get:
+        answers = [cache.get("page") for _ in range(20)]
+    # Every call answers a miss; only the first one waited for Redis.
+    assert answers == [None] * 20
+    assert get.call_count == 1
+    assert cache.breaker.is_open
+    # Writes are skipped as well, and say so the way django-redis does for a failure.
+    assert cache.add("lock", True, 60) is None
+    assert cache.set("other", "value", 60) is None
+
+    redis.send_signal(signal.SIGCONT)
+    wait_for_the_circuit_to_close(cache)
+    assert cache.get("page") == "cached page"
+    assert not cache.breaker.is_open
+
+
+def test_a_stopped_redis_opens_the_circuit_and_a_restarted_one_closes_it(redis, tmp_path):
+    cache = make_cache(redis.port)
+    redis.terminate()
+    redis.wait(10)
+    assert cache.get("page") is None
+    assert cache.breaker.is_open
+
+    restarted = start_redis(redis.port, tmp_path)
+    try:
+        wait_until(lambda: redis_answers(redis.port), "the restarted redis-server")
+        wait_for_the_circuit_to_close(cache)
+        assert cache.add("lock", True, 60) is True
+        assert cache.get("lock") is True
+    finally:
+        restarted.terminate()
+        restarted.wait(10)
+
+
+def test_the_breaker_logs_once_per_opening(redis, caplog):
+    cache = make_cache(redis.port)
+    redis.send_signal(signal.SIGSTOP)
+    with caplog.at_level("WARNING", logger="newsroom.cache"):
+        for _ in range(5):
+            cache.get("page")
+    assert len(caplog.records) == 1
+    assert "carrying on without the cache" in caplog.records[0].getMessage()
+
+
+def test_production_uses_the_breaker():
+    code = "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
+        "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789",
+        "ALLOWED_HOSTS": "news.example.com",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    assert run_django(code, **env) == "CircuitBreakerRedisCache"
