@@ -13,8 +13,12 @@ from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
 register = template.Library()
 
 
-def render_slot(key, *, page=None, section=None):
-    """The slot's HTML, from an autoescaped template (a SafeString), or "" for nothing."""
+def render_slot(key, *, page=None, section=None, ordinal=1):
+    """The slot's HTML, from an autoescaped template (a SafeString), or "" for nothing.
+
+    `ordinal` numbers the repeats of one placement on a page (in-article, in a list), so
+    each landmark has a name of its own for screen readers.
+    """
     ads = live_ads()
     placement = ads.placements.get(key)
     if placement is None:
@@ -34,7 +38,8 @@ def render_slot(key, *, page=None, section=None):
             "impression_token": make_token(creative.pk, placement.pk, salt=IMPRESSION_SALT),
         }
     return render_to_string(
-        "ads/_slot.html", {"placement": placement, "creative": creative, **tokens}
+        "ads/_slot.html",
+        {"placement": placement, "creative": creative, "ordinal": ordinal, **tokens},
     )
 
 
@@ -55,7 +60,9 @@ def article_body_with_ads(article):
     return mark_safe(  # noqa: S308  # nosec B308 B703
         insert_slots(
             article.body,
-            lambda index: render_slot(IN_ARTICLE, page="article", section=article.section_id),
+            lambda index: render_slot(
+                IN_ARTICLE, page="article", section=article.section_id, ordinal=index + 1
+            ),
             after=placement.after_paragraph,
             repeat_every=placement.repeat_every,
             clear_of_end=placement.clear_of_end,
@@ -71,4 +78,4 @@ def list_ad_slot(position, total, page=None, section=None):
     every = placement.every_n_items if placement else None
     if not every or position % every or position >= total:
         return ""
-    return render_slot(LIST_INLINE, page=page, section=section)
+    return render_slot(LIST_INLINE, page=page, section=section, ordinal=position // every)
