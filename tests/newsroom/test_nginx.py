@@ -1,0 +1,242 @@
+"""The shipped nginx config, deploy/nginx.conf, in front of the site.
+
+The test renders the shipped file with only what a deployment changes (ports, the
+certificate, the media folder, the app server's address), runs a real nginx with it on
+free ports in front of gunicorn with the production settings (on a SQLite file of its
+own, so pytest-django's test database is not used), and talks to it over HTTP and TLS
+(with a self-signed certificate made by openssl). A missing nginx or openssl fails the
+test; it never skips.
+"""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port, wait_until
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = REPO_ROOT / "deploy" / "nginx.conf"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+HOST = "news.example.com"
+UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024
+
+
+def render(shipped, *, http_port, https_port, app_port, cert, key, media_root):
+    """The shipped server blocks, changed only where a deployment changes them."""
+    replacements = [
+        (r"listen \[::\]:\d+[^;]*;\n", ""),  # loopback IPv4 only
+        (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
+        (r"listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
+        (r"server 127\.0\.0\.1:8000", f"server 127.0.0.1:{app_port}"),
+        (r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};"),
+        (r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};"),
+        (r"alias /srv/newsroom/media/;", f"alias {media_root}/;"),
+        # The HTTP redirect goes to the standard port; here HTTPS listens on another.
+        (
+            r"return 301 https://\$host\$request_uri;",
+            f"return 301 https://$host:{https_port}$request_uri;",
+        ),
+    ]
+    config = shipped
+    for pattern, replacement in replacements:
+        config, count = re.subn(pattern, replacement, config)
+        assert count, f"deploy/nginx.conf no longer has {pattern!r}"
+    return config
+
+
+SEED = """
+import json
+from tests.factories import ArticleFactory
+article = ArticleFactory(headline="Harbour tunnel opens to traffic")
+print(json.dumps({"article_url": article.get_absolute_url()}))
+"""
+
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
+    assert result.returncode == 0, f"{command[:3]} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory):
+    """gunicorn with the production settings (on a SQLite file) behind the shipped nginx."""
+    for program in ("nginx", "openssl"):
+        if not shutil.which(program):
+            pytest.fail(f"This test needs {program}  (Debian: apt-get install nginx-light openssl)")
+    work = tmp_path_factory.mktemp("nginx")
+    media_root = work / "media"
+    (media_root / "photos").mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SITE_URL": f"https://{HOST}",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{work}/db.sqlite3",
+        "MEDIA_ROOT": str(media_root),
+        "STATIC_ROOT": str(work / "static"),
+        "EMAIL_URL": "dummymail://",
+    }
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, "manage.py"]
+    run([*manage, "migrate", "--no-input"], cwd=REPO_ROOT, env=env)
+    run([*manage, "collectstatic", "--no-input", "-v", "0"], cwd=REPO_ROOT, env=env)
+    seed = json.loads(run([*manage, "shell", "-c", SEED], cwd=REPO_ROOT, env=env).splitlines()[-1])
+
+    cert, key = work / "cert.pem", work / "key.pem"
+    run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ]
+    )
+    ports = {"app": free_port(), "http": free_port(), "https": free_port()}
+    app = subprocess.Popen(
+        [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", "1"],
+        cwd=REPO_ROOT,
+        env={**env, "PORT": str(ports["app"])},
+        stdout=(work / "gunicorn.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    servers = render(
+        SHIPPED.read_text(),
+        http_port=ports["http"],
+        https_port=ports["https"],
+        app_port=ports["app"],
+        cert=cert,
+        key=key,
+        media_root=media_root,
+    )
+    conf = work / "nginx.conf"
+    # As root, nginx's workers would drop to "nobody", who cannot read pytest's tmp dirs.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {work}/nginx.pid;\n"
+        f"error_log {work}/error.log;\nevents {{}}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        + "".join(
+            f"  {kind}_temp_path {work}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + servers
+        + "\n}\n"
+    )
+    run(["nginx", "-t", "-p", str(work), "-c", str(conf)])
+    proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)])
+    try:
+        wait_until(lambda: answers(ports["http"]), "nginx")
+        wait_until(lambda: answers(ports["app"]), "gunicorn")
+        yield {**ports, "cert": cert, "media_root": media_root, **seed}
+    finally:
+        for process in (proxy, app):
+            process.terminate()
+            process.wait(10)
+
+
+def answers(port):
+    try:
+        http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+        return True
+    except OSError:
+        return False
+
+
+def request(nginx, method, path, *, tls=True, body=None, headers=None):
+    if tls:
+        context = ssl.create_default_context(cafile=str(nginx["cert"]))
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", nginx["https"], context=context, timeout=10
+        )
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", nginx["http"], timeout=10)
+    connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+    response = connection.getresponse()
+    response.text = response.read().decode(errors="replace")
+    connection.close()
+    return response
+
+
+def test_plain_http_is_sent_to_https_with_the_same_path(nginx):
+    response = request(nginx, "GET", "/latest/?page=2", tls=False)
+    assert response.status == 301
+    assert response.getheader("Location") == f"https://{HOST}:{nginx['https']}/latest/?page=2"
+
+
+def test_pages_are_served_over_tls_through_the_proxy(nginx):
+    response = request(nginx, "GET", nginx["article_url"])
+    # 200, not a redirect loop: Django sees the request as HTTPS (X-Forwarded-Proto)
+    # and for the site's own host name (Host passed on).
+    assert response.status == 200, response.text[:500]
+    assert "Harbour tunnel opens to traffic" in response.text
+    assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+    assert "script-src 'self'" in response.getheader("Content-Security-Policy")
+
+
+def test_uploaded_media_is_served_from_disk_and_never_run(nginx):
+    (nginx["media_root"] / "photos" / "harbour.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    response = request(nginx, "GET", "/media/photos/harbour.jpg")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "image/jpeg"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert "sandbox" in response.getheader("Content-Security-Policy")
+    assert "max-age=2592000" in response.getheader("Cache-Control")
+    assert request(nginx, "GET", "/media/photos/missing.jpg").status == 404
+
+
+def test_oversized_uploads_are_refused_by_the_proxy(nginx):
+    response = request(
+        nginx,
+        "POST",
+        "/comments/post/",
+        body=b"x" * (UPLOAD_LIMIT_BYTES + 1),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert response.status == 413
+
+
+def test_slow_clients_never_hold_the_app_servers_threads(nginx):
+    """nginx reads whole requests before passing them on: clients that trickle their
+    uploads tie up none of gunicorn's threads, while straight to gunicorn they do."""
+    threads = 4  # gunicorn.conf.py's default, one worker here
+
+    def trickle(port, tls):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if tls:
+            context = ssl.create_default_context(cafile=str(nginx["cert"]))
+            sock = context.wrap_socket(sock, server_hostname=HOST)
+        sock.sendall(
+            f"POST /comments/post/ HTTP/1.1\r\nHost: {HOST}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+            "name=Slow".encode()
+        )
+        return sock
+
+    slow = [trickle(nginx["https"], tls=True) for _ in range(threads * 2)]
+    try:
+        assert request(nginx, "GET", "/healthz").status == 200
+    finally:
+        for sock in slow:
+            sock.close()
+
+    slow = [trickle(nginx["app"], tls=False) for _ in range(threads)]
+    try:
+        direct = http.client.HTTPConnection("127.0.0.1", nginx["app"], timeout=2)
+        with pytest.raises(TimeoutError):
+            direct.request("GET", "/healthz", headers={"Host": HOST})
+            direct.getresponse()
+    finally:
+        for sock in slow:
+            sock.close()
