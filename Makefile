@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: soak serve install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak observatory serve release install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -25,10 +25,13 @@ run: install
 
 # Production: gunicorn with the production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL,
 # REDIS_URL, SITE_URL... from the environment; see the README).
-serve: install
+serve: release
+	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
+# An upgrade's steps before gunicorn is reloaded: locked dependencies, migrations, static files.
+release: install
 	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py collectstatic --no-input -v 0
-	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
@@ -61,6 +64,11 @@ bench-postgres: install
 # restarted and Redis stopped and frozen part-way; prints the figures (scripts/soak.py).
 soak: install
 	$(BIN)/python scripts/soak.py
+
+# Mozilla HTTP Observatory grade of the production stack (gunicorn behind deploy/nginx.conf,
+# with a local certificate), scanned locally; as root, as it binds ports 80 and 443.
+observatory: install
+	bash scripts/observatory.sh
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -38,7 +38,9 @@ class PublicCacheMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django has no setting for: Permissions-Policy."""
+    """Headers Django has no setting for: Permissions-Policy, and on pages (not on
+    images, static files or feeds, which other sites and readers may embed)
+    Cross-Origin-Resource-Policy, so no other site can load a page as a resource."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +48,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
 

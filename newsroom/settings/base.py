@@ -210,7 +210,8 @@ PERMISSIONS_POLICY = (
 AD_NETWORK_HOSTS = env.list("AD_NETWORK_HOSTS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
+        # Nothing is allowed unless a directive below names it.
+        "default-src": ["'none'"],
         "script-src": ["'self'", *AD_NETWORK_HOSTS],
         "style-src": ["'self'"],
         # Ad slots and the admin set sizes in style attributes; no style elements inline.
@@ -219,6 +220,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", *AD_NETWORK_HOSTS],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],

@@ -77,6 +77,7 @@ def test_flood_control_holds_while_the_cache_is_up():
 def test_pages_send_the_security_headers(client, article):
     response = client.get(article.get_absolute_url())
     csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp
@@ -86,6 +87,14 @@ def test_pages_send_the_security_headers(client, article):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "geolocation=()" in response["Permissions-Policy"]
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_what_other_sites_may_embed_carries_no_resource_policy(client, article):
+    for path in (reverse("articles:feed"), "/sitemap.xml"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Cross-Origin-Resource-Policy" not in response, path
 
 
 def test_public_pages_have_no_inline_scripts(client, article):
