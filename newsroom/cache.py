@@ -3,9 +3,10 @@
 django-redis with IGNORE_EXCEPTIONS already carries on without Redis when a call fails,
 but each call still waits for its socket timeout first. A page makes several cache
 calls (the page-cache generation, the page, the ads), so a Redis that hangs would make
-every page wait several timeouts. Here the first failure opens the circuit: for
-CIRCUIT_OPEN_SECONDS this process does not call Redis at all and answers as django-redis
-does for a failed call (a miss), then one call tries Redis again.
+every page wait several timeouts. Here the first connection failure or timeout opens the
+circuit: for CIRCUIT_OPEN_SECONDS no thread of this process calls Redis for the cache
+commands, which answer as django-redis does for a failed call (a miss); then one call
+tries Redis again.
 """
 
 import logging
@@ -15,8 +16,18 @@ import time
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+
+# Django's cache API, which the backend passes to its client one for one. Anything else
+# (get_client, lock, iter_keys, close) goes through untouched, failing as it would.
+GUARDED_COMMANDS = frozenset(
+    {
+        "add", "get", "set", "touch", "delete", "get_many", "set_many", "delete_many",
+        "has_key", "incr", "decr", "incr_version", "clear", "ttl", "expire", "persist",
+    }
+)  # fmt: skip
 
 
 class CircuitOpen(RedisConnectionError):
@@ -24,6 +35,8 @@ class CircuitOpen(RedisConnectionError):
 
 
 class CircuitBreaker:
+    """Open for `open_seconds` after a failure; shared by every thread of a process."""
+
     def __init__(self, open_seconds):
         self.open_seconds = open_seconds
         self.open_until = 0.0
@@ -44,12 +57,20 @@ class CircuitBreaker:
                 self.open_seconds,
             )
 
-    def close(self):
-        self.open_until = 0.0
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(server, open_seconds):
+    """The process's breaker for one Redis server. Django makes a cache backend per
+    thread, so the breaker cannot live on the backend."""
+    with _breakers_lock:
+        return _breakers.setdefault(server, CircuitBreaker(open_seconds))
 
 
 class GuardedClient:
-    """Stands in for the django-redis client: every call goes through the breaker."""
+    """Stands in for the django-redis client: the cache commands go through the breaker."""
 
     def __init__(self, client, breaker):
         self._client = client
@@ -57,7 +78,7 @@ class GuardedClient:
 
     def __getattr__(self, name):
         attribute = getattr(self._client, name)
-        if not callable(attribute):
+        if name not in GUARDED_COMMANDS:
             return attribute
 
         def guarded(*args, **kwargs):
@@ -66,7 +87,10 @@ class GuardedClient:
             try:
                 return attribute(*args, **kwargs)
             except ConnectionInterrupted as error:
-                self._breaker.trip(error)
+                # Redis unreachable or silent, not Redis refusing one command
+                # (ResponseError: out of memory, read-only replica...).
+                if isinstance(error.__cause__, (RedisConnectionError, RedisTimeoutError)):
+                    self._breaker.trip(error)
                 raise
 
         return guarded
@@ -81,7 +105,7 @@ class CircuitBreakerRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         options = params.get("OPTIONS", {})
-        self.breaker = CircuitBreaker(options.get("CIRCUIT_OPEN_SECONDS", 5))
+        self.breaker = breaker_for(server, options.get("CIRCUIT_OPEN_SECONDS", 5))
 
     @property
     def client(self):

@@ -5,16 +5,24 @@ the test, it never skips.
 """
 
 import signal
+import threading
 from unittest import mock
 
 import pytest
 from django_redis.client import DefaultClient
 
+from newsroom import cache as cache_module
 from newsroom.cache import CircuitBreakerRedisCache
 from tests.newsroom.test_production import run_django
 from tests.servers import free_port, redis_answers, start_redis, wait_until
 
 OPEN_SECONDS = 0.5
+
+
+@pytest.fixture(autouse=True)
+def fresh_breakers(monkeypatch):
+    """Each test's breakers start closed, whatever port an earlier test used."""
+    monkeypatch.setattr(cache_module, "_breakers", {})
 
 
 @pytest.fixture
@@ -56,26 +64,62 @@ def test_a_healthy_redis_is_used_normally(redis):
     assert not cache.breaker.is_open
 
 
+def spy(method):
+    return mock.patch.object(
+        DefaultClient, method, autospec=True, side_effect=getattr(DefaultClient, method)
+    )
+
+
 def test_a_frozen_redis_is_asked_once_then_left_alone(redis):
     cache = make_cache(redis.port)
     cache.set("page", "cached page", 60)
     redis.send_signal(signal.SIGSTOP)  # accepts connections, answers nothing
-    with mock.patch.object(
-        DefaultClient, "get", autospec=True, side_effect=DefaultClient.get
-    ) as get:
+    with spy("get") as get, spy("add") as add, spy("set") as set_:
         answers = [cache.get("page") for _ in range(20)]
+        # Writes are skipped as well, and say so the way django-redis does for a failure.
+        assert cache.add("lock", True, 60) is None
+        assert cache.set("other", "value", 60) is None
     # Every call answers a miss; only the first one waited for Redis.
     assert answers == [None] * 20
     assert get.call_count == 1
+    assert add.call_count == set_.call_count == 0
     assert cache.breaker.is_open
-    # Writes are skipped as well, and say so the way django-redis does for a failure.
-    assert cache.add("lock", True, 60) is None
-    assert cache.set("other", "value", 60) is None
 
     redis.send_signal(signal.SIGCONT)
     wait_for_the_circuit_to_close(cache)
     assert cache.get("page") == "cached page"
     assert not cache.breaker.is_open
+
+
+def test_every_thread_of_the_process_shares_the_breaker(redis):
+    # Django gives each thread a cache backend of its own.
+    redis.send_signal(signal.SIGSTOP)
+    first = make_cache(redis.port)
+    thread = threading.Thread(target=first.get, args=["page"])
+    thread.start()
+    thread.join()
+    other = make_cache(redis.port)
+    with spy("get") as get:
+        assert other.get("page") is None
+    assert get.call_count == 0
+
+
+def test_redis_refusing_one_command_does_not_open_the_circuit(redis):
+    cache = make_cache(redis.port)
+    cache.client.get_client().rpush(cache.make_key("queue"), "item")
+    # GET on a list: Redis answers WRONGTYPE; django-redis reports a miss.
+    assert cache.get("queue") is None
+    assert not cache.breaker.is_open
+
+
+def test_what_is_not_a_cache_command_passes_through_an_open_circuit(redis):
+    cache = make_cache(redis.port)
+    redis.send_signal(signal.SIGSTOP)
+    cache.get("page")
+    assert cache.breaker.is_open
+    lock = cache.lock("nightly-job", timeout=5)
+    assert type(lock).__name__ == "Lock"
+    assert cache.client.get_client() is not None
 
 
 def test_a_stopped_redis_opens_the_circuit_and_a_restarted_one_closes_it(redis, tmp_path):
