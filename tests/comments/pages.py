@@ -97,8 +97,12 @@ def comment_form(page):
 
 
 def field_values(page):
-    """What the comment form would send as it stands: every named input and textarea."""
-    form = comment_form(page)
+    """What the comment form would send as it stands."""
+    return form_values(comment_form(page))
+
+
+def form_values(form):
+    """What a form would send as it stands: every named input and textarea."""
     values = {}
     for element in form.find_all("input"):
         if element.attrs.get("type") == "checkbox" and "checked" not in element.attrs:
