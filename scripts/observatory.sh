@@ -40,6 +40,7 @@ die() {
 command -v node >/dev/null || die "node is needed"
 command -v npm >/dev/null || die "npm is needed"
 command -v openssl >/dev/null || die "openssl is needed"
+command -v curl >/dev/null || die "curl is needed"
 command -v createdb >/dev/null || die "the PostgreSQL client tools (createdb, dropdb) are needed"
 
 # nginx: Debian's package, installed once (as root).
@@ -252,7 +253,7 @@ if "scan" not in data:
     sys.exit(2)
 scan, tests = data["scan"], data["tests"]
 rows = [
-    (name, "pass" if t.get("pass") else "FAIL", f"{t.get('scoreModifier', 0):+d}", t.get("result") or "")
+    (name, "pass" if t.get("pass") else "FAIL", f"{t.get('scoreModifier') or 0:+d}", t.get("result") or "")
     for name, t in tests.items()
 ]
 head = ("test", "result", "score", "outcome")

@@ -205,6 +205,10 @@ def test_article_page_shows_its_slots_and_in_article_slots_by_the_placement_rule
         SIDEBAR_BOTTOM, FOOTER,
     ]  # fmt: skip
     assert html.count("data-impression=") == 8  # every slot filled
+    # Each landmark has a name of its own for screen readers.
+    labels = re.findall(r'<aside class="ad-slot[^"]*" aria-label="([^"]+)"', html)
+    assert len(labels) == len(set(labels)) == 8
+    assert "Advertisement: Inside the article (2)" in labels
 
 
 def test_short_article_gets_no_in_article_slot(client, every_placement_filled):
@@ -226,6 +230,10 @@ def test_section_page_shows_a_list_slot_after_every_five_cards(client, every_pla
     cards = ['class="card__headline"']
     ad = ["ad-slot--list-inline"]
     assert sequence == cards * 5 + ad + cards * 5 + ad + cards * 2
+    # Cards are headed h2 under the page's h1, and the two list slots are told apart.
+    assert html.count('<h2 class="card__headline">') == 12
+    labels = re.findall(r'aria-label="(Advertisement: [^"]+)"', html)
+    assert len(labels) == len(set(labels))
 
 
 def test_list_slot_never_follows_the_last_card(client, every_placement_filled):

@@ -8,6 +8,7 @@ own, so pytest-django's test database is not used), and talks to it over HTTP an
 test; it never skips.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -29,6 +31,7 @@ SHIPPED = REPO_ROOT / "deploy" / "nginx.conf"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "news.example.com"
 UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024
+HEADLINE = "Harbour tunnel opens to traffic"
 
 
 def render(shipped, *, http_port, https_port, app_port, cert, key, media_root):
@@ -54,11 +57,12 @@ def render(shipped, *, http_port, https_port, app_port, cert, key, media_root):
     return config
 
 
-SEED = """
+SEED = f"""
 import json
+HEADLINE = {HEADLINE!r}
 from tests.factories import ArticleFactory
-article = ArticleFactory(headline="Harbour tunnel opens to traffic")
-print(json.dumps({"article_url": article.get_absolute_url()}))
+article = ArticleFactory(headline=HEADLINE)
+print(json.dumps({{"article_url": article.get_absolute_url()}}))
 """
 
 
@@ -104,13 +108,6 @@ def nginx(tmp_path_factory):
         ]
     )
     ports = {"app": free_port(), "http": free_port(), "https": free_port()}
-    app = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", "1"],
-        cwd=REPO_ROOT,
-        env={**env, "PORT": str(ports["app"])},
-        stdout=(work / "gunicorn.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
     servers = render(
         SHIPPED.read_text(),
         http_port=ports["http"],
@@ -135,20 +132,43 @@ def nginx(tmp_path_factory):
         + "\n}\n"
     )
     run(["nginx", "-t", "-p", str(work), "-c", str(conf)])
-    proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)])
-    try:
+
+    with contextlib.ExitStack() as started:
+        log = started.enter_context((work / "gunicorn.log").open("wb"))
+        app = subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", "1"],
+            cwd=REPO_ROOT,
+            env={**env, "PORT": str(ports["app"])},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.callback(stop, app)
+        proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)])
+        started.callback(stop, proxy)
         wait_until(lambda: answers(ports["http"]), "nginx")
         wait_until(lambda: answers(ports["app"]), "gunicorn")
-        yield {**ports, "cert": cert, "media_root": media_root, **seed}
-    finally:
-        for process in (proxy, app):
-            process.terminate()
-            process.wait(10)
+        yield {
+            **ports,
+            **seed,
+            "cert": cert,
+            "media_root": media_root,
+            "database": work / "db.sqlite3",
+            "gunicorn_log": work / "gunicorn.log",
+        }
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def answers(port):
     try:
-        http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
         return True
     except OSError:
         return False
@@ -180,7 +200,7 @@ def test_pages_are_served_over_tls_through_the_proxy(nginx):
     # 200, not a redirect loop: Django sees the request as HTTPS (X-Forwarded-Proto)
     # and for the site's own host name (Host passed on).
     assert response.status == 200, response.text[:500]
-    assert "Harbour tunnel opens to traffic" in response.text
+    assert HEADLINE in response.text
     assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
     assert "script-src 'self'" in response.getheader("Content-Security-Policy")
 
@@ -232,11 +252,38 @@ def test_slow_clients_never_hold_the_app_servers_threads(nginx):
             sock.close()
 
     slow = [trickle(nginx["app"], tls=False) for _ in range(threads)]
+    direct = http.client.HTTPConnection("127.0.0.1", nginx["app"], timeout=2)
     try:
-        direct = http.client.HTTPConnection("127.0.0.1", nginx["app"], timeout=2)
         with pytest.raises(TimeoutError):
             direct.request("GET", "/healthz", headers={"Host": HOST})
             direct.getresponse()
     finally:
+        direct.close()
         for sock in slow:
             sock.close()
+
+
+def test_a_500_reaches_the_reader_as_the_styled_page_and_the_log_with_its_traceback(nginx):
+    # A row no code path expects (SQLite keeps whatever it is given): a bug, not an outage.
+    database = sqlite3.connect(nginx["database"])
+    update = "UPDATE articles_article SET published_at = ? WHERE headline = ?"
+    (good,) = database.execute(
+        "SELECT published_at FROM articles_article WHERE headline = ?", [HEADLINE]
+    ).fetchone()
+    with database:
+        database.execute(update, ["2000-13-45 00:00:00", HEADLINE])
+    try:
+        response = request(nginx, "GET", "/latest/?from=the-500-test")
+    finally:
+        with database:
+            database.execute(update, [good, HEADLINE])
+        database.close()
+    assert response.status == 500
+    assert "Something went wrong on our side" in response.text
+    assert "Traceback" not in response.text
+    log = nginx["gunicorn_log"].read_text()
+    assert "Internal Server Error: /latest/" in log
+    logged = log.rsplit("Internal Server Error: /latest/", 1)[1]
+    assert "Traceback (most recent call last)" in logged
+    assert "ValueError" in logged
+    assert request(nginx, "GET", "/latest/?from=the-500-test").status == 200
