@@ -287,3 +287,15 @@ def test_a_500_reaches_the_reader_as_the_styled_page_and_the_log_with_its_traceb
     assert "Traceback (most recent call last)" in logged
     assert "ValueError" in logged
     assert request(nginx, "GET", "/latest/?from=the-500-test").status == 200
+
+
+def test_static_files_have_hashed_names_far_future_caching_and_compression(nginx):
+    page = request(nginx, "GET", nginx["article_url"]).text
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "pages link the hashed stylesheet"
+    response = request(nginx, "GET", stylesheet[1], headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    cache_control = response.getheader("Cache-Control")
+    assert "max-age=315360000" in cache_control
+    assert "immutable" in cache_control
