@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ads.selection import forget_candidates
 from tests import factories
 
 # Ceilings per page, with realistic content: photos, several authors, tags, corrections.
@@ -55,3 +56,21 @@ def test_query_count_is_constant(client, newsroom, django_assert_max_num_queries
     before = count_queries(client, url)
     add_more_content(newsroom)
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_stays_constant_with_the_cache_down(client, newsroom, settings, page):
+    """Redis down: every cache read misses (DummyCache), and the ads' one-second memo has
+    just run out, the worst case. A page then costs more queries, but still a fixed
+    number."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    url = PAGES[page][0](newsroom)
+    client.get(url)  # process-wide caches that do not live in the cache, as above
+
+    def cold_count():
+        forget_candidates()
+        return count_queries(client, url)
+
+    before = cold_count()
+    add_more_content(newsroom)
+    assert cold_count() == before
