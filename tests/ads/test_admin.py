@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ads.models import AdsTxt, Advertiser, Creative, DailyStat, Placement
+from tests.admin_pages import form_data, form_errors
 from tests.factories import (
     AdvertiserFactory,
     CreativeFactory,
@@ -45,37 +45,6 @@ def logged_in(user):
 
 def placement(key):
     return Placement.objects.get(key=key)
-
-
-def field_data(bound):
-    """What a browser sends for one bound field, as the admin page shows it."""
-    widget, value = bound.field.widget, bound.value()
-    if isinstance(widget, forms.MultiWidget):  # the split date and time
-        values = value if isinstance(value, list | tuple) else widget.decompress(value)
-        return {
-            f"{bound.html_name}{suffix}": "" if part is None else str(part)
-            for suffix, part in zip(widget.widgets_names, values, strict=True)
-        }
-    if isinstance(widget, forms.CheckboxInput):
-        return {bound.html_name: "on"} if value else {}
-    if isinstance(widget, forms.ClearableFileInput):
-        return {}
-    if isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-        return {bound.html_name: [str(item) for item in value or []]}
-    return {bound.html_name: "" if value is None else str(value)}
-
-
-def form_data(response, **changes):
-    assert response.status_code == 200
-    data = {}
-    for bound in response.context["adminform"].form:
-        data.update(field_data(bound))
-    data.update(changes)
-    return data
-
-
-def form_errors(response):
-    return response.context["adminform"].form.errors
 
 
 def upload(name="leaderboard.jpg"):

@@ -6,7 +6,6 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
@@ -20,6 +19,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, Photo
+from tests.admin_pages import form_data, form_errors
 from tests.articles.test_images import GPS_IFD, encode, gps_exif, make_image, png_declaring
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -32,43 +32,6 @@ PHOTO_ADD_URL = reverse("admin:articles_photo_add")
 
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def field_data(bound):
-    """What a browser sends for one bound field, as the admin page shows it."""
-    widget, value = bound.field.widget, bound.value()
-    if isinstance(widget, forms.MultiWidget):  # the split date and time of published_at
-        values = value if isinstance(value, list | tuple) else widget.decompress(value)
-        return {
-            f"{bound.html_name}{suffix}": "" if part is None else str(part)
-            for suffix, part in zip(widget.widgets_names, values, strict=True)
-        }
-    if isinstance(widget, forms.CheckboxInput):
-        return {bound.html_name: "on"} if value else {}
-    if isinstance(widget, forms.ClearableFileInput):
-        return {}
-    if isinstance(bound.field, forms.ModelMultipleChoiceField):  # tags
-        return {bound.html_name: [str(item) for item in value or []]}
-    return {bound.html_name: "" if value is None else str(value)}
-
-
-def form_data(response, **changes):
-    """The form on an admin page, with its inlines' management forms, filled in as shown.
-
-    Inline prefixes and management form values come from the page itself rather than
-    being guessed, so adding an inline to the admin does not break these tests.
-    """
-    assert response.status_code == 200
-    context = response.context
-    forms_on_page = [context["adminform"].form]
-    for inline in context["inline_admin_formsets"]:
-        forms_on_page += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms_on_page:
-        for bound in form:
-            data.update(field_data(bound))
-    data.update(changes)
-    return data
 
 
 def article_fields(section, **changes):
@@ -92,11 +55,6 @@ def add_article(client, section, **changes):
 def change_article(client, article, **changes):
     url = change_url(article)
     return client.post(url, form_data(client.get(url), **changes))
-
-
-def form_errors(response):
-    form = response.context["adminform"].form
-    return form.errors
 
 
 def action_choices(client):

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from comments.models import ReaderComment
 from newsroom.views import same_site_path
-from tests.articles.test_admin import ADD_URL, article_fields, form_data
+from tests.admin_pages import form_data
+from tests.articles.test_admin import ADD_URL, article_fields
 from tests.comments.pages import field_values, form_values, parse
 
 pytestmark = pytest.mark.django_db
