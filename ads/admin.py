@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import SaveFailureAdminMixin
+from articles.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
 
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
@@ -203,7 +203,7 @@ def stat_total(field):
 
 
 @admin.register(Creative)
-class CreativeAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
+class CreativeAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, admin.ModelAdmin):
     form = CreativeAdminForm
     list_display = [
         "thumbnail", "name", "advertiser", "kind", "priority", "weight", "schedule",
@@ -234,15 +234,6 @@ class CreativeAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
         (_("When"), {"fields": ["starts_at", "ends_at"]}),
         (_("Record"), {"fields": ["created_by", "created_at"], "classes": ["collapse"]}),
     ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class FormWithUser(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, user=request.user, **kw)
-
-        return FormWithUser
 
     def get_queryset(self, request):
         # Totals in the page's one query, as correlated subqueries rather than a join: the

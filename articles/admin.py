@@ -79,6 +79,19 @@ class SaveFailureAdminMixin:
         return FormAfterStorageFailure
 
 
+class FormWithUserAdminMixin:
+    """The admin's form gets the signed-in user: what they may do shapes the form."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class FormWithUser(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return FormWithUser
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Refuses, with a message next to the status, what the user may not do with it."""
 
@@ -126,7 +139,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SaveFailureAdminMixin, VersionAdmin):
+class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -174,15 +187,6 @@ class ArticleAdmin(SaveFailureAdminMixin, VersionAdmin):
             {"fields": ["seo_description", "social_image"], "classes": ["collapse"]},
         ),
     ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class FormWithUser(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, user=request.user, **kw)
-
-        return FormWithUser
 
     def render_change_form(self, request, context, *args, **kwargs):
         # django-prose-editor loads through an inline <script type="importmap">, which

@@ -1,8 +1,6 @@
 """Counting impressions and clicks, and who may save which creatives."""
 
-import random
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -10,11 +8,12 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError, connection
+from django.db import connection
 from django.utils import timezone
 
 from ads import services
 from ads.models import Advertiser, Creative, DailyStat, Placement
+from tests.concurrency import retry_while_sqlite_is_locked
 from tests.factories import UserFactory, draw_illustration
 
 pytestmark = pytest.mark.django_db
@@ -168,28 +167,11 @@ def test_concurrent_increments_are_never_lost():
         try:
             barrier.wait(timeout=30)  # start together, all racing to insert the first row
             for _ in range(INCREMENTS):
-                deadline = time.monotonic() + 30
-                while True:
-                    try:
-                        services.stat_increment(
-                            creative_id=creative.pk, placement_id=placement.pk,
-                            field="impressions",
-                        )  # fmt: skip
-                        break
-                    except OperationalError as error:
-                        # SQLite's in-memory test database (shared cache) answers a
-                        # conflicting write with "database table is locked" at once,
-                        # where a database file would wait for the lock. A failed call
-                        # has written nothing (each statement is atomic, the insert is in
-                        # its own transaction), so retrying it is that wait. PostgreSQL
-                        # never needs it: there, writers wait for each other's locks.
-                        if (
-                            connection.vendor != "sqlite"
-                            or "locked" not in str(error)
-                            or time.monotonic() > deadline
-                        ):
-                            raise
-                        time.sleep(random.uniform(0.001, 0.01))
+                retry_while_sqlite_is_locked(
+                    lambda: services.stat_increment(
+                        creative_id=creative.pk, placement_id=placement.pk, field="impressions"
+                    )
+                )
         finally:
             connection.close()  # each thread has its own connection
 

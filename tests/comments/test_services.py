@@ -1,9 +1,6 @@
 """Writes on comments (comments/services.py): post once, moderate, report, notify."""
 
-import itertools
-import random
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from smtplib import SMTPException
@@ -12,13 +9,14 @@ from unittest.mock import patch
 import pytest
 import time_machine
 from django.core import mail
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
 from comments import services
 from comments.models import CommentReport, ReaderComment
+from tests.concurrency import retry_while_sqlite_is_locked
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,28 +137,12 @@ def test_concurrent_posts_store_every_comment_exactly_once(section):
     def post_from_own_connection(email, text):
         try:
             barrier.wait(timeout=30)  # start together, so the posts really overlap
-            deadline = time.monotonic() + 30
-            for attempt in itertools.count():
-                try:
-                    comment, _verdict = services.comment_create(
-                        article=article, name="Reader", email=email, text=text
-                    )
-                    return comment.pk
-                except OperationalError as error:
-                    # SQLite's in-memory test database (shared cache) answers a
-                    # conflicting write with "database table is locked" at once, where
-                    # a database file would wait for the lock (Django's 5 s busy
-                    # timeout). Retrying the whole post is that wait; PostgreSQL never
-                    # needs it. The pause grows with each attempt, so threads that keep
-                    # locking each other out (one holding a lock on the base comment
-                    # table, another on the child table) drift apart instead.
-                    if (
-                        connection.vendor != "sqlite"
-                        or "locked" not in str(error)
-                        or time.monotonic() > deadline
-                    ):
-                        raise
-                    time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
+            comment, _verdict = retry_while_sqlite_is_locked(
+                lambda: services.comment_create(
+                    article=article, name="Reader", email=email, text=text
+                )
+            )
+            return comment.pk
         finally:
             connection.close()  # each thread has its own connection
 
