@@ -14,13 +14,18 @@ route; the tests check that every image loads).
 import importlib
 import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db.migrations.loader import MigrationLoader
 from django.test.testcases import LiveServerThread
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
+
+from ads.demo import load_ads
+from tests import factories
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -201,3 +206,33 @@ def page(make_page):
 @pytest.fixture
 def page_no_js(make_page):
     return make_page(java_script_enabled=False)
+
+
+PARAGRAPH = (
+    "<p>The harbour tunnel carried its first cars at dawn, after six years of digging under "
+    "the estuary and two delays that pushed its cost well past the first estimate. Drivers "
+    "queued from four in the morning; the council says the crossing now takes four "
+    "minutes instead of forty.</p>"
+)
+
+
+def photo_stories(count):
+    """A section of `count` photo stories, the newest long enough for two in-article ad
+    slots, with the demo ads in every placement."""
+    section = factories.SectionFactory(name="City", slug="city")
+    photo = factories.PhotoFactory(dimensions=(960, 540))
+    now = timezone.now()
+    for hours in range(2, count + 1):
+        factories.ArticleFactory(
+            section=section, hero_photo=photo, published_at=now - timedelta(hours=hours)
+        )
+    article = factories.ArticleFactory(
+        headline="Harbour tunnel opens to traffic",
+        section=section,
+        hero_photo=photo,
+        body=PARAGRAPH * 14,
+        authors=[factories.AuthorFactory(name="Ada Reyes")],
+        published_at=now - timedelta(hours=1),
+    )
+    load_ads()
+    return {"section": section, "article": article}

@@ -3,26 +3,16 @@ pages readers see: home, an article (and its comment form showing errors), a sec
 search results and the 404 page, at desktop and phone widths."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 
-from ads.demo import load_ads
 from tests import factories
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, photo_stories
 
 PHONE = {"width": 390, "height": 844}
 BLOCKING = {"minor", "moderate", "serious", "critical"}
-
-PARAGRAPH = (
-    "<p>The harbour tunnel carried its first cars at dawn, after six years of digging under "
-    "the estuary and two delays that pushed its cost well past the first estimate. Drivers "
-    "queued from four in the morning; the council says the crossing now takes four "
-    "minutes instead of forty.</p>"
-)
 
 # Axe().run() injects axe.min.js with page.evaluate(), which Playwright sends through
 # the DevTools protocol: code evaluated that way is not subject to the page's
@@ -35,26 +25,11 @@ AXE = Axe()
 @pytest.fixture
 def site(live_server):
     """A section of photo stories; one long article with comments, a reply and every ad."""
-    section = factories.SectionFactory(name="City", slug="city")
-    photo = factories.PhotoFactory(dimensions=(960, 540))
-    now = timezone.now()
-    for hours in range(2, 5):
-        factories.ArticleFactory(
-            section=section, hero_photo=photo, published_at=now - timedelta(hours=hours)
-        )
-    article = factories.ArticleFactory(
-        headline="Harbour tunnel opens to traffic",
-        section=section,
-        hero_photo=photo,
-        body=PARAGRAPH * 14,  # long enough for the in-article ad slots
-        authors=[factories.AuthorFactory(name="Ada Reyes")],
-        published_at=now - timedelta(hours=1),
-    )
-    first = factories.ReaderCommentFactory(article=article, user_name="Maya Okafor")
+    site = photo_stories(4)
+    first = factories.ReaderCommentFactory(article=site["article"], user_name="Maya Okafor")
     factories.ReaderCommentFactory(parent=first, user_name="Tom Hale")
-    factories.ReaderCommentFactory(article=article, user_name="Lin Chen")
-    load_ads()
-    return {"section": section, "article": article}
+    factories.ReaderCommentFactory(article=site["article"], user_name="Lin Chen")
+    return site
 
 
 def blocking_violations(page):

@@ -2,17 +2,14 @@
 layout shift, from Chromium's Layout Instability API, is 0), each slot has its
 placement's size, impressions are counted once seen and clicks on the way out."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from ads.demo import load_ads
 from ads.models import Creative, DailyStat, Placement
 from ads.placements import ARTICLE_TOP, FOOTER, HEADER, IN_ARTICLE, LIST_INLINE, SIDEBAR_TOP
 from ads.signing import CLICK_SALT, IMPRESSION_SALT, read_token
-from tests import factories
+
+from .conftest import photo_stories
 
 PHONE = {"width": 390, "height": 844}  # below the 48em at which slots take their wide size
 
@@ -112,36 +109,13 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 """
 
-PARAGRAPH = (
-    "<p>The harbour tunnel carried its first cars at dawn, after six years of digging under "
-    "the estuary and two delays that pushed its cost well past the first estimate. Drivers "
-    "queued from four in the morning; the council says the crossing now takes four "
-    "minutes instead of forty.</p>"
-)
-
 
 @pytest.fixture
 def filled_site(live_server):
     """A section with seven photo stories (a list page long enough for an inline slot),
     one of them long enough for two in-article slots, and the demo ads in every placement.
     """
-    section = factories.SectionFactory(name="City", slug="city")
-    photo = factories.PhotoFactory(dimensions=(960, 540))
-    now = timezone.now()
-    for hours in range(2, 8):
-        factories.ArticleFactory(
-            section=section, hero_photo=photo, published_at=now - timedelta(hours=hours)
-        )
-    article = factories.ArticleFactory(
-        headline="Harbour tunnel opens to traffic",
-        section=section,
-        hero_photo=photo,
-        body=PARAGRAPH * 14,
-        authors=[factories.AuthorFactory(name="Ada Reyes")],
-        published_at=now - timedelta(hours=1),
-    )
-    load_ads()
-    return {"section": section, "article": article}
+    return photo_stories(7)
 
 
 def visit(page, path):
