@@ -56,10 +56,9 @@ def home(request):
     by_section = {}
     for article in ranked:
         by_section.setdefault(article.section_id, []).append(article)
+    sections = list(Section.objects.all())
     section_blocks = [
-        (section, by_section[section.pk])
-        for section in Section.objects.all()
-        if section.pk in by_section
+        (section, by_section[section.pk]) for section in sections if section.pk in by_section
     ]
     shown = [*recent, *must_read, *(a for _, block in section_blocks for a in block)]
     response = render(
@@ -70,6 +69,8 @@ def home(request):
             "latest": latest,
             "must_read": must_read,
             "section_blocks": section_blocks,
+            # The navigation's sections too (instead of navigation()'s own query).
+            "nav_sections": sections,
             "page_type": "home",
         },
     )

@@ -279,3 +279,13 @@ def test_robots_txt_lists_sitemaps(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_the_navigation_marks_the_section_being_read(client, article):
+    other = SectionFactory(name="Business", slug="business")
+    for url in (article.section.get_absolute_url(), article.get_absolute_url()):
+        html = client.get(url).content.decode()
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+        assert current == [article.section.get_absolute_url()], url
+    assert 'aria-current="page"' not in client.get("/").content.decode()
+    assert other.get_absolute_url() in client.get("/latest/").content.decode()
