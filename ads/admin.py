@@ -289,49 +289,38 @@ class CreativeAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, admin.ModelAd
     def ctr(self, obj):
         return ctr_display(obj.total_clicks, obj.total_impressions)
 
-    def _set_active(self, request, queryset, active):
-        done, refused = 0, []
-        for creative in queryset:
-            if creative.is_active == active:
-                continue
-            creative.is_active = active
-            try:
-                services.creative_save(creative=creative, by=request.user)
-            except (PermissionDenied, ValidationError):
-                refused.append(creative.name)
-            else:
-                done += 1
-        return done, refused
+    def _set_active(self, request, queryset, *, active, done, not_done):
+        # The plain rows: the list's annotations are no use here.
+        count, refused = services.creatives_set_active(
+            creatives=Creative.objects.filter(pk__in=queryset.values("pk")),
+            active=active,
+            by=request.user,
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d creative %(done)s.", "%(count)d creatives %(done)s.", count)
+            % {"count": count, "done": done},
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                _("%(not_done)s (open each to see why): %(names)s")
+                % {"not_done": not_done, "names": ", ".join(refused)},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Activate selected creatives"), permissions=["change"])
     def activate(self, request, queryset):
-        done, refused = self._set_active(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext("%d creative activated.", "%d creatives activated.", done) % done,
-            messages.SUCCESS,
+        self._set_active(
+            request, queryset, active=True, done=_("activated"), not_done=_("Not activated")
         )
-        if refused:
-            self.message_user(
-                request,
-                _("Not activated (open each to see why): %s") % ", ".join(refused),
-                messages.WARNING,
-            )
 
     @admin.action(description=_("Deactivate selected creatives"), permissions=["change"])
     def deactivate(self, request, queryset):
-        done, refused = self._set_active(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext("%d creative deactivated.", "%d creatives deactivated.", done) % done,
-            messages.SUCCESS,
+        self._set_active(
+            request, queryset, active=False, done=_("deactivated"), not_done=_("Not deactivated")
         )
-        if refused:
-            self.message_user(
-                request,
-                _("Not deactivated (open each to see why): %s") % ", ".join(refused),
-                messages.WARNING,
-            )
 
 
 # --- The report -------------------------------------------------------------------------

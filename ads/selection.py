@@ -1,7 +1,8 @@
 """Which ad a slot shows: the live creatives, cached briefly, and a weighted choice.
 
-Building the candidates is one query (with two prefetches) per cache period for the
-whole site, however many slots a page has, so ads add no queries to most pages.
+Building the candidates (the placements, the live creatives with two prefetches, and
+the next schedule change: five queries) happens once per cache period for the whole
+site, however many slots a page has, so ads add no queries to most pages.
 """
 
 import random
@@ -27,8 +28,6 @@ class Candidate:
     sections: frozenset  # section ids; empty: every section
     page_types: frozenset  # empty: every kind of page
     image_url: str
-    image_width: int | None
-    image_height: int | None
     alt_text: str
     html: str
 
@@ -43,8 +42,6 @@ def _candidate(creative):
         sections=frozenset(s.pk for s in creative.sections.all()),
         page_types=frozenset(creative.page_types),
         image_url=creative.image.url if creative.image else "",
-        image_width=creative.image_width,
-        image_height=creative.image_height,
         alt_text=creative.alt_text,
         html=creative.html,
     )
@@ -87,7 +84,7 @@ def live_ads():
         ads = LiveAds(
             placements={placement.key: placement for placement in Placement.objects.all()},
             candidates=[_candidate(creative) for creative in creatives],
-            valid_until=now_ts + timeout if next_change is not None else now_ts + CACHE_SECONDS,
+            valid_until=now_ts + timeout,
         )
         cache.set(CACHE_KEY, ads, timeout)
     _memo.update(ads=ads, until=min(now_ts + MEMO_SECONDS, ads.valid_until))

@@ -4,7 +4,7 @@ import hashlib
 import re
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -55,7 +55,9 @@ def impression_record(*, creative_id, placement_id, viewer: str, user_agent: str
     if is_bot(user_agent):
         return False
     seen = hashlib.sha256(f"{viewer}:{creative_id}:{placement_id}".encode()).hexdigest()
-    if not cache.add(f"ads:seen:{seen}", True, REPEAT_WINDOW_SECONDS):
+    # False: seen within the window. None: the cache is down and cannot tell; then the
+    # impression counts (a repeat may count twice) rather than every one being lost.
+    if cache.add(f"ads:seen:{seen}", True, REPEAT_WINDOW_SECONDS) is False:
         return False
     return stat_increment(creative_id=creative_id, placement_id=placement_id, field="impressions")
 
@@ -64,6 +66,24 @@ def click_record(*, creative_id, placement_id, user_agent: str) -> bool:
     if is_bot(user_agent):
         return False
     return stat_increment(creative_id=creative_id, placement_id=placement_id, field="clicks")
+
+
+def creatives_set_active(*, creatives, active: bool, by) -> tuple[int, list[str]]:
+    """Switch creatives on or off, each through creative_save and its checks: how many
+    changed, and the names of those `by` may not change (an HTML ad without the
+    permission to enter HTML, say)."""
+    done, refused = 0, []
+    for creative in creatives:
+        if creative.is_active == active:
+            continue
+        creative.is_active = active
+        try:
+            creative_save(creative=creative, by=by)
+        except (PermissionDenied, ValidationError):
+            refused.append(creative.name)
+        else:
+            done += 1
+    return done, refused
 
 
 def _html_changed(creative: Creative) -> bool:

@@ -17,7 +17,7 @@ class NewsroomConfig(AppConfig):
         for model in (
             articles.Article, articles.Section, articles.Author, articles.Tag,
             articles.Photo, articles.Byline, articles.Correction,
-            ads.Creative, ads.Placement, ads.Advertiser, ads.AdsTxt,
+            ads.Creative, ads.Placement, ads.AdsTxt,
         ):  # fmt: skip
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")

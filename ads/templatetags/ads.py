@@ -53,20 +53,23 @@ def ad_slot(key, page=None, section=None):
 def article_body_with_ads(article):
     """The article body with in-article slots between its paragraphs."""
     placement = live_ads().placements.get(IN_ARTICLE)
-    if placement is None or not placement.after_paragraph:
-        # Article bodies are sanitised to an allow-list on every save.
-        return mark_safe(article.body)  # noqa: S308  # nosec B308 B703
-    # The body is sanitised on every save and the slots are rendered templates.
+    rules = {}
+    if placement is not None:
+        rules = {
+            "after": placement.after_paragraph,
+            "repeat_every": placement.repeat_every,
+            "clear_of_end": placement.clear_of_end,
+            "min_paragraphs": placement.min_paragraphs,
+        }
+    # The body is sanitised to an allow-list on every save and the slots are rendered
+    # templates; without rules the body comes back as it is.
     return mark_safe(  # noqa: S308  # nosec B308 B703
         insert_slots(
             article.body,
             lambda index: render_slot(
                 IN_ARTICLE, page="article", section=article.section_id, ordinal=index + 1
             ),
-            after=placement.after_paragraph,
-            repeat_every=placement.repeat_every,
-            clear_of_end=placement.clear_of_end,
-            min_paragraphs=placement.min_paragraphs,
+            **rules,
         )
     )
 

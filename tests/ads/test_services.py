@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -130,6 +131,18 @@ def test_impression_record_counts_a_viewer_once_in_the_window(creative, placemen
     with time_machine.travel(start + timedelta(minutes=30, seconds=1), tick=False):
         assert record()
     assert stat(creative, placement).impressions == 3
+
+
+@pytest.mark.usefixtures("midday")
+def test_impressions_still_count_when_the_cache_is_down(creative, placement):
+    # django-redis answers None instead of raising when it ignores a connection error.
+    with mock.patch.object(services.cache, "add", return_value=None):
+        for _ in range(2):
+            assert services.impression_record(
+                creative_id=creative.pk, placement_id=placement.pk, viewer="viewer-a",
+                user_agent=BROWSER,
+            )  # fmt: skip
+    assert stat(creative, placement).impressions == 2
 
 
 def test_click_record_skips_bots(creative, placement):
