@@ -86,25 +86,13 @@ class CommentForm(CommentSecurityForm):
             "security_hash": self.initial_security_hash(timestamp),
         }
 
-    def clean_timestamp(self):
-        try:
-            return super().clean_timestamp()
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _(
-                    "This page was open for a long time. Your comment is below: please post "
-                    "it again."
-                ),
-                code="expired",
-            ) from None
-
     def clean_reply_to(self):
         """Replies only to a public comment of this article, within the thread depth."""
         parent_id = self.cleaned_data.get("reply_to")
         if not parent_id:
             return None
         parent = (
-            ReaderComment.objects.for_article(self.target_object)
+            ReaderComment.objects.for_article(self.target_object.pk)
             .public()
             .filter(pk=parent_id)
             .first()

@@ -2,6 +2,7 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -36,12 +37,10 @@ def normalise_text(text: str) -> str:
 
 
 class ReaderCommentQuerySet(models.QuerySet):
-    def for_article(self, article):
-        return self.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_pk=str(article.pk),
-        )
+    def for_article(self, article_id):
+        """The comments on one article (by its pk), by the cached content type: no join."""
+        article_type = ContentType.objects.get_by_natural_key("articles", "article")
+        return self.filter(content_type=article_type, object_pk=str(article_id))
 
     def public(self):
         """What readers may see."""

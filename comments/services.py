@@ -37,8 +37,7 @@ def _set_status(comment, status):
 def article_comment_count_refresh(*, article_id) -> None:
     """Recount an article's public comments (a recount cannot drift the way +1/-1 can)
     and note when they changed, for the article page's Last-Modified."""
-    article = Article.objects.get(pk=article_id)
-    count = ReaderComment.objects.for_article(article).public().count()
+    count = ReaderComment.objects.for_article(article_id).public().count()
     Article.objects.filter(pk=article_id).update(
         comment_count=count, comments_changed_at=timezone.now()
     )

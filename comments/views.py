@@ -71,10 +71,12 @@ def _target(request):
     # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
     if not (object_pk.isascii() and object_pk.isdigit()) or len(object_pk) > 18:
         return None
-    return Article.objects.for_detail().filter(pk=int(object_pk)).first()
+    return Article.objects.published().select_related("section").filter(pk=int(object_pk)).first()
 
 
 def _render_article_with_form(request, article, form):
+    """The article page again, showing the form's errors (all the page's data, now)."""
+    article = Article.objects.for_detail().get(pk=article.pk)
     context = {**article_page_context(article), "comment_form": form}
     return render(request, "articles/article_detail.html", context, status=400)
 

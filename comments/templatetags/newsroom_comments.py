@@ -32,7 +32,7 @@ def article_comments(context, article):
     """The public thread, its count, and the form (or why comments are closed)."""
     request = context.get("request")
     query = request.GET if request else {}
-    comments = list(ReaderComment.objects.for_article(article).thread())
+    comments = list(ReaderComment.objects.for_article(article.pk).thread())
     by_pk = {comment.pk: comment for comment in comments}
     form = context.get("comment_form")  # a posted form coming back with its errors
     wanted = form.data.get("reply_to") if form is not None else query.get("reply_to")

@@ -273,7 +273,7 @@ def test_rejecting_and_marking_spam_hide_public_comments_and_recount(
     assert reload(comments[2]).moderated_by == moderator
     article.refresh_from_db()
     assert article.comment_count == 1
-    assert list(ReaderComment.objects.for_article(article).public()) == [reload(comments[2])]
+    assert list(ReaderComment.objects.for_article(article.pk).public()) == [reload(comments[2])]
 
 
 def test_moderating_a_comment_into_its_own_state_changes_nothing(article, moderator):
