@@ -233,7 +233,7 @@ def test_section_page_shows_a_list_slot_after_every_five_cards(client, every_pla
     # Cards are headed h2 under the page's h1, and the two list slots are told apart.
     assert html.count('<h2 class="card__headline">') == 12
     labels = re.findall(r'aria-label="(Advertisement: [^"]+)"', html)
-    assert len(labels) == len(set(labels))
+    assert len(labels) == len(set(labels)) == len(slot_keys(html))
 
 
 def test_list_slot_never_follows_the_last_card(client, every_placement_filled):

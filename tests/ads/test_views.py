@@ -363,7 +363,7 @@ def test_ads_txt_serves_the_admin_edited_lines_as_plain_text(client):
         "example-exchange.com, pub-123, DIRECT, f08c47fec0942fa0\n"
         "reseller.example.net, 4567, RESELLER"
     )
-    AdsTxt.objects.filter(pk=1).update(content=lines)
+    assert AdsTxt.objects.filter(pk=1).update(content=lines) == 1
     response = client.get("/ads.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -371,7 +371,7 @@ def test_ads_txt_serves_the_admin_edited_lines_as_plain_text(client):
 
 
 def test_ads_txt_is_empty_when_blank(client):
-    AdsTxt.objects.filter(pk=1).update(content="   \n")
+    assert AdsTxt.objects.filter(pk=1).update(content="   \n") == 1
     response = client.get("/ads.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"

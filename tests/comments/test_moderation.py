@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import services
+from comments.forms import CommentForm
 from comments.models import ReaderComment
 from comments.moderation import Action, closed_reason, decide
+from newsroom.settings import base as base_settings
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +231,7 @@ def test_trust_compares_emails_case_insensitively(settings, article, moderator):
 
 
 def test_trust_is_off_by_default(article, moderator):
+    assert base_settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED is False
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("And a second one.").action == Action.HOLD
@@ -358,8 +361,8 @@ def test_posting_to_a_scheduled_article_is_refused_with_a_readable_page(client, 
     response = client.post(
         reverse("comments:post"),
         {
-            "content_type": "articles.article",
-            "object_pk": str(scheduled.pk),
+            # The form as the article page would have signed it.
+            **CommentForm(scheduled).generate_security_data(),
             "name": "Ada",
             "email": "ada@example.com",
             "comment": "First!",
@@ -367,5 +370,6 @@ def test_posting_to_a_scheduled_article_is_refused_with_a_readable_page(client, 
     )
 
     assert 400 <= response.status_code < 500
+    assert "We could not tell which article this comment was for." in response.content.decode()
     assert "First!" in response.content.decode()
     assert not ReaderComment.objects.exists()

@@ -808,7 +808,7 @@ def test_same_post_twice_stores_one_comment_and_confirms_both(client, article, f
 
 def test_resubmitted_page_after_a_while_is_still_stored_once(client, article, frozen):
     data = filled_form(client, article)
-    post(client, data)
+    assert_pending_redirect(post(client, data), article)
     frozen.shift(60)
 
     assert_pending_redirect(post(client, filled_form(client, article)), article)

@@ -416,7 +416,9 @@ def test_comment_count_follows_moderation(article):
 
     def public_count():
         article.refresh_from_db()
-        assert article.comment_count == ReaderComment.objects.for_article(article.pk).public().count()
+        assert (
+            article.comment_count == ReaderComment.objects.for_article(article.pk).public().count()
+        )
         return article.comment_count
 
     assert public_count() == 0

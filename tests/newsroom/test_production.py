@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments import throttle
+from newsroom import views
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,9 @@ def test_healthz_is_degraded_but_up_without_the_cache(client):
 
 
 def test_healthz_is_503_without_the_database(client):
-    with mock.patch("newsroom.views._database_ok", return_value=False):
+    with mock.patch.object(
+        views.connection, "cursor", side_effect=OperationalError("could not connect")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
