@@ -101,10 +101,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        was_published = self.instance.pk and self.initial.get("status") == Article.Status.PUBLISHED
-        changing = status != self.initial.get("status")
-        touches_publication = status == Article.Status.PUBLISHED or was_published
-        if changing and touches_publication and not services.can_publish(self.user):
+        old_status = self.initial.get("status") if self.instance.pk else None
+        if services.changes_publication(old_status, status) and not services.can_publish(self.user):
             raise forms.ValidationError(
                 _(
                     "Only editors can publish, schedule or unpublish. Save it as “In review” "

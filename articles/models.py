@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from .fields import SanitizedProseField
 from .images import validate_image
 
+# Publishing, scheduling and unpublishing: editors have it, reporters do not.
+PUBLISH_PERMISSION = "articles.publish_article"
+
 RESERVED_SECTION_SLUGS = {
     "admin", "search", "feeds", "tags", "authors", "preview", "sitemap.xml",
     "sitemap-news.xml", "robots.txt", "static", "media", "comments", "ads", "healthz", "latest",
@@ -193,6 +196,16 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles, newest first, ready for cards (which never show the body)."""
         return self.published().with_card_data().defer("body").order_by("-published_at", "-pk")
 
+    def for_headlines(self):
+        """Published articles, newest first, for lists of headlines and times alone
+        (with updated_at, for the page's Last-Modified)."""
+        return (
+            self.published()
+            .select_related("section")
+            .only("headline", "slug", "published_at", "updated_at", "section__slug")
+            .order_by("-published_at", "-pk")
+        )
+
     def for_detail(self):
         return self.published().with_detail()
 
@@ -226,7 +239,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Editors edit everything; a reporter only articles they created or are credited on."""
-        if user.has_perm("articles.publish_article"):
+        if user.has_perm(PUBLISH_PERMISSION):
             return self
         return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
 

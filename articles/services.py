@@ -9,9 +9,7 @@ from django.utils import timezone
 from reversion import create_revision, set_comment, set_user
 
 from .images import make_renditions, normalise_image
-from .models import Article, ArticleSlugRedirect, Photo
-
-PUBLISH_PERMISSION = "articles.publish_article"
+from .models import PUBLISH_PERMISSION, Article, ArticleSlugRedirect, Photo
 
 
 def can_publish(user) -> bool:
@@ -23,15 +21,26 @@ def _require_publish_permission(user):
         raise PermissionDenied("Only editors can publish, schedule or unpublish articles.")
 
 
-def article_record_address_change(*, article: Article) -> None:
+def changes_publication(old_status, new_status) -> bool:
+    """Publishing, scheduling or unpublishing, which only editors may do: the status
+    moves to or from Published (`old_status` is None for a new article)."""
+    published = Article.Status.PUBLISHED
+    return old_status != new_status and published in (old_status, new_status)
+
+
+def _stored(article: Article):
+    """The article's slug and status as stored before this save; None for a new one."""
+    if article.pk is None:
+        return None
+    return Article.objects.filter(pk=article.pk).values("slug", "status").first()
+
+
+def _record_address_change(article: Article, previous) -> None:
     """Keep the old slug of a published article as a permanent redirect to its new one.
 
     Section and date changes need no record: the article view finds the article by
     slug and redirects any stale section or date to the canonical address.
     """
-    if article.pk is None:
-        return
-    previous = Article.objects.filter(pk=article.pk).values("slug", "status").first()
     if previous is None or previous["slug"] == article.slug:
         return
     # The new slug may have been an old address of this article: it is live again.
@@ -45,19 +54,14 @@ def article_record_address_change(*, article: Article) -> None:
 @transaction.atomic
 def article_save(*, article: Article, by) -> Article:
     """Validate and save an article, refusing status changes the user may not make."""
+    previous = _stored(article)
     if article.pk is None:
         article.created_by = by
-        old_status = None
-    else:
-        old_status = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
-    publishing_changed = (
-        article.status == Article.Status.PUBLISHED or old_status == Article.Status.PUBLISHED
-    ) and old_status != article.status
-    if publishing_changed:
+    if changes_publication(previous and previous["status"], article.status):
         _require_publish_permission(by)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
-    article_record_address_change(article=article)
+    _record_address_change(article, previous)
     _save_version(article, by, comment="")
     return article
 
@@ -83,7 +87,7 @@ def article_publish(*, article: Article, by, at=None) -> Article:
     _require_publish_permission(by)
     article.status = Article.Status.PUBLISHED
     article.published_at = at or article.published_at or timezone.now()
-    article_record_address_change(article=article)
+    _record_address_change(article, _stored(article))
     scheduled = article.published_at > timezone.now()
     _save_version(article, by, comment="Scheduled." if scheduled else "Published.")
     return article

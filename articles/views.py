@@ -78,7 +78,7 @@ def home(request):
 
 
 def article_page_context(article):
-    latest = list(Article.objects.for_listing().exclude(pk=article.pk)[:LATEST_COUNT])
+    latest = list(Article.objects.for_headlines().exclude(pk=article.pk)[:LATEST_COUNT])
     shown = [article.pk, *(a.pk for a in latest)]
     more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
     return {

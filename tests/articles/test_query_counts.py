@@ -11,7 +11,7 @@ from tests import factories
 # Ceilings per page, with realistic content: photos, several authors, tags, corrections.
 PAGES = {
     "home": (lambda n: "/", 7),
-    "article": (lambda n: n["articles"][0].get_absolute_url(), 10),
+    "article": (lambda n: n["articles"][0].get_absolute_url(), 9),
     "latest": (lambda n: "/latest/", 4),
     "section": (lambda n: n["sections"][0].get_absolute_url(), 5),
     "tag": (lambda n: n["tags"][0].get_absolute_url(), 5),
