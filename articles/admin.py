@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from js_asset import Media
 from reversion.admin import VersionAdmin
 
+from newsroom.links import absolute_url
+
 from . import services
 from .images import validate_image
 from .models import Article, Author, Byline, Correction, Photo, Section, Tag
@@ -275,9 +277,14 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
             reverse("articles:preview", kwargs={"pk": obj.pk}),
             _("Preview with the public design"),
             _("Share link for reviewers without an account:"),
-            f"{settings.SITE_URL}{share_url}",
+            absolute_url(share_url),
             _("Share link"),
-            _("Anyone with the link can read this version for seven days."),
+            ngettext(
+                "Anyone with the link can read this version for %d day.",
+                "Anyone with the link can read this version for %d days.",
+                settings.PREVIEW_LINK_MAX_AGE // 86400,
+            )
+            % (settings.PREVIEW_LINK_MAX_AGE // 86400),
         )
 
     @admin.action(description=_("Publish selected articles now"), permissions=["publish"])

@@ -4,16 +4,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from newsroom.links import absolute_url
+
 from .models import Article, Author, Section, Tag
 
 FEED_SIZE = 30
-
-
-def on_site_url(path):
-    # Returning absolute URLs keeps Feed from prefixing the Sites framework's domain
-    # (example.com unless someone edits the Site row): links follow SITE_URL like the
-    # sitemaps and the article page's canonical URL.
-    return f"{settings.SITE_URL}{path}"
 
 
 class LatestArticlesFeed(Feed):
@@ -24,10 +19,10 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_NAME
 
     def link(self, obj=None):
-        return on_site_url("/")
+        return absolute_url("/")
 
     def feed_url(self, obj=None):
-        return on_site_url(reverse(self.url_name, args=[obj.slug] if obj else []))
+        return absolute_url(reverse(self.url_name, args=[obj.slug] if obj else []))
 
     def description(self, obj=None):
         return settings.SITE_DESCRIPTION
@@ -42,7 +37,7 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_link(self, item):
-        return on_site_url(item.get_absolute_url())
+        return absolute_url(item.get_absolute_url())
 
     def item_description(self, item):
         return item.standfirst
@@ -79,7 +74,7 @@ class SectionFeed(LatestArticlesFeed):
         return f"{obj.name} — {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return on_site_url(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj=None):
         return obj.description or f"The latest from {obj.name}."

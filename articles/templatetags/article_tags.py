@@ -6,15 +6,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.search import excerpt_html
+from newsroom.links import absolute_url
 
 register = template.Library()
 
 # The same escapes as Django's json_script, so no string can close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def absolute(url):
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
 
 
 @register.simple_tag
@@ -26,13 +23,13 @@ def article_json_ld(article):
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.description,
-        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.modified_at.isoformat(),
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "author": [
-            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in article.byline_authors
         ]
         or [{"@type": "Organization", "name": article.agency or settings.SITE_NAME}],
@@ -43,16 +40,14 @@ def article_json_ld(article):
         },
     }
     if photo is not None:
-        data["image"] = [absolute(photo.fallback["url"])]
+        data["image"] = [absolute_url(photo.fallback["url"])]
     payload = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     # <, > and & are escaped inside the JSON, so it cannot close the script element.
     safe_payload = mark_safe(payload)  # noqa: S308  # nosec B308 B703
     return format_html('<script type="application/ld+json">{}</script>', safe_payload)
 
 
-@register.filter
-def absolute_url(url):
-    return absolute(url)
+register.filter("absolute_url", absolute_url)
 
 
 @register.simple_tag

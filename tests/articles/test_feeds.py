@@ -517,3 +517,17 @@ def test_canonical_url_ignores_the_request_host(client, article):
 
     assert tags.canonical == [absolute(article.get_absolute_url())]
     assert tags.meta["og:url"] == absolute(article.get_absolute_url())
+
+
+def test_listing_pages_name_their_canonical_address_page_by_page(client, article, settings):
+    author = article.bylines.get().author
+    tag = article.tags.get()
+    for thing in (article.section, tag, author):
+        url = thing.get_absolute_url()
+        assert head_tags(client.get(url).content.decode()).canonical == [
+            f"{settings.SITE_URL}{url}"
+        ]
+    ArticleFactory.create_batch(25, section=article.section, standfirst="More from the council.")
+    url = article.section.get_absolute_url()
+    page_two = head_tags(client.get(f"{url}?page=2").content.decode())
+    assert page_two.canonical == [f"{settings.SITE_URL}{url}?page=2"]
