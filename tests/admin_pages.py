@@ -1,6 +1,7 @@
 """Filling in admin forms as a browser would: what each field sends as the page shows it."""
 
 from django import forms
+from django.test import Client
 
 
 def field_data(bound):
@@ -42,3 +43,10 @@ def form_data(response, **changes):
 
 def form_errors(response):
     return response.context["adminform"].form.errors
+
+
+def logged_in(user):
+    """A client of its own, signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,14 +10,11 @@ import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from ads.models import AdsTxt, Advertiser, Creative, DailyStat, Placement
-from tests.admin_pages import form_data, form_errors
+from tests.admin_pages import form_data, form_errors, logged_in
 from tests.factories import (
     AdvertiserFactory,
     CreativeFactory,
@@ -25,6 +22,7 @@ from tests.factories import (
     UserFactory,
     draw_illustration,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +35,6 @@ TODAY = date(2025, 3, 31)
 NOON = datetime(2025, 3, 31, 11, tzinfo=UTC)
 
 
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def placement(key):
     return Placement.objects.get(key=key)
 
@@ -53,12 +45,9 @@ def upload(name="leaderboard.jpg"):
     )
 
 
-def count_queries(client, url):
+def warm_count_queries(client, url):
     client.get(url)  # warm caches that are not per request (content types and the like)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return count_queries(client, url)
 
 
 def stat(creative, key, day, impressions, clicks):
@@ -69,11 +58,6 @@ def stat(creative, key, day, impressions, clicks):
         impressions=impressions,
         clicks=clicks,
     )
-
-
-@pytest.fixture
-def ad_manager(db):
-    return UserFactory(username="ad-manager", groups=["Ad manager"])
 
 
 @pytest.fixture
@@ -426,9 +410,9 @@ def test_creative_list_runs_the_same_queries_for_3_or_20_creatives(as_ad_manager
             stat(creative, "footer", timezone.localdate(), 100, 1)
 
     add_creatives(3)
-    few = count_queries(as_ad_manager, CREATIVES_URL)
+    few = warm_count_queries(as_ad_manager, CREATIVES_URL)
     add_creatives(17)
-    many = count_queries(as_ad_manager, CREATIVES_URL)
+    many = warm_count_queries(as_ad_manager, CREATIVES_URL)
 
     assert few == many
 
@@ -665,12 +649,12 @@ def test_report_runs_the_same_queries_for_3_or_30_creatives(as_ad_manager):
     add_creatives(3)
     with time_machine.travel(NOON, tick=False):
         few = {
-            g: count_queries(as_ad_manager, f"{REPORT_URL}?group_by={g}")
+            g: warm_count_queries(as_ad_manager, f"{REPORT_URL}?group_by={g}")
             for g in ("creative", "creative-day")
         }
         add_creatives(27)
         many = {
-            g: count_queries(as_ad_manager, f"{REPORT_URL}?group_by={g}")
+            g: warm_count_queries(as_ad_manager, f"{REPORT_URL}?group_by={g}")
             for g in ("creative", "creative-day")
         }
         assert len(as_ad_manager.get(REPORT_URL).context["report"].rows) == 30

@@ -30,6 +30,7 @@ from ads.placements import (
 from ads.selection import live_ads
 from ads.signing import CLICK_SALT, read_token
 from tests.factories import ArticleFactory, SectionFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -264,13 +265,6 @@ def test_page_type_targeted_ad_shows_only_on_those_pages(client, make_creative):
 
 
 # --- Query counts -------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def test_ads_add_no_queries_to_the_home_and_article_pages(client, newsroom, make_creative):

@@ -11,7 +11,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -19,7 +18,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, Photo
-from tests.admin_pages import form_data, form_errors
+from tests.admin_pages import form_data, form_errors, logged_in
 from tests.articles.test_images import GPS_IFD, encode, gps_exif, make_image, png_declaring
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -71,12 +70,6 @@ def run_action(client, action, articles):
 
 def media_files(media_root):
     return sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # conftest's editor_client and reporter_client are the one `client` fixture logged in; here

@@ -1,12 +1,11 @@
 """Every public page runs a fixed number of queries, however much content there is."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ads.selection import forget_candidates
 from tests import factories
+from tests.queries import count_queries
 
 # Ceilings per page, with realistic content: photos, several authors, tags, corrections.
 PAGES = {
@@ -37,13 +36,6 @@ def add_more_content(newsroom):
             is_must_read=i % 5 == 0,
         )
         factories.CorrectionFactory(article=article)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 @pytest.mark.parametrize("page", PAGES)

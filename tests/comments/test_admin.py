@@ -8,25 +8,19 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from comments import services
 from comments.models import ReaderComment
+from tests.admin_pages import logged_in
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = ReaderComment.Status
 CHANGELIST_URL = reverse("admin:comments_readercomment_changelist")
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
