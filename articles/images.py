@@ -155,7 +155,7 @@ def _error(code: str, **params: object) -> ValidationError:
 
 def _read_within_limit(file: Upload) -> bytes:
     """Read the whole upload, refusing it by its declared size before reading if possible."""
-    limit = getattr(settings, "PHOTO_MAX_UPLOAD_BYTES", 20 * _MEGABYTE)
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
     too_large = _error("too_large", limit=f"{round(limit / _MEGABYTE, 2):g}")
     size = getattr(file, "size", None)
     if size is not None and size > limit:
@@ -186,7 +186,7 @@ def _decode(file: Upload, *, min_width: int | None = None) -> tuple[Image.Image,
         except _BOMB_ERRORS as exc:
             raise _error("decompression_bomb") from exc
     if min_width is None:
-        min_width = getattr(settings, "PHOTO_MIN_WIDTH", 320)
+        min_width = settings.PHOTO_MIN_WIDTH
     if image.width < min_width:
         image.close()
         raise _error("too_small", width=image.width, min_width=min_width)
@@ -206,7 +206,7 @@ def _open_header(data: bytes) -> tuple[Image.Image, str]:
     if fmt not in ALLOWED_FORMATS:
         image.close()
         raise _error("format", format=fmt)
-    max_pixels = getattr(settings, "PHOTO_MAX_PIXELS", 40_000_000)
+    max_pixels = settings.PHOTO_MAX_PIXELS
     if image.width * image.height > max_pixels:
         image.close()
         raise _error(
