@@ -9,7 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from .models import Advertiser, Creative, Placement
+from tests.factories import AdvertiserFactory, CreativeFactory
+
+from .models import Creative, Placement
+from .placements import SIDEBAR_TOP
 
 ADVERTISERS = [
     # name, colours (background, text), slogan, address
@@ -40,17 +43,16 @@ def draw_banner(width, height, background, text_colour, title, slogan):
 def _creative(advertiser, placement, *, name, colours, slogan, url, priority, **schedule):
     if Creative.objects.filter(advertiser=advertiser, name=name).exists():
         return False
-    creative = Creative.objects.create(
+    CreativeFactory(
         advertiser=advertiser,
         name=name,
-        kind=Creative.Kind.IMAGE,
         image=draw_banner(placement.width, placement.height, *colours, advertiser.name, slogan),
         alt_text=f"{advertiser.name}: {slogan}",
         target_url=url,
         priority=priority,
+        placements=[placement.key],
         **schedule,
     )
-    creative.placements.set([placement])
     return True
 
 
@@ -61,20 +63,20 @@ def load_ads() -> int:
     created = 0
     for index, placement in enumerate(placements):
         name, colours, slogan, url = ADVERTISERS[index % len(ADVERTISERS)]
-        advertiser, _ = Advertiser.objects.get_or_create(name=name)
+        advertiser = AdvertiserFactory(name=name)
         created += _creative(
             advertiser, placement, name=f"{placement.name} banner", colours=colours,
             slogan=slogan, url=url, priority=Creative.Priority.STANDARD,
         )  # fmt: skip
     house_name, house_colours, house_slogan, house_url = HOUSE
-    house, _ = Advertiser.objects.get_or_create(name=house_name)
+    house = AdvertiserFactory(name=house_name)
     for placement in placements:
         created += _creative(
             house, placement, name=f"House ad, {placement.name}", colours=house_colours,
             slogan=house_slogan, url=house_url, priority=Creative.Priority.HOUSE,
         )  # fmt: skip
-    sidebar = next(p for p in placements if p.key == "sidebar-top")
-    ferries = Advertiser.objects.get(name="Kestrel Bay Ferries")
+    sidebar = next(p for p in placements if p.key == SIDEBAR_TOP)
+    ferries = AdvertiserFactory(name="Kestrel Bay Ferries")
     created += _creative(
         ferries, sidebar, name="Summer timetable (scheduled)", colours=("#ff5a5f", "#ffffff"),
         slogan="Summer sailings start soon", url="https://example.com/ferries/summer",
