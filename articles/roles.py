@@ -4,10 +4,7 @@ Kept as data so that the migration that creates the groups, and later migrations
 extend them (comments, ads), read the same table.
 """
 
-REPORTER = "Reporter"
-EDITOR = "Editor"
-MODERATOR = "Moderator"
-AD_MANAGER = "Ad manager"
+from newsroom.roles import AD_MANAGER, EDITOR, MODERATOR, REPORTER
 
 ARTICLES_PERMISSIONS = {
     REPORTER: [

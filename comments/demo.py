@@ -11,7 +11,7 @@ from articles import demo_content
 from articles.models import Article
 
 from .models import ReaderComment
-from .services import _set_status, article_comment_count_refresh
+from .services import article_comment_count_refresh
 
 STATES = {
     "public": ReaderComment.Status.PUBLIC,
@@ -55,7 +55,7 @@ def load_comments() -> int:
                 parent_id=parent.pk if parent else 0,
                 fingerprint=fingerprint,
             )
-            _set_status(comment, STATES[data["state"]])
+            comment.set_status(STATES[data["state"]])
             comment.save()
             created += 1
         stored[index] = comment

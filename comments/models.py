@@ -125,6 +125,12 @@ class ReaderComment(XtdComment):
         """The comment's place on its article; never a redirect through another view."""
         return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
 
+    def set_status(self, status):
+        """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""
+        self.status = status
+        self.is_public = status == self.Status.PUBLIC
+        self.is_removed = status in (self.Status.REMOVED, self.Status.SPAM)
+
     @staticmethod
     def make_fingerprint(*, content_type_id, object_pk, email, text):
         key = "\x1f".join(

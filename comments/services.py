@@ -28,12 +28,6 @@ STATUS_FOR_ACTION = {
 }
 
 
-def _set_status(comment, status):
-    comment.status = status
-    comment.is_public = status == ReaderComment.Status.PUBLIC
-    comment.is_removed = status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)
-
-
 def article_comment_count_refresh(*, article_id) -> None:
     """Recount an article's public comments (a recount cannot drift the way +1/-1 can)
     and note when they changed, for the article page's Last-Modified."""
@@ -87,7 +81,7 @@ def comment_create(
         parent_id=parent.pk if parent else 0,
         fingerprint=fingerprint,
     )
-    _set_status(comment, STATUS_FOR_ACTION[verdict.action])
+    comment.set_status(STATUS_FOR_ACTION[verdict.action])
     try:
         with transaction.atomic():
             comment.save()
@@ -113,7 +107,7 @@ def comments_moderate(*, comments, status: str, by) -> int:
     for comment in comments:
         if comment.status == status:
             continue
-        _set_status(comment, status)
+        comment.set_status(status)
         comment.moderated_at = now
         comment.moderated_by = by
         comment.save(
@@ -167,7 +161,7 @@ def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
         comment.status == ReaderComment.Status.PUBLIC
         and unweighed.count() >= settings.COMMENTS_REPORTS_TO_HOLD
     ):
-        _set_status(comment, ReaderComment.Status.PENDING)
+        comment.set_status(ReaderComment.Status.PENDING)
         fields += ["status", "is_public", "is_removed"]
     comment.save(update_fields=fields)
     if "status" in fields:

@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ads.demo import load_ads
-from articles import roles
 from articles.demo import load_articles
 from articles.models import Author
 from comments.demo import load_comments
+from newsroom import roles
 
 DEMO_ACCOUNTS = [
     # username, group, is_superuser
