@@ -6,6 +6,16 @@ class AdsConfig(AppConfig):
     name = "ads"
     verbose_name = "Advertising"
 
+    # What readers' pages show from this app (see newsroom.pagecache). Advertisers and
+    # the daily statistics appear on no public page.
+    public_models = ("AdsTxt", "Creative", "Creative.placements", "Creative.sections", "Placement")
+
+    def next_public_change(self, now):
+        """A creative's schedule starts or ends."""
+        from .models import Creative
+
+        return Creative.objects.next_schedule_change(now)
+
     def ready(self):
         from .models import Creative, Placement
         from .selection import forget_candidates

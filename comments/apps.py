@@ -6,6 +6,10 @@ class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Reader comments"
 
+    # What readers' pages show from this app (see newsroom.pagecache); which saves of a
+    # comment change pages is the model's to say (ReaderComment.changes_public_pages).
+    public_models = ("ReaderComment",)
+
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 

@@ -125,6 +125,12 @@ class ReaderComment(XtdComment):
         """The comment's place on its article; never a redirect through another view."""
         return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
 
+    def changes_public_pages(self, update_fields=None):
+        """Only what readers see, or saw, changes pages: a public comment or a moderation
+        decision. A new comment held for moderation, or a report, leaves them as they are."""
+        fields = set(update_fields or ())
+        return "status" in fields or (self.is_public and fields != {"report_count"})
+
     def set_status(self, status):
         """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""
         self.status = status

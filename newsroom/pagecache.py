@@ -1,27 +1,60 @@
 """A server-side cache of whole anonymous pages, shared by every app server.
 
 Pages are stored under a *generation*: any change to what pages show (an article saved,
-a section renamed, later a comment approved) drops the generation, so the next request
+a section renamed, a comment approved) drops the generation, so the next request
 starts a new one and every page is rendered afresh. The generation also ends by itself
-when a scheduled article is due to go live, a "Must read" pick ends, an ad's schedule
-starts or ends, or the day (and so the date line) changes, so scheduling needs no cron
-and never shows a stale page.
+when an app's next scheduled change is due (an article goes live, a "Must read" pick
+ends, an ad's schedule starts or ends) or the day (and so the date line) changes, so
+scheduling needs no cron and never shows a stale page.
+
+What pages show is each app's to declare, on its AppConfig:
+
+- ``public_models``: the models whose rows readers' pages show, by name, with
+  ``"Model.field"`` for a many-to-many relation's links. A model may also define
+  ``changes_public_pages(update_fields)`` to say which of its saves readers can see.
+- ``next_public_change(now)``: when that app's part of the pages next changes by
+  itself, or None.
+
+tests/newsroom/test_page_sources.py fails when a public page reads a table that no
+app declares.
 """
 
 import hashlib
 import uuid
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-
-from ads.models import Creative
-from articles.models import Article
 
 STATE_KEY = "pagecache:state"
 CACHEABLE_STATUSES = {200, 301}
+
+
+def public_page_sources():
+    """Every model whose rows readers' pages show (m2m links as their through model),
+    as the apps declare them."""
+    sources = []
+    for app_config in apps.get_app_configs():
+        for name in getattr(app_config, "public_models", ()):
+            model_name, _, relation = name.partition(".")
+            model = app_config.get_model(model_name)
+            sources.append(
+                model._meta.get_field(relation).remote_field.through if relation else model
+            )
+    return sources
+
+
+def connect_public_page_sources():
+    for model in public_page_sources():
+        if model._meta.auto_created:
+            m2m_changed.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
+        else:
+            post_save.connect(invalidate_pages_on_save, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")
 
 
 def invalidate_pages(**kwargs):
@@ -29,12 +62,19 @@ def invalidate_pages(**kwargs):
     cache.delete(STATE_KEY)
 
 
-def invalidate_pages_for_comment(sender, instance, update_fields=None, **kwargs):
-    """Only what readers see, or saw, changes pages: a public comment or a moderation
-    decision. A new comment held for moderation leaves every cached page as it is."""
-    fields = set(update_fields or ())
-    if "status" in fields or (instance.is_public and fields != {"report_count"}):
+def invalidate_pages_on_save(sender, instance, update_fields=None, **kwargs):
+    changes_public_pages = getattr(instance, "changes_public_pages", None)
+    if changes_public_pages is None or changes_public_pages(update_fields):
         invalidate_pages()
+
+
+def next_public_changes(now):
+    """When each app's part of the pages next changes by itself (None: nothing due)."""
+    return [
+        app_config.next_public_change(now)
+        for app_config in apps.get_app_configs()
+        if hasattr(app_config, "next_public_change")
+    ]
 
 
 def next_midnight(now):
@@ -49,11 +89,7 @@ def current_state():
     state = cache.get(STATE_KEY)
     if state is None or state["valid_until"] <= now:
         try:
-            changes = [
-                Article.objects.next_scheduled_change(),
-                Creative.objects.next_schedule_change(now),
-                next_midnight(now),
-            ]
+            changes = [*next_public_changes(now), next_midnight(now)]
         except DatabaseError:
             return None  # no database: no new generation; the view answers as it can
         valid_until = min(filter(None, changes))

@@ -128,7 +128,7 @@ def test_without_a_database_no_generation_starts_and_the_view_answers(client, ar
     from django.db import OperationalError
 
     with mock.patch(
-        "newsroom.pagecache.Article.objects.next_scheduled_change",
+        "articles.models.Article.objects.next_scheduled_change",
         side_effect=OperationalError("down"),
     ):
         response = client.get("/healthz")
