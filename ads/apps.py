@@ -1,10 +1,22 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from newsroom.roles import AD_MANAGER
+
 
 class AdsConfig(AppConfig):
     name = "ads"
     verbose_name = "Advertising"
+
+    # What each role may do here; newsroom.roles applies it to the groups.
+    role_permissions = {
+        AD_MANAGER: [
+            f"{action}_{model}"
+            for model in ("advertiser", "creative", "placement", "adstxt")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["view_dailystat", "enter_html_creative"],
+    }
 
     def ready(self):
         from .models import Creative, Placement

@@ -1,10 +1,22 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
 
+from newsroom.roles import MODERATOR
+
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Reader comments"
+
+    # What each role may do here; newsroom.roles applies it to the groups.
+    role_permissions = {
+        MODERATOR: [
+            "view_readercomment",
+            "change_readercomment",
+            "moderate_readercomment",
+            "view_commentreport",
+        ],
+    }
 
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save

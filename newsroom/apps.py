@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class NewsroomConfig(AppConfig):
@@ -9,6 +9,10 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from newsroom.roles import apply_roles
+
+        post_migrate.connect(apply_roles, dispatch_uid="newsroom.roles.apply_roles")
+
         from ads import models as ads
         from articles import models as articles
         from comments.models import ReaderComment
