@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from newsroom.roles import AD_MANAGER
+
 
 class AdsConfig(AppConfig):
     name = "ads"
@@ -9,6 +11,16 @@ class AdsConfig(AppConfig):
     # What readers' pages show from this app (see newsroom.pagecache). Advertisers and
     # the daily statistics appear on no public page.
     public_models = ("AdsTxt", "Creative", "Creative.placements", "Creative.sections", "Placement")
+
+    # What each role may do here; newsroom.roles applies it to the groups.
+    role_permissions = {
+        AD_MANAGER: [
+            f"{action}_{model}"
+            for model in ("advertiser", "creative", "placement", "adstxt")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["view_dailystat", "enter_html_creative"],
+    }
 
     def next_public_change(self, now):
         """A creative's schedule starts or ends."""

@@ -1,8 +1,9 @@
 """The site's ad placements: fixed keys the templates use, with their default sizes.
 
-Placement rows are created from this registry by a migration; ad managers may then
-change sizes, labels and the in-article rules in the admin, but not the keys, which
-the templates name.
+Each placement's row is created by a migration (ads 0002 holds a frozen copy of the
+first eight; a new placement needs a migration of its own, which
+tests/ads/test_placements.py checks); ad managers may then change sizes, labels and
+the in-article rules in the admin, but not the keys, which the templates name.
 """
 
 HEADER = "header-leaderboard"

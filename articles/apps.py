@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from newsroom.roles import EDITOR, REPORTER
+
 
 class ArticlesConfig(AppConfig):
     name = "articles"
@@ -12,6 +14,24 @@ class ArticlesConfig(AppConfig):
         "Article", "Article.tags", "ArticleSlugRedirect", "Author", "Byline", "Correction",
         "Photo", "Section", "Tag",
     )  # fmt: skip
+
+    # What each role may do here; newsroom.roles applies it to the groups.
+    role_permissions = {
+        REPORTER: [
+            "add_article", "change_article", "view_article",
+            "add_byline", "change_byline", "delete_byline", "view_byline",
+            "view_correction",
+            "add_photo", "change_photo", "view_photo",
+            "add_tag", "view_tag",
+            "view_section", "view_author",
+        ],
+        EDITOR: [
+            f"{action}_{model}"
+            for model in ("article", "byline", "correction", "photo", "tag", "section", "author")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["publish_article", "view_articleslugredirect"],
+    }  # fmt: skip
 
     def next_public_change(self, now):
         """A scheduled article goes live, or a “Must read” pick ends."""

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
 
+from newsroom.roles import MODERATOR
+
 
 class CommentsConfig(AppConfig):
     name = "comments"
@@ -9,6 +11,16 @@ class CommentsConfig(AppConfig):
     # What readers' pages show from this app (see newsroom.pagecache); which saves of a
     # comment change pages is the model's to say (ReaderComment.changes_public_pages).
     public_models = ("ReaderComment",)
+
+    # What each role may do here; newsroom.roles applies it to the groups.
+    role_permissions = {
+        MODERATOR: [
+            "view_readercomment",
+            "change_readercomment",
+            "moderate_readercomment",
+            "view_commentreport",
+        ],
+    }
 
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class NewsroomConfig(AppConfig):
@@ -9,5 +10,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from newsroom.pagecache import connect_public_page_sources
+        from newsroom.roles import apply_roles
 
+        post_migrate.connect(apply_roles, dispatch_uid="newsroom.roles.apply_roles")
         connect_public_page_sources()
