@@ -2,13 +2,11 @@
 placement filled, plus one creative scheduled for later and one that has ended.
 Idempotent: creatives are matched by advertiser and name."""
 
-import io
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
+from demo.drawing import draw_banner
 from tests.factories import AdvertiserFactory, CreativeFactory
 
 from .models import Creative, Placement
@@ -25,19 +23,6 @@ ADVERTISERS = [
 ]  # fmt: skip
 HOUSE = ("Newsroom", ("#1a1a1a", "#ffd43b"), "Support local journalism: subscribe today",
          "https://example.com/subscribe")  # fmt: skip
-
-
-def draw_banner(width, height, background, text_colour, title, slogan):
-    image = Image.new("RGB", (width, height), background)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([3, 3, width - 4, height - 4], outline=text_colour, width=3)
-    big = ImageFont.load_default(size=max(12, min(height // 3, width // 14)))
-    small = ImageFont.load_default(size=max(10, min(height // 6, width // 26)))
-    draw.text((width / 2, height * 0.4), title, fill=text_colour, font=big, anchor="mm")
-    draw.text((width / 2, height * 0.75), slogan, fill=text_colour, font=small, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return SimpleUploadedFile(f"{title[:20]}-{width}x{height}.png", buffer.getvalue(), "image/png")
 
 
 def _creative(advertiser, placement, *, name, colours, slogan, url, priority, **schedule):

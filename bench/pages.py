@@ -176,6 +176,7 @@ def build_newsroom(article_count):
     and 20,000 take 13 and 16 s.
     """
     from articles import demo_content
+    from demo.drawing import PALETTES
     from tests import factories
 
     sections = {
@@ -184,7 +185,7 @@ def build_newsroom(article_count):
     }
     photos = [
         factories.PhotoFactory(dimensions=(960, 540), palette=palette, seed=seed)
-        for seed, palette in zip(range(PHOTO_COUNT), cycle(factories.PALETTES), strict=False)
+        for seed, palette in zip(range(PHOTO_COUNT), cycle(PALETTES), strict=False)
     ]
     authors = [
         factories.AuthorFactory(**data, photo=photo)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_comments",
     "comments",
     "ads",
+    "demo",
 ]
 
 MIDDLEWARE = [

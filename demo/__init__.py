@@ -1,0 +1,1 @@
+"""The demo newsroom behind `make run`."""
