@@ -1,15 +1,17 @@
-"""The demo newsroom's content, loaded by `manage.py load_demo`. Idempotent: what exists
-already (matched by slug) is left alone."""
+"""The demo's sections, authors, tags and stories, with their photos and corrections.
+Idempotent: what exists already (matched by slug) is left alone."""
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.html import escape
 
-from demo import reader
-from tests.factories import PhotoFactory
+from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+from articles.services import photo_save
 
-from .models import Article, Author, Byline, Correction, Section, Tag
+from . import reader
+from .drawing import draw_illustration
 
 
 def load_articles() -> int:
@@ -47,12 +49,14 @@ def _create_article(story: reader.Story, seed, sections, authors, tags):
     published_at = now - timedelta(hours=story.hours_ago) if story.hours_ago is not None else None
     photo = None
     if story.photo:
-        photo = PhotoFactory(
-            palette=story.photo.palette,
-            seed=seed,
-            alt_text=story.photo.alt,
-            caption=story.photo.caption,
-            credit=story.photo.credit,
+        image = draw_illustration(palette=story.photo.palette, seed=seed)
+        photo = photo_save(
+            photo=Photo(
+                image=SimpleUploadedFile("photo.jpg", image, "image/jpeg"),
+                alt_text=story.photo.alt,
+                caption=story.photo.caption,
+                credit=story.photo.credit,
+            )
         )
     article = Article.objects.create(
         headline=story.headline,

@@ -8,10 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import Article
-from demo import reader
+from comments.models import ReaderComment
+from comments.services import article_comment_count_refresh
 
-from .models import ReaderComment
-from .services import article_comment_count_refresh
+from . import reader
 
 
 def load_comments() -> int:

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Author, Correction, Photo, Section, Tag
 from demo import reader
+from demo.management.commands.load_demo import Command
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,9 @@ def test_load_demo_builds_a_newsroom_and_is_idempotent(client, quick_photos):
     response = client.get(untouched.get_absolute_url())
     assert response.status_code == 200
     assert b"Updated <time" not in response.content, "demo articles look freshly edited"
+
+
+def test_the_demo_password_comes_from_settings(settings):
+    settings.DEMO_PASSWORD = "from-the-settings"
+    options = Command().create_parser("manage.py", "load_demo").parse_args([])
+    assert options.password == "from-the-settings"
