@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/bandit -q -r newsroom articles comments ads
+	$(BIN)/bandit -q -r newsroom articles comments ads demo
 
 test-sqlite: install
 	$(BIN)/pytest -n 2

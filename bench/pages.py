@@ -175,23 +175,24 @@ def build_newsroom(article_count):
     minutes. Built with ArticleFactory.build() and saved in bulk, they take 1.0 and 1.4 s,
     and 20,000 take 13 and 16 s.
     """
-    from articles import demo_content
+    from demo import reader
+    from demo.drawing import PALETTES
     from tests import factories
 
     sections = {
         data["slug"]: factories.SectionFactory(**data, position=position)
-        for position, data in enumerate(demo_content.SECTIONS)
+        for position, data in enumerate(reader.sections())
     }
     photos = [
         factories.PhotoFactory(dimensions=(960, 540), palette=palette, seed=seed)
-        for seed, palette in zip(range(PHOTO_COUNT), cycle(factories.PALETTES), strict=False)
+        for seed, palette in zip(range(PHOTO_COUNT), cycle(PALETTES), strict=False)
     ]
     authors = [
         factories.AuthorFactory(**data, photo=photo)
-        for data, photo in zip(demo_content.AUTHORS, photos, strict=False)
+        for data, photo in zip(reader.authors(), photos, strict=False)
     ]
     authors += factories.AuthorFactory.create_batch(AUTHOR_COUNT - len(authors))
-    tags = [factories.TagFactory(**data) for data in demo_content.TAGS]
+    tags = [factories.TagFactory(**data) for data in reader.tags()]
     tags += factories.TagFactory.create_batch(TAG_COUNT - len(tags))
     published = save_articles(article_count, sections, photos, authors, tags)
     return {
@@ -226,14 +227,14 @@ def build_article(index, template, status, published_at, sections, photos, now):
 
     is_must_read = index in MUST_READ_INDEXES
     return factories.ArticleFactory.build(
-        headline=template["headline"],
-        slug=f"{template['slug'][:100]}-{index}",
-        standfirst=template["standfirst"],
-        body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in template["paragraphs"]),
-        section=sections[template["section"]],
+        headline=template.headline,
+        slug=f"{template.slug[:100]}-{index}",
+        standfirst=template.standfirst,
+        body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in template.paragraphs),
+        section=sections[template.section],
         hero_photo=None if index % 4 == 3 else photos[index % len(photos)],
-        agency=template.get("agency", ""),
-        dateline=template.get("dateline", ""),
+        agency=template.agency,
+        dateline=template.dateline,
         status=status,
         published_at=published_at,
         is_must_read=is_must_read,
@@ -245,12 +246,12 @@ def save_articles(article_count, sections, photos, authors, tags):
     """Save the articles, 2 or 3 bylines and 3 tags each, and a correction on one in 20."""
     from django.db.models import F
 
-    from articles import demo_content
     from articles.models import Article, Byline, Correction
+    from demo import reader
     from tests import factories
 
     now, schedule = article_schedule(article_count)
-    templates = cycle(demo_content.ARTICLES)
+    templates = cycle(reader.stories())
     articles = Article.objects.bulk_create(
         build_article(index, next(templates), status, published_at, sections, photos, now)
         for index, (status, published_at) in enumerate(schedule)

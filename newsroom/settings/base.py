@@ -23,6 +23,8 @@ SITE_DESCRIPTION = env(
     "SITE_DESCRIPTION", default="Independent news from the newsroom, updated through the day."
 )
 SITE_ID = 1
+# Password of the demo accounts that `manage.py load_demo` creates (`make run`).
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="newsroom-demo")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "django_comments",
     "comments",
     "ads",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,7 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
-from ads.demo import load_ads
+from demo.ads import load_ads
 from tests import factories
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

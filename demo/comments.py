@@ -7,55 +7,49 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles import demo_content
 from articles.models import Article
+from comments.models import ReaderComment
+from comments.services import article_comment_count_refresh
 
-from .models import ReaderComment
-from .services import article_comment_count_refresh
-
-STATES = {
-    "public": ReaderComment.Status.PUBLIC,
-    "pending": ReaderComment.Status.PENDING,
-    "removed": ReaderComment.Status.REMOVED,
-    "spam": ReaderComment.Status.SPAM,
-}
+from . import reader
 
 
 def load_comments() -> int:
     """Store the demo comments on their published articles; returns how many were new."""
     content_type = ContentType.objects.get_for_model(Article)
+    demo_comments = reader.comments()
     articles = Article.objects.published().in_bulk(
-        {data["article"] for data in demo_content.COMMENTS}, field_name="slug"
+        {entry.article for entry in demo_comments}, field_name="slug"
     )
-    stored = {}  # index in COMMENTS -> ReaderComment
+    stored = {}  # index in demo_comments -> ReaderComment
     created = 0
     now = timezone.now()
-    for index, data in enumerate(demo_content.COMMENTS):
-        article = articles.get(data["article"])
+    for index, entry in enumerate(demo_comments):
+        article = articles.get(entry.article)
         if article is None:
             continue
         fingerprint = ReaderComment.make_fingerprint(
             content_type_id=content_type.pk,
             object_pk=article.pk,
-            email=data["email"],
-            text=data["text"],
+            email=entry.email,
+            text=entry.text,
         )
         comment = ReaderComment.objects.filter(fingerprint=fingerprint).first()
         if comment is None:
-            parent = stored.get(data["reply_to"]) if data["reply_to"] is not None else None
+            parent = stored.get(entry.reply_to) if entry.reply_to is not None else None
             comment = ReaderComment(
                 content_type=content_type,
                 object_pk=str(article.pk),
                 site_id=settings.SITE_ID,
-                user_name=data["name"],
-                user_email=data["email"],
-                comment=data["text"],
+                user_name=entry.name,
+                user_email=entry.email,
+                comment=entry.text,
                 submit_date=min(article.published_at + timedelta(minutes=37 * (index + 1)), now),
                 ip_address=f"192.0.2.{index % 250 + 1}",
                 parent_id=parent.pk if parent else 0,
                 fingerprint=fingerprint,
             )
-            comment.set_status(STATES[data["state"]])
+            comment.set_status(ReaderComment.Status(entry.status))
             comment.save()
             created += 1
         stored[index] = comment

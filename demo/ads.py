@@ -1,18 +1,16 @@
 """Advertisers and image creatives for the demo newsroom, drawn with Pillow: every
 placement filled, plus one creative scheduled for later and one that has ended.
-Idempotent: creatives are matched by advertiser and name."""
+Idempotent: advertisers are matched by name, creatives by advertiser and name."""
 
-import io
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
+from django.utils.text import slugify
 
-from tests.factories import AdvertiserFactory, CreativeFactory
+from ads.models import Advertiser, Creative, Placement
+from ads.placements import SIDEBAR_TOP
 
-from .models import Creative, Placement
-from .placements import SIDEBAR_TOP
+from .drawing import draw_banner
 
 ADVERTISERS = [
     # name, colours (background, text), slogan, address
@@ -27,32 +25,28 @@ HOUSE = ("Newsroom", ("#1a1a1a", "#ffd43b"), "Support local journalism: subscrib
          "https://example.com/subscribe")  # fmt: skip
 
 
-def draw_banner(width, height, background, text_colour, title, slogan):
-    image = Image.new("RGB", (width, height), background)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([3, 3, width - 4, height - 4], outline=text_colour, width=3)
-    big = ImageFont.load_default(size=max(12, min(height // 3, width // 14)))
-    small = ImageFont.load_default(size=max(10, min(height // 6, width // 26)))
-    draw.text((width / 2, height * 0.4), title, fill=text_colour, font=big, anchor="mm")
-    draw.text((width / 2, height * 0.75), slogan, fill=text_colour, font=small, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return SimpleUploadedFile(f"{title[:20]}-{width}x{height}.png", buffer.getvalue(), "image/png")
+def _advertiser(name) -> Advertiser:
+    return Advertiser.objects.get_or_create(
+        name=name, defaults={"contact_email": f"ads@{slugify(name)}.example.com"}
+    )[0]
 
 
 def _creative(advertiser, placement, *, name, colours, slogan, url, priority, **schedule):
     if Creative.objects.filter(advertiser=advertiser, name=name).exists():
         return False
-    CreativeFactory(
+    creative = Creative(
         advertiser=advertiser,
         name=name,
+        kind=Creative.Kind.IMAGE,
         image=draw_banner(placement.width, placement.height, *colours, advertiser.name, slogan),
         alt_text=f"{advertiser.name}: {slogan}",
         target_url=url,
         priority=priority,
-        placements=[placement.key],
         **schedule,
     )
+    creative.full_clean()
+    creative.save()
+    creative.placements.set([placement])
     return True
 
 
@@ -63,20 +57,19 @@ def load_ads() -> int:
     created = 0
     for index, placement in enumerate(placements):
         name, colours, slogan, url = ADVERTISERS[index % len(ADVERTISERS)]
-        advertiser = AdvertiserFactory(name=name)
         created += _creative(
-            advertiser, placement, name=f"{placement.name} banner", colours=colours,
+            _advertiser(name), placement, name=f"{placement.name} banner", colours=colours,
             slogan=slogan, url=url, priority=Creative.Priority.STANDARD,
         )  # fmt: skip
     house_name, house_colours, house_slogan, house_url = HOUSE
-    house = AdvertiserFactory(name=house_name)
+    house = _advertiser(house_name)
     for placement in placements:
         created += _creative(
             house, placement, name=f"House ad, {placement.name}", colours=house_colours,
             slogan=house_slogan, url=house_url, priority=Creative.Priority.HOUSE,
         )  # fmt: skip
     sidebar = next(p for p in placements if p.key == SIDEBAR_TOP)
-    ferries = AdvertiserFactory(name="Kestrel Bay Ferries")
+    ferries = _advertiser("Kestrel Bay Ferries")
     created += _creative(
         ferries, sidebar, name="Summer timetable (scheduled)", colours=("#ff5a5f", "#ffffff"),
         slogan="Summer sailings start soon", url="https://example.com/ferries/summer",
