@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: soak observatory serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -85,6 +85,11 @@ soak: install
 # with a local certificate), scanned locally; as root, as it binds ports 80 and 443.
 observatory: install
 	bash scripts/observatory.sh
+
+# The README's screenshots (docs/screenshots/), from the demo on a throwaway SQLite database,
+# taken with Debian's headless Chromium (apt-get install chromium); scripts/screenshots.py.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 format: install
 	$(BIN)/ruff check --fix .
