@@ -6,17 +6,28 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: soak observatory serve release install run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Debian needs the venv module: apt-get install python3-venv"; exit 1; }
 
-$(VENV)/.installed: requirements.lock | $(BIN)/python
+# Two hashed locks, both made by `make lock`: requirements.lock holds production's
+# packages only ([project] dependencies), requirements-dev.lock the same pins plus the dev
+# and test groups. Production targets install the first, development targets the second;
+# each has its own stamp, so a venv made by `make release` gets the dev packages the first
+# time `make test` runs in it.
+$(VENV)/.installed-prod: requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+install-prod: $(VENV)/.installed-prod
+
+install: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -29,7 +40,7 @@ serve: release
 	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
 # An upgrade's steps before gunicorn is reloaded: locked dependencies, migrations, static files.
-release: install
+release: install-prod
 	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=newsroom.settings.prod $(BIN)/python manage.py collectstatic --no-input -v 0
 
@@ -41,11 +52,16 @@ demo: install
 
 test: lint test-sqlite test-postgres
 
+# The modules mypy checks with django-stubs (settings in pyproject.toml): services and
+# selectors. Add a module here once it is typed.
+MYPY_MODULES ?= articles/services.py comments/services.py ads/services.py ads/selection.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/bandit -q -r newsroom articles comments ads demo
+	$(BIN)/mypy $(MYPY_MODULES)
 
 test-sqlite: install
 	$(BIN)/pytest -n 2
@@ -70,12 +86,21 @@ soak: install
 observatory: install
 	bash scripts/observatory.sh
 
+# The README's screenshots (docs/screenshots/), from the demo on a throwaway SQLite database,
+# taken with Debian's headless Chromium (apt-get install chromium); scripts/screenshots.py.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Development's lock is resolved first (keeping the versions it already pins), then
+# production's within it, so the two never pin a package differently.
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --group dev --group test --generate-hashes \
+		--python-version 3.11 --no-header --quiet -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes -c requirements-dev.lock \
 		--python-version 3.11 --no-header --quiet -o requirements.lock
 
 shell: install

@@ -55,7 +55,7 @@ def search_excerpt(article, query):
     return excerpt_html(article, query)
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.inclusion_tag("includes/_picture.html")
 def picture(photo, sizes="100vw", loading="lazy", css_class=""):
     """A responsive <picture>: WebP renditions, a JPEG fallback, fixed width and height."""
     return {"photo": photo, "sizes": sizes, "loading": loading, "css_class": css_class}

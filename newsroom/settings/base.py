@@ -261,9 +261,18 @@ COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 # is believed when finding a reader's address (rate limits, the moderation queue).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
+# One line per record on stderr, laid out like gunicorn's own error log beside it:
+# time, process, level, then the logger's name, which says where the record came from.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {
+            "format": "[{asctime}] [{process}] [{levelname}] {name}: {message}",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+            "style": "{",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

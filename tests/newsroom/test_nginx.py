@@ -283,6 +283,9 @@ def test_a_500_reaches_the_reader_as_the_styled_page_and_the_log_with_its_traceb
     assert "Traceback" not in response.text
     log = nginx["gunicorn_log"].read_text()
     assert "Internal Server Error: /latest/" in log
+    # Django's records carry their time, process, level and logger, as gunicorn's own do.
+    stamp = r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\]"
+    assert re.search(stamp + r" \[ERROR\] django\.request: Internal Server Error: /latest/", log)
     logged = log.rsplit("Internal Server Error: /latest/", 1)[1]
     assert "Traceback (most recent call last)" in logged
     assert "ValueError" in logged
