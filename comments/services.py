@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .models import CommentReport, ReaderComment
+from .models import CommentReport, ReaderComment, comment_fingerprint
 from .moderation import Action, decide
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,7 @@ def article_comment_count_refresh(*, article_id) -> None:
 
 def comment_already_posted(*, article: Article, email: str, text: str):
     """The stored comment with this text from this email on this article, if any."""
-    fingerprint = ReaderComment.make_fingerprint(
-        content_type_id=ContentType.objects.get_for_model(Article).pk,
-        object_pk=article.pk,
-        email=email,
-        text=text,
-    )
-    return ReaderComment.objects.filter(fingerprint=fingerprint).first()
+    return ReaderComment.objects.duplicate_of(article_id=article.pk, email=email, text=text).first()
 
 
 @transaction.atomic
@@ -62,15 +56,12 @@ def comment_create(
     verdict = decide(name=name, email=email, text=text, honeypot=honeypot, request=request)
     if verdict.action == Action.DISCARD:
         return None, verdict
-    content_type = ContentType.objects.get_for_model(Article)
-    fingerprint = ReaderComment.make_fingerprint(
-        content_type_id=content_type.pk, object_pk=article.pk, email=email, text=text
-    )
-    existing = ReaderComment.objects.filter(fingerprint=fingerprint).first()
+    existing = comment_already_posted(article=article, email=email, text=text)
     if existing is not None:
         return existing, verdict
+    fingerprint = comment_fingerprint(article_id=article.pk, email=email, text=text)
     comment = ReaderComment(
-        content_type=content_type,
+        content_type=ContentType.objects.get_for_model(Article),
         object_pk=str(article.pk),
         site_id=settings.SITE_ID,
         user_name=name,

@@ -1,5 +1,6 @@
 """Writes on comments (comments/services.py): post once, moderate, report, notify."""
 
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -8,14 +9,16 @@ from unittest.mock import patch
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from articles.models import Article
 from comments import services
-from comments.models import CommentReport, ReaderComment
+from comments.models import CommentReport, ReaderComment, comment_fingerprint
 from tests.concurrency import retry_while_sqlite_is_locked
 from tests.factories import ArticleFactory, UserFactory
 
@@ -90,6 +93,23 @@ def test_same_text_from_another_email_or_on_another_article_is_another_comment(a
 
     assert len({c.pk for c in comments}) == 4
     assert ReaderComment.objects.count() == 4
+
+
+def test_comments_stored_earlier_keep_matching_their_fingerprint(article):
+    # Rows hold the fingerprint they were stored with: if the way it is made changed,
+    # resubmissions of comments stored before the change would be stored again.
+    article_type = ContentType.objects.get_for_model(Article)
+    key = f"{article_type.pk}\x1f{article.pk}\x1fada@example.com\x1fthe tunnel, at last."
+
+    fingerprint = comment_fingerprint(
+        article_id=article.pk, email="Ada@Example.com", text="  The  Tunnel,\nat last. "
+    )
+
+    assert fingerprint == hashlib.sha256(key.encode()).hexdigest()
+    assert post(article, "The tunnel, at last.").fingerprint == fingerprint
+    assert ReaderComment.objects.duplicate_of(
+        article_id=article.pk, email="ada@example.com", text="THE TUNNEL, AT LAST."
+    ).exists()
 
 
 def test_text_is_stored_verbatim(article):
