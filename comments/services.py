@@ -1,5 +1,5 @@
-"""Writes on comments: post, approve, reject, mark as spam, report. Views, admin actions,
-commands and tests all call these."""
+"""Writes on comments: post, moderate, report. Views, admin actions, commands and tests
+all call these; comments_moderate is the one way to approve, reject or mark as spam."""
 
 import logging
 
@@ -109,21 +109,6 @@ def comments_moderate(*, comments, status: str, by) -> int:
     for article_id in article_ids:
         article_comment_count_refresh(article_id=article_id)
     return changed
-
-
-def comment_approve(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=by)
-    return comment
-
-
-def comment_reject(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.REMOVED, by=by)
-    return comment
-
-
-def comment_mark_spam(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.SPAM, by=by)
-    return comment
 
 
 @transaction.atomic

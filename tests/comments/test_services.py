@@ -42,7 +42,7 @@ def post(article, text, *, email="ada@example.com", name="Ada", parent=None):
 
 def approved(article, text, *, by, **kwargs):
     comment = post(article, text, **kwargs)
-    services.comment_approve(comment=comment, by=by)
+    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=by)
     return comment
 
 
@@ -218,7 +218,7 @@ def test_approving_a_parent_does_not_publish_its_pending_reply(
     parent, reply = thread_with_pending_reply
     ReaderComment.objects.filter(pk=parent.pk).update(status=Status.PENDING, is_public=False)
 
-    services.comment_approve(comment=reload(parent), by=moderator)
+    services.comments_moderate(comments=[reload(parent)], status=Status.PUBLIC, by=moderator)
 
     assert reload(parent).status == Status.PUBLIC
     assert_still_pending(reply)
@@ -240,7 +240,7 @@ def test_rejecting_a_parent_leaves_its_replies_as_they_were(
     assert public_reply.status == Status.PUBLIC
     assert public_reply.is_public
 
-    services.comment_approve(comment=reload(parent), by=moderator)
+    services.comments_moderate(comments=[reload(parent)], status=Status.PUBLIC, by=moderator)
 
     assert_still_pending(pending_reply)
     assert reload(public_reply).status == Status.PUBLIC
@@ -312,8 +312,10 @@ def test_comment_count_counts_public_comments_only(article, moderator):
     approved(article, "Public one.", by=moderator)
     approved(article, "Public two.", by=moderator)
     post(article, "Pending.")
-    services.comment_reject(comment=post(article, "Removed."), by=moderator)
-    services.comment_mark_spam(comment=post(article, "Spam."), by=moderator)
+    services.comments_moderate(
+        comments=[post(article, "Removed.")], status=Status.REMOVED, by=moderator
+    )
+    services.comments_moderate(comments=[post(article, "Spam.")], status=Status.SPAM, by=moderator)
 
     article.refresh_from_db()
     assert article.comment_count == 2
@@ -330,7 +332,7 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert cached["X-Page-Cache"] == "hit"
     assert "Finally, a tunnel" not in cached.content.decode()
 
-    services.comment_approve(comment=comment, by=moderator)
+    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
@@ -339,7 +341,7 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert "1 comment" in html
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    services.comment_reject(comment=reload(comment), by=moderator)
+    services.comments_moderate(comments=[reload(comment)], status=Status.REMOVED, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
@@ -398,7 +400,9 @@ def test_a_comment_approved_after_reports_needs_new_reports_to_be_held_again(
         services.comment_report(comment=public_comment, reporter_hash=reporter)
     assert reload(public_comment).status == Status.PENDING
 
-    services.comment_approve(comment=reload(public_comment), by=moderator)
+    services.comments_moderate(
+        comments=[reload(public_comment)], status=Status.PUBLIC, by=moderator
+    )
     services.comment_report(comment=public_comment, reporter_hash="reader-d")
     services.comment_report(comment=public_comment, reporter_hash="reader-e")
 
@@ -414,7 +418,7 @@ def test_a_comment_approved_after_reports_needs_new_reports_to_be_held_again(
 def test_reports_never_publish_or_unremove_a_comment(settings, article, moderator):
     settings.COMMENTS_REPORTS_TO_HOLD = 1
     removed = post(article, "Removed already.")
-    services.comment_reject(comment=removed, by=moderator)
+    services.comments_moderate(comments=[removed], status=Status.REMOVED, by=moderator)
 
     services.comment_report(comment=reload(removed), reporter_hash="reader-a")
 
@@ -607,7 +611,7 @@ def test_approving_a_comment_moves_the_article_pages_last_modified(client, artic
     before = client.get(article.get_absolute_url())["Last-Modified"]
     later = timezone.now() + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        services.comment_approve(comment=comment, by=None)
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=None)
     after = client.get(article.get_absolute_url())
     assert after["Last-Modified"] != before
     assert after["Last-Modified"] == http_date(later.timestamp())
