@@ -1,7 +1,9 @@
 """Writes on comments: post, moderate, report. Views, admin actions, commands and tests
 all call these; comments_moderate is the one way to approve, reject or mark as spam."""
 
+import enum
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from articles.models import Article
 
 from .models import CommentReport, ReaderComment, comment_fingerprint
 from .moderation import Action, decide
+from .throttle import too_fast
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,50 @@ def article_comment_count_refresh(*, article_id) -> None:
 def comment_already_posted(*, article: Article, email: str, text: str):
     """The stored comment with this text from this email on this article, if any."""
     return ReaderComment.objects.duplicate_of(article_id=article.pk, email=email, text=text).first()
+
+
+class PostResult(enum.StrEnum):
+    STORED = "stored"  # stored now (or by a concurrent post), public or pending
+    DUPLICATE = "duplicate"  # stored already: a double click or a resubmitted page
+    TOO_FAST = "too fast"  # a flood limit was reached: nothing stored, the reader waits
+    DISCARDED = "discarded"  # the rules threw it away (a bot); the sender is not told
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    result: PostResult
+    comment: ReaderComment | None = None  # the stored comment, if there is one
+
+
+def comment_post(
+    *, article: Article, name: str, email: str, text: str, parent=None, honeypot: str = "",
+    client: str, ip_address=None, request=None,
+):  # fmt: skip
+    """A reader's post as the post view receives it: stored once, unless it comes too fast.
+
+    A comment stored already is returned before the flood limits count the post, so a
+    double click is never told to wait. The limits count per client (its network, see
+    newsroom.clients.client_network) and per email, over a short and a daily period.
+    """
+    existing = comment_already_posted(article=article, email=email, text=text)
+    if existing is not None:
+        return PostOutcome(PostResult.DUPLICATE, existing)
+    email_key = email.casefold()
+    limits = [
+        ("client", settings.COMMENTS_RATE_PER_CLIENT, client),
+        ("email", settings.COMMENTS_RATE_PER_EMAIL, email_key),
+        ("client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, client),
+        ("email-day", settings.COMMENTS_RATE_PER_EMAIL_DAY, email_key),
+    ]
+    if too_fast(limits):
+        return PostOutcome(PostResult.TOO_FAST)
+    comment, _verdict = comment_create(
+        article=article, name=name, email=email, text=text, parent=parent,
+        ip_address=ip_address, honeypot=honeypot, request=request,
+    )  # fmt: skip
+    if comment is None:
+        return PostOutcome(PostResult.DISCARDED)
+    return PostOutcome(PostResult.STORED, comment)
 
 
 @transaction.atomic

@@ -132,6 +132,49 @@ def test_new_comment_starts_its_own_thread_and_a_reply_joins_its_parents(article
     assert (reply.thread_id, reply.parent_id, reply.level) == (parent.pk, parent.pk, 1)
 
 
+# --- A reader's post: stored, already stored, too fast, discarded ----------------------
+
+
+def reader_post(article, text, *, email="ada@example.com", client="203.0.113.7", **kwargs):
+    return services.comment_post(
+        article=article, name="Ada", email=email, text=text, client=client, **kwargs
+    )
+
+
+def test_a_post_is_stored_and_the_same_post_again_is_the_stored_comment(article):
+    with time_machine.travel(timezone.now(), tick=False):
+        stored = reader_post(article, "Worth the wait.")
+        again = reader_post(article, "Worth  the wait. ")
+
+    assert stored.result == services.PostResult.STORED
+    assert stored.comment.status == Status.PENDING
+    # Stored already is answered before the flood limits: a double click never waits.
+    assert again == services.PostOutcome(services.PostResult.DUPLICATE, stored.comment)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        {"email": "bo@example.com", "client": "203.0.113.7"},  # same client
+        {"email": "ada@example.com", "client": "192.0.2.1"},  # same email
+    ],
+)
+def test_a_second_post_within_the_limit_is_too_fast_and_not_stored(article, sender):
+    with time_machine.travel(timezone.now(), tick=False):
+        reader_post(article, "First thought.", email="ada@example.com", client="203.0.113.7")
+        outcome = reader_post(article, "Second thought.", **sender)
+
+    assert outcome == services.PostOutcome(services.PostResult.TOO_FAST)
+    assert ReaderComment.objects.count() == 1
+
+
+def test_a_post_the_rules_discard_is_not_stored(article):
+    outcome = reader_post(article, "Buy now.", honeypot="filled by a bot")
+
+    assert outcome == services.PostOutcome(services.PostResult.DISCARDED)
+    assert not ReaderComment.objects.exists()
+
+
 # --- Many readers at once --------------------------------------------------------------
 
 DISTINCT = 12
