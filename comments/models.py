@@ -49,7 +49,7 @@ def comment_fingerprint(*, article_id: int, email: str, text: str) -> str:
     )
 
 
-def _fingerprint(*, content_type_id, object_pk, email, text):
+def _fingerprint(*, content_type_id: int, object_pk: int | str, email: str, text: str) -> str:
     key = "\x1f".join(
         [str(content_type_id), str(object_pk), email.casefold(), normalise_text(text)]
     )
@@ -151,7 +151,7 @@ class ReaderComment(XtdComment):
         """The comment's place on its article; never a redirect through another view."""
         return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
 
-    def set_status(self, status):
+    def set_status(self, status: "ReaderComment.Status") -> None:
         """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""
         self.status = status
         self.is_public = status == self.Status.PUBLIC

@@ -3,7 +3,9 @@ all call these; comments_moderate is the one way to approve, reject or mark as s
 
 import enum
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,20 +21,24 @@ from django.utils import timezone
 from articles.models import Article
 
 from .models import CommentReport, ReaderComment, comment_fingerprint
-from .moderation import Action, decide
+from .moderation import Action, Verdict, decide
 from .throttle import too_fast
+
+if TYPE_CHECKING:
+    # The user model settings.AUTH_USER_MODEL names, as django-stubs resolves it.
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_LOCK_KEY = "comments:moderators-notified"
-STATUS_FOR_ACTION = {
+STATUS_FOR_ACTION: dict[Action, ReaderComment.Status] = {
     Action.PUBLISH: ReaderComment.Status.PUBLIC,
     Action.HOLD: ReaderComment.Status.PENDING,
     Action.SPAM: ReaderComment.Status.SPAM,
 }
 
 
-def article_comment_count_refresh(*, article_id) -> None:
+def article_comment_count_refresh(*, article_id: int) -> None:
     """Recount an article's public comments (a recount cannot drift the way +1/-1 can)
     and note when they changed, for the article page's Last-Modified."""
     count = ReaderComment.objects.for_article(article_id).public().count()
@@ -40,9 +47,13 @@ def article_comment_count_refresh(*, article_id) -> None:
     )
 
 
-def comment_already_posted(*, article: Article, email: str, text: str):
+def comment_already_posted(*, article: Article, email: str, text: str) -> ReaderComment | None:
     """The stored comment with this text from this email on this article, if any."""
-    return ReaderComment.objects.duplicate_of(article_id=article.pk, email=email, text=text).first()
+    # Typed here: the manager comes from django-comments-xtd, which has no type hints.
+    comment: ReaderComment | None = ReaderComment.objects.duplicate_of(
+        article_id=article.pk, email=email, text=text
+    ).first()
+    return comment
 
 
 class PostResult(enum.StrEnum):
@@ -59,9 +70,10 @@ class PostOutcome:
 
 
 def comment_post(
-    *, article: Article, name: str, email: str, text: str, parent=None, honeypot: str = "",
-    client: str, ip_address=None, request=None,
-):  # fmt: skip
+    *, article: Article, name: str, email: str, text: str,
+    parent: ReaderComment | None = None, honeypot: str = "", client: str,
+    ip_address: str | None = None, request: HttpRequest | None = None,
+) -> PostOutcome:  # fmt: skip
     """A reader's post as the post view receives it: stored once, unless it comes too fast.
 
     A comment stored already is returned before the flood limits count the post, so a
@@ -91,9 +103,10 @@ def comment_post(
 
 @transaction.atomic
 def comment_create(
-    *, article: Article, name: str, email: str, text: str, parent=None, ip_address=None,
-    honeypot: str = "", request=None,
-):  # fmt: skip
+    *, article: Article, name: str, email: str, text: str,
+    parent: ReaderComment | None = None, ip_address: str | None = None, honeypot: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[ReaderComment | None, Verdict]:  # fmt: skip
     """Store a reader's comment once, in the state the moderation rules give it.
 
     Returns (comment, verdict); comment is None when the rules discard it. The same
@@ -134,7 +147,9 @@ def comment_create(
 
 
 @transaction.atomic
-def comments_moderate(*, comments, status: str, by) -> int:
+def comments_moderate(
+    *, comments: Iterable[ReaderComment], status: ReaderComment.Status, by: "User | None"
+) -> int:
     """Set the state of each comment (approve, reject, spam) and recount their articles.
 
     Only the comments named change: a parent's approval never publishes its replies.
@@ -193,7 +208,7 @@ def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
     return True
 
 
-def moderator_emails():
+def moderator_emails() -> list[str]:
     emails = set(settings.COMMENTS_MODERATOR_EMAILS)
     emails |= set(
         get_user_model()
