@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 
 from . import services
-from .models import ReaderComment
+from .models import MODERATE_PERMISSION, ReaderComment
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -94,7 +94,7 @@ class ReaderCommentAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_readercomment")
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):

@@ -56,6 +56,10 @@ def _fingerprint(*, content_type_id: int, object_pk: int | str, email: str, text
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Approve, reject and mark as spam: who holds it is a moderator (see Meta.permissions).
+MODERATE_PERMISSION = "comments.moderate_readercomment"
+
+
 class ReaderCommentQuerySet(models.QuerySet):
     def for_article(self, article_id):
         """The comments on one article (by its pk), by the cached content type: no join."""

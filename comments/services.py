@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .models import CommentReport, ReaderComment, comment_fingerprint
+from .models import MODERATE_PERMISSION, CommentReport, ReaderComment, comment_fingerprint
 from .moderation import Action, Verdict, decide
 from .throttle import too_fast
 
@@ -209,13 +209,22 @@ def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
 
 
 def moderator_emails() -> list[str]:
-    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
-    emails |= set(
-        get_user_model()
-        .objects.filter(groups__name="Moderator", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    """Who is told about pending comments: settings.COMMENTS_MODERATOR_EMAILS, and every
+    active user with an email who may moderate, through a group or given the permission
+    directly, whatever the group is called.
+
+    Superusers count only if they hold the permission themselves: they may do anything,
+    but they are the site's administrators, not its moderators, and are not mailed
+    about every comment held for review.
+    """
+    moderators = get_user_model().objects.with_perm(
+        MODERATE_PERMISSION,
+        include_superusers=False,
+        # The permission as has_perm finds it; django-axes' backend grants none.
+        backend="django.contrib.auth.backends.ModelBackend",
     )
+    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
+    emails |= set(moderators.exclude(email="").values_list("email", flat=True))
     return sorted(emails)
 
 

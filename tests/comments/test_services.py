@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection, transaction
@@ -632,6 +633,29 @@ def test_a_failing_mail_server_loses_no_comment_and_the_next_comment_retries(
 
     assert len(mail.outbox) == 1
     assert "2 reader comments are waiting" in mail.outbox[0].body
+
+
+def test_moderators_are_found_by_the_permission_not_by_the_group_name(settings, moderators):
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    Group.objects.filter(name="Moderator").update(name="Comment desk")
+    Group.objects.create(name="Moderator")  # the old name alone counts for nothing
+    UserFactory(username="new-hire", email="new@example.com", groups=["Moderator"])
+
+    assert services.moderator_emails() == ["moderator@example.com", "night@example.com"]
+
+
+def test_a_user_given_the_permission_directly_is_a_moderator_while_active(settings, db):
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    permission = Permission.objects.get(
+        content_type__app_label="comments", codename="moderate_readercomment"
+    )
+    for username, is_active in [("weekend-desk", True), ("left-in-march", False)]:
+        user = UserFactory(username=username, is_active=is_active)
+        user.user_permissions.add(permission)
+    UserFactory(username="admin", email="admin@example.com", is_superuser=True)
+
+    # A superuser may moderate too, but runs the site: only the permission holder is told.
+    assert services.moderator_emails() == ["weekend-desk@example.com"]
 
 
 def test_moderators_without_email_are_skipped_and_nobody_to_tell_is_no_error(
