@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 
 from . import services
-from .models import ReaderComment
+from .models import MODERATE_PERMISSION, ReaderComment
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -46,8 +46,9 @@ class ReaderCommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = fields
 
-    # One click per comment: the buttons of the "decide" column.
-    QUICK_DECISIONS = {
+    # A moderator's decisions, for the buttons of the "decide" column (one click per
+    # comment) and the bulk actions alike: each sets a status through comments_moderate.
+    DECISIONS = {
         "approve": (ReaderComment.Status.PUBLIC, _("Approve"), _("approved")),
         "reject": (ReaderComment.Status.REMOVED, _("Reject"), _("removed")),
         "spam": (ReaderComment.Status.SPAM, _("Spam"), _("marked as spam")),
@@ -63,11 +64,10 @@ class ReaderCommentAdmin(admin.ModelAdmin):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         decision, _sep, pk = request.POST["_decide"].partition(":")
-        if decision not in self.QUICK_DECISIONS or not pk.isdigit():
+        if decision not in self.DECISIONS or not pk.isdigit():
             return HttpResponseBadRequest("Unknown decision.")
         comment = get_object_or_404(ReaderComment, pk=int(pk))
-        status, _label, done = self.QUICK_DECISIONS[decision]
-        self._moderate(request, [comment], status, done)
+        self._moderate(request, [comment], decision)
         return HttpResponseRedirect(request.get_full_path())
 
     def get_changelist_instance(self, request):
@@ -94,7 +94,7 @@ class ReaderCommentAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_readercomment")
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
@@ -134,13 +134,14 @@ class ReaderCommentAdmin(admin.ModelAdmin):
             '<button type="submit" class="button" name="_decide" value="{}:{}">{}</button>',
             (
                 (decision, obj.pk, label)
-                for decision, (status, label, _done) in self.QUICK_DECISIONS.items()
+                for decision, (status, label, _done) in self.DECISIONS.items()
                 if status != obj.status
             ),
         )
 
-    def _moderate(self, request, queryset, status, done):
-        count = services.comments_moderate(comments=list(queryset), status=status, by=request.user)
+    def _moderate(self, request, comments, decision):
+        status, _label, done = self.DECISIONS[decision]
+        count = services.comments_moderate(comments=list(comments), status=status, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count)
@@ -150,12 +151,12 @@ class ReaderCommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, ReaderComment.Status.PUBLIC, _("approved"))
+        self._moderate(request, queryset, "approve")
 
     @admin.action(description=_("Reject (remove) selected comments"), permissions=["moderate"])
     def reject(self, request, queryset):
-        self._moderate(request, queryset, ReaderComment.Status.REMOVED, _("removed"))
+        self._moderate(request, queryset, "reject")
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, ReaderComment.Status.SPAM, _("marked as spam"))
+        self._moderate(request, queryset, "spam")

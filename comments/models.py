@@ -36,11 +36,35 @@ def normalise_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def comment_fingerprint(*, article_id: int, email: str, text: str) -> str:
+    """The key a comment is stored once under: its article, the email case-folded and the
+    text as ``normalise_text`` sees it, so a double click, a resubmitted form or the same
+    words with other case and spacing find the comment already stored.
+
+    Stored comments keep their key: change this and duplicates of them get through.
+    """
+    article_type = ContentType.objects.get_by_natural_key("articles", "article")
+    key = "\x1f".join(
+        [str(article_type.pk), str(article_id), email.casefold(), normalise_text(text)]
+    )
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# Approve, reject and mark as spam: who holds it is a moderator (see Meta.permissions).
+MODERATE_PERMISSION = "comments.moderate_readercomment"
+
+
 class ReaderCommentQuerySet(models.QuerySet):
     def for_article(self, article_id):
         """The comments on one article (by its pk), by the cached content type: no join."""
         article_type = ContentType.objects.get_by_natural_key("articles", "article")
         return self.filter(content_type=article_type, object_pk=str(article_id))
+
+    def duplicate_of(self, *, article_id: int, email: str, text: str):
+        """The comment stored with this text from this email on this article (at most one)."""
+        return self.filter(
+            fingerprint=comment_fingerprint(article_id=article_id, email=email, text=text)
+        )
 
     def public(self):
         """What readers may see."""
@@ -131,18 +155,11 @@ class ReaderComment(XtdComment):
         fields = set(update_fields or ())
         return "status" in fields or (self.is_public and fields != {"report_count"})
 
-    def set_status(self, status):
+    def set_status(self, status: "ReaderComment.Status") -> None:
         """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""
         self.status = status
         self.is_public = status == self.Status.PUBLIC
         self.is_removed = status in (self.Status.REMOVED, self.Status.SPAM)
-
-    @staticmethod
-    def make_fingerprint(*, content_type_id, object_pk, email, text):
-        key = "\x1f".join(
-            [str(content_type_id), str(object_pk), email.casefold(), normalise_text(text)]
-        )
-        return hashlib.sha256(key.encode()).hexdigest()
 
 
 class CommentReport(models.Model):

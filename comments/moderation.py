@@ -6,21 +6,29 @@ its own post view, so it calls these rules directly, where they are easy to read
 to test.
 """
 
+import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReaderComment, normalise_text
 
+if TYPE_CHECKING:
+    from articles.models import Article
+
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|info|biz|ru|cn)\b")
 
 
-class Action:
+class Action(enum.StrEnum):
     DISCARD = "discard"  # not stored: the sender is a bot
     SPAM = "spam"  # stored as spam, out of the queue, for a moderator's second look
     HOLD = "hold"  # stored, pending a moderator
@@ -29,13 +37,14 @@ class Action:
 
 @dataclass
 class Verdict:
-    action: str
+    action: Action
     reasons: list[str] = field(default_factory=list)
 
 
-def closed_reason(article):
+def closed_reason(article: "Article") -> Promise | None:
     """Why readers may not comment on `article` now, or None if they may."""
-    if not article.is_public:
+    # A public article has a publication time; the second test only tells mypy so.
+    if not article.is_public or article.published_at is None:
         return _("This article is not published.")
     if not article.allow_comments:
         return _("Comments are closed.")
@@ -45,7 +54,7 @@ def closed_reason(article):
     return None
 
 
-def matching_words(text, words):
+def matching_words(text: str, words: Iterable[str]) -> list[str]:
     """The listed words or phrases in `text`, compared after normalisation, as whole words."""
     normalised = normalise_text(text)
     found = []
@@ -56,11 +65,13 @@ def matching_words(text, words):
     return found
 
 
-def count_links(text):
+def count_links(text: str) -> int:
     return len(LINK_PATTERN.findall(normalise_text(text)))
 
 
-def rules_spam_check(*, name, email, text, request=None):
+def rules_spam_check(
+    *, name: str, email: str, text: str, request: HttpRequest | None = None
+) -> bool:
     """The default spam check: block-listed words anywhere in what the reader sent.
 
     Any function with this signature can replace it (settings.COMMENTS_SPAM_CHECK),
@@ -69,7 +80,9 @@ def rules_spam_check(*, name, email, text, request=None):
     return bool(matching_words(f"{name} {email} {text}", settings.COMMENTS_BLOCK_WORDS))
 
 
-def decide(*, name, email, text, honeypot="", request=None) -> Verdict:
+def decide(
+    *, name: str, email: str, text: str, honeypot: str = "", request: HttpRequest | None = None
+) -> Verdict:
     if honeypot:
         return Verdict(Action.DISCARD, ["honeypot"])
     spam_check = import_string(settings.COMMENTS_SPAM_CHECK)

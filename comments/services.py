@@ -1,7 +1,11 @@
-"""Writes on comments: post, approve, reject, mark as spam, report. Views, admin actions,
-commands and tests all call these."""
+"""Writes on comments: post, moderate, report. Views, admin actions, commands and tests
+all call these; comments_moderate is the one way to approve, reject or mark as spam."""
 
+import enum
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,26 +13,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 
-from .models import CommentReport, ReaderComment
-from .moderation import Action, decide
+from .models import MODERATE_PERMISSION, CommentReport, ReaderComment, comment_fingerprint
+from .moderation import Action, Verdict, decide
+from .throttle import too_fast
+
+if TYPE_CHECKING:
+    # The user model settings.AUTH_USER_MODEL names, as django-stubs resolves it.
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_LOCK_KEY = "comments:moderators-notified"
-STATUS_FOR_ACTION = {
+STATUS_FOR_ACTION: dict[Action, ReaderComment.Status] = {
     Action.PUBLISH: ReaderComment.Status.PUBLIC,
     Action.HOLD: ReaderComment.Status.PENDING,
     Action.SPAM: ReaderComment.Status.SPAM,
 }
 
 
-def article_comment_count_refresh(*, article_id) -> None:
+def article_comment_count_refresh(*, article_id: int) -> None:
     """Recount an article's public comments (a recount cannot drift the way +1/-1 can)
     and note when they changed, for the article page's Last-Modified."""
     count = ReaderComment.objects.for_article(article_id).public().count()
@@ -37,22 +47,66 @@ def article_comment_count_refresh(*, article_id) -> None:
     )
 
 
-def comment_already_posted(*, article: Article, email: str, text: str):
+def comment_already_posted(*, article: Article, email: str, text: str) -> ReaderComment | None:
     """The stored comment with this text from this email on this article, if any."""
-    fingerprint = ReaderComment.make_fingerprint(
-        content_type_id=ContentType.objects.get_for_model(Article).pk,
-        object_pk=article.pk,
-        email=email,
-        text=text,
-    )
-    return ReaderComment.objects.filter(fingerprint=fingerprint).first()
+    # Typed here: the manager comes from django-comments-xtd, which has no type hints.
+    comment: ReaderComment | None = ReaderComment.objects.duplicate_of(
+        article_id=article.pk, email=email, text=text
+    ).first()
+    return comment
+
+
+class PostResult(enum.StrEnum):
+    STORED = "stored"  # stored now (or by a concurrent post), public or pending
+    DUPLICATE = "duplicate"  # stored already: a double click or a resubmitted page
+    TOO_FAST = "too fast"  # a flood limit was reached: nothing stored, the reader waits
+    DISCARDED = "discarded"  # the rules threw it away (a bot); the sender is not told
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    result: PostResult
+    comment: ReaderComment | None = None  # the stored comment, if there is one
+
+
+def comment_post(
+    *, article: Article, name: str, email: str, text: str,
+    parent: ReaderComment | None = None, honeypot: str = "", client: str,
+    ip_address: str | None = None, request: HttpRequest | None = None,
+) -> PostOutcome:  # fmt: skip
+    """A reader's post as the post view receives it: stored once, unless it comes too fast.
+
+    A comment stored already is returned before the flood limits count the post, so a
+    double click is never told to wait. The limits count per client (its network, see
+    newsroom.clients.client_network) and per email, over a short and a daily period.
+    """
+    existing = comment_already_posted(article=article, email=email, text=text)
+    if existing is not None:
+        return PostOutcome(PostResult.DUPLICATE, existing)
+    email_key = email.casefold()
+    limits = [
+        ("client", settings.COMMENTS_RATE_PER_CLIENT, client),
+        ("email", settings.COMMENTS_RATE_PER_EMAIL, email_key),
+        ("client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, client),
+        ("email-day", settings.COMMENTS_RATE_PER_EMAIL_DAY, email_key),
+    ]
+    if too_fast(limits):
+        return PostOutcome(PostResult.TOO_FAST)
+    comment, _verdict = comment_create(
+        article=article, name=name, email=email, text=text, parent=parent,
+        ip_address=ip_address, honeypot=honeypot, request=request,
+    )  # fmt: skip
+    if comment is None:
+        return PostOutcome(PostResult.DISCARDED)
+    return PostOutcome(PostResult.STORED, comment)
 
 
 @transaction.atomic
 def comment_create(
-    *, article: Article, name: str, email: str, text: str, parent=None, ip_address=None,
-    honeypot: str = "", request=None,
-):  # fmt: skip
+    *, article: Article, name: str, email: str, text: str,
+    parent: ReaderComment | None = None, ip_address: str | None = None, honeypot: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[ReaderComment | None, Verdict]:  # fmt: skip
     """Store a reader's comment once, in the state the moderation rules give it.
 
     Returns (comment, verdict); comment is None when the rules discard it. The same
@@ -62,15 +116,12 @@ def comment_create(
     verdict = decide(name=name, email=email, text=text, honeypot=honeypot, request=request)
     if verdict.action == Action.DISCARD:
         return None, verdict
-    content_type = ContentType.objects.get_for_model(Article)
-    fingerprint = ReaderComment.make_fingerprint(
-        content_type_id=content_type.pk, object_pk=article.pk, email=email, text=text
-    )
-    existing = ReaderComment.objects.filter(fingerprint=fingerprint).first()
+    existing = comment_already_posted(article=article, email=email, text=text)
     if existing is not None:
         return existing, verdict
+    fingerprint = comment_fingerprint(article_id=article.pk, email=email, text=text)
     comment = ReaderComment(
-        content_type=content_type,
+        content_type=ContentType.objects.get_for_model(Article),
         object_pk=str(article.pk),
         site_id=settings.SITE_ID,
         user_name=name,
@@ -96,7 +147,9 @@ def comment_create(
 
 
 @transaction.atomic
-def comments_moderate(*, comments, status: str, by) -> int:
+def comments_moderate(
+    *, comments: Iterable[ReaderComment], status: ReaderComment.Status, by: "User | None"
+) -> int:
     """Set the state of each comment (approve, reject, spam) and recount their articles.
 
     Only the comments named change: a parent's approval never publishes its replies.
@@ -118,21 +171,6 @@ def comments_moderate(*, comments, status: str, by) -> int:
     for article_id in article_ids:
         article_comment_count_refresh(article_id=article_id)
     return changed
-
-
-def comment_approve(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=by)
-    return comment
-
-
-def comment_reject(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.REMOVED, by=by)
-    return comment
-
-
-def comment_mark_spam(*, comment: ReaderComment, by) -> ReaderComment:
-    comments_moderate(comments=[comment], status=ReaderComment.Status.SPAM, by=by)
-    return comment
 
 
 @transaction.atomic
@@ -170,14 +208,23 @@ def comment_report(*, comment: ReaderComment, reporter_hash: str) -> bool:
     return True
 
 
-def moderator_emails():
-    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
-    emails |= set(
-        get_user_model()
-        .objects.filter(groups__name="Moderator", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+def moderator_emails() -> list[str]:
+    """Who is told about pending comments: settings.COMMENTS_MODERATOR_EMAILS, and every
+    active user with an email who may moderate, through a group or given the permission
+    directly, whatever the group is called.
+
+    Superusers count only if they hold the permission themselves: they may do anything,
+    but they are the site's administrators, not its moderators, and are not mailed
+    about every comment held for review.
+    """
+    moderators = get_user_model().objects.with_perm(
+        MODERATE_PERMISSION,
+        include_superusers=False,
+        # The permission as has_perm finds it; django-axes' backend grants none.
+        backend="django.contrib.auth.backends.ModelBackend",
     )
+    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
+    emails |= set(moderators.exclude(email="").values_list("email", flat=True))
     return sorted(emails)
 
 

@@ -10,6 +10,7 @@ frees itself a period later, which holds the limit over any stretch of time.
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 from django.core.cache import cache
 
@@ -17,13 +18,16 @@ RATE_PATTERN = re.compile(r"(\d+)/(\d*)([smhd])")
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 24 * 3600}
 
 
-def parse_rate(rate):
+def parse_rate(rate: str) -> tuple[int, int]:
     """Read a rate such as "1/15s" as (1, 15): so many posts in so many seconds."""
-    count, multiplier, unit = RATE_PATTERN.fullmatch(rate).groups()
+    match = RATE_PATTERN.fullmatch(rate)
+    if match is None:
+        raise ValueError(f"Not a rate such as 1/15s: {rate!r}")
+    count, multiplier, unit = match.groups()
     return int(count), int(multiplier or 1) * PERIOD_SECONDS[unit]
 
 
-def take_slot(group, value, rate):
+def take_slot(group: str, value: str, rate: str) -> bool:
     """Take one of the rate's slots for this key; False if all of them are taken.
 
     A slot frees itself `period` seconds after it was taken, so no more than `count`
@@ -44,7 +48,7 @@ def take_slot(group, value, rate):
     return False
 
 
-def too_fast(limits):
+def too_fast(limits: Iterable[tuple[str, str, str]]) -> bool:
     """Count this post against each (group, rate, value) limit, shortest first; True as
     soon as one is exceeded (the longer ones are then left as they are)."""
     return not all(take_slot(group, value, rate) for group, rate, value in limits)

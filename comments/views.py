@@ -113,33 +113,21 @@ def post_comment(request):
             form = _refreshed_form(article, request.POST)
         return _render_article_with_form(request, article, form)
     data = form.cleaned_data
-    # A double click or a resubmitted page: the comment is stored already.
-    existing = services.comment_already_posted(
-        article=article, email=data["email"], text=data["comment"]
-    )
-    if existing is not None:
-        return _posted(article, existing)
-    client = client_network(request)
-    email_key = data["email"].casefold()
-    limits = [
-        ("client", settings.COMMENTS_RATE_PER_CLIENT, client),
-        ("email", settings.COMMENTS_RATE_PER_EMAIL, email_key),
-        ("client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, client),
-        ("email-day", settings.COMMENTS_RATE_PER_EMAIL_DAY, email_key),
-    ]
-    if too_fast(limits):
-        return _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
-    comment, _verdict = services.comment_create(
+    outcome = services.comment_post(
         article=article,
         name=data["name"],
         email=data["email"],
         text=data["comment"],
         parent=data["reply_to"],
-        ip_address=client_ip(request),
         honeypot=data["honeypot"],
+        client=client_network(request),
+        ip_address=client_ip(request),
         request=request,
     )
-    return _posted(article, comment)
+    if outcome.result == services.PostResult.TOO_FAST:
+        return _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
+    # Stored now or already, or discarded: the reader is told it was received either way.
+    return _posted(article, outcome.comment)
 
 
 def _posted(article, comment):

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import ReaderComment
+from comments.models import ReaderComment, comment_fingerprint
 from comments.services import article_comment_count_refresh
 
 from . import reader
@@ -28,13 +28,9 @@ def load_comments() -> int:
         article = articles.get(entry.article)
         if article is None:
             continue
-        fingerprint = ReaderComment.make_fingerprint(
-            content_type_id=content_type.pk,
-            object_pk=article.pk,
-            email=entry.email,
-            text=entry.text,
-        )
-        comment = ReaderComment.objects.filter(fingerprint=fingerprint).first()
+        comment = ReaderComment.objects.duplicate_of(
+            article_id=article.pk, email=entry.email, text=entry.text
+        ).first()
         if comment is None:
             parent = stored.get(entry.reply_to) if entry.reply_to is not None else None
             comment = ReaderComment(
@@ -47,7 +43,9 @@ def load_comments() -> int:
                 submit_date=min(article.published_at + timedelta(minutes=37 * (index + 1)), now),
                 ip_address=f"192.0.2.{index % 250 + 1}",
                 parent_id=parent.pk if parent else 0,
-                fingerprint=fingerprint,
+                fingerprint=comment_fingerprint(
+                    article_id=article.pk, email=entry.email, text=entry.text
+                ),
             )
             comment.set_status(ReaderComment.Status(entry.status))
             comment.save()

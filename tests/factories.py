@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
-from comments.models import ReaderComment
+from comments.models import ReaderComment, comment_fingerprint
 from demo.drawing import draw_illustration
 
 
@@ -160,11 +160,8 @@ class ReaderCommentFactory(factory.django.DjangoModelFactory):
         lambda o: o.status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)
     )
     fingerprint = factory.LazyAttribute(
-        lambda o: ReaderComment.make_fingerprint(
-            content_type_id=o.content_type.pk,
-            object_pk=o.object_pk,
-            email=o.user_email,
-            text=o.comment,
+        lambda o: comment_fingerprint(
+            article_id=int(o.object_pk), email=o.user_email, text=o.comment
         )
     )
 

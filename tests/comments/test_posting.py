@@ -267,7 +267,7 @@ def test_markup_is_stored_verbatim_and_shown_as_text_once_approved(client, artic
     comment = ReaderComment.objects.get()
     assert comment.user_name == payload
     assert comment.comment == text
-    services.comment_approve(comment=comment, by=None)
+    services.comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=None)
 
     html = client.get(article.get_absolute_url()).content.decode()
     assert_no_live_markup(html)

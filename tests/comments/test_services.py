@@ -1,5 +1,6 @@
 """Writes on comments (comments/services.py): post once, moderate, report, notify."""
 
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -8,14 +9,17 @@ from unittest.mock import patch
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from articles.models import Article
 from comments import services
-from comments.models import CommentReport, ReaderComment
+from comments.models import CommentReport, ReaderComment, comment_fingerprint
 from tests.concurrency import retry_while_sqlite_is_locked
 from tests.factories import ArticleFactory, UserFactory
 
@@ -39,7 +43,7 @@ def post(article, text, *, email="ada@example.com", name="Ada", parent=None):
 
 def approved(article, text, *, by, **kwargs):
     comment = post(article, text, **kwargs)
-    services.comment_approve(comment=comment, by=by)
+    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=by)
     return comment
 
 
@@ -92,6 +96,23 @@ def test_same_text_from_another_email_or_on_another_article_is_another_comment(a
     assert ReaderComment.objects.count() == 4
 
 
+def test_comments_stored_earlier_keep_matching_their_fingerprint(article):
+    # Rows hold the fingerprint they were stored with: if the way it is made changed,
+    # resubmissions of comments stored before the change would be stored again.
+    article_type = ContentType.objects.get_for_model(Article)
+    key = f"{article_type.pk}\x1f{article.pk}\x1fada@example.com\x1fthe tunnel, at last."
+
+    fingerprint = comment_fingerprint(
+        article_id=article.pk, email="Ada@Example.com", text="  The  Tunnel,\nat last. "
+    )
+
+    assert fingerprint == hashlib.sha256(key.encode()).hexdigest()
+    assert post(article, "The tunnel, at last.").fingerprint == fingerprint
+    assert ReaderComment.objects.duplicate_of(
+        article_id=article.pk, email="ada@example.com", text="THE TUNNEL, AT LAST."
+    ).exists()
+
+
 def test_text_is_stored_verbatim(article):
     text = '<script>alert("x")</script>\n\n  Ünïcödé & "quotes"  '
 
@@ -110,6 +131,49 @@ def test_new_comment_starts_its_own_thread_and_a_reply_joins_its_parents(article
     parent, reply = reload(parent), reload(reply)
     assert (parent.thread_id, parent.parent_id, parent.level) == (parent.pk, parent.pk, 0)
     assert (reply.thread_id, reply.parent_id, reply.level) == (parent.pk, parent.pk, 1)
+
+
+# --- A reader's post: stored, already stored, too fast, discarded ----------------------
+
+
+def reader_post(article, text, *, email="ada@example.com", client="203.0.113.7", **kwargs):
+    return services.comment_post(
+        article=article, name="Ada", email=email, text=text, client=client, **kwargs
+    )
+
+
+def test_a_post_is_stored_and_the_same_post_again_is_the_stored_comment(article):
+    with time_machine.travel(timezone.now(), tick=False):
+        stored = reader_post(article, "Worth the wait.")
+        again = reader_post(article, "Worth  the wait. ")
+
+    assert stored.result == services.PostResult.STORED
+    assert stored.comment.status == Status.PENDING
+    # Stored already is answered before the flood limits: a double click never waits.
+    assert again == services.PostOutcome(services.PostResult.DUPLICATE, stored.comment)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        {"email": "bo@example.com", "client": "203.0.113.7"},  # same client
+        {"email": "ada@example.com", "client": "192.0.2.1"},  # same email
+    ],
+)
+def test_a_second_post_within_the_limit_is_too_fast_and_not_stored(article, sender):
+    with time_machine.travel(timezone.now(), tick=False):
+        reader_post(article, "First thought.", email="ada@example.com", client="203.0.113.7")
+        outcome = reader_post(article, "Second thought.", **sender)
+
+    assert outcome == services.PostOutcome(services.PostResult.TOO_FAST)
+    assert ReaderComment.objects.count() == 1
+
+
+def test_a_post_the_rules_discard_is_not_stored(article):
+    outcome = reader_post(article, "Buy now.", honeypot="filled by a bot")
+
+    assert outcome == services.PostOutcome(services.PostResult.DISCARDED)
+    assert not ReaderComment.objects.exists()
 
 
 # --- Many readers at once --------------------------------------------------------------
@@ -198,7 +262,7 @@ def test_approving_a_parent_does_not_publish_its_pending_reply(
     parent, reply = thread_with_pending_reply
     ReaderComment.objects.filter(pk=parent.pk).update(status=Status.PENDING, is_public=False)
 
-    services.comment_approve(comment=reload(parent), by=moderator)
+    services.comments_moderate(comments=[reload(parent)], status=Status.PUBLIC, by=moderator)
 
     assert reload(parent).status == Status.PUBLIC
     assert_still_pending(reply)
@@ -220,7 +284,7 @@ def test_rejecting_a_parent_leaves_its_replies_as_they_were(
     assert public_reply.status == Status.PUBLIC
     assert public_reply.is_public
 
-    services.comment_approve(comment=reload(parent), by=moderator)
+    services.comments_moderate(comments=[reload(parent)], status=Status.PUBLIC, by=moderator)
 
     assert_still_pending(pending_reply)
     assert reload(public_reply).status == Status.PUBLIC
@@ -292,8 +356,10 @@ def test_comment_count_counts_public_comments_only(article, moderator):
     approved(article, "Public one.", by=moderator)
     approved(article, "Public two.", by=moderator)
     post(article, "Pending.")
-    services.comment_reject(comment=post(article, "Removed."), by=moderator)
-    services.comment_mark_spam(comment=post(article, "Spam."), by=moderator)
+    services.comments_moderate(
+        comments=[post(article, "Removed.")], status=Status.REMOVED, by=moderator
+    )
+    services.comments_moderate(comments=[post(article, "Spam.")], status=Status.SPAM, by=moderator)
 
     article.refresh_from_db()
     assert article.comment_count == 2
@@ -310,7 +376,7 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert cached["X-Page-Cache"] == "hit"
     assert "Finally, a tunnel" not in cached.content.decode()
 
-    services.comment_approve(comment=comment, by=moderator)
+    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
@@ -319,7 +385,7 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert "1 comment" in html
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    services.comment_reject(comment=reload(comment), by=moderator)
+    services.comments_moderate(comments=[reload(comment)], status=Status.REMOVED, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
@@ -378,7 +444,9 @@ def test_a_comment_approved_after_reports_needs_new_reports_to_be_held_again(
         services.comment_report(comment=public_comment, reporter_hash=reporter)
     assert reload(public_comment).status == Status.PENDING
 
-    services.comment_approve(comment=reload(public_comment), by=moderator)
+    services.comments_moderate(
+        comments=[reload(public_comment)], status=Status.PUBLIC, by=moderator
+    )
     services.comment_report(comment=public_comment, reporter_hash="reader-d")
     services.comment_report(comment=public_comment, reporter_hash="reader-e")
 
@@ -394,7 +462,7 @@ def test_a_comment_approved_after_reports_needs_new_reports_to_be_held_again(
 def test_reports_never_publish_or_unremove_a_comment(settings, article, moderator):
     settings.COMMENTS_REPORTS_TO_HOLD = 1
     removed = post(article, "Removed already.")
-    services.comment_reject(comment=removed, by=moderator)
+    services.comments_moderate(comments=[removed], status=Status.REMOVED, by=moderator)
 
     services.comment_report(comment=reload(removed), reporter_hash="reader-a")
 
@@ -567,6 +635,29 @@ def test_a_failing_mail_server_loses_no_comment_and_the_next_comment_retries(
     assert "2 reader comments are waiting" in mail.outbox[0].body
 
 
+def test_moderators_are_found_by_the_permission_not_by_the_group_name(settings, moderators):
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    Group.objects.filter(name="Moderator").update(name="Comment desk")
+    Group.objects.create(name="Moderator")  # the old name alone counts for nothing
+    UserFactory(username="new-hire", email="new@example.com", groups=["Moderator"])
+
+    assert services.moderator_emails() == ["moderator@example.com", "night@example.com"]
+
+
+def test_a_user_given_the_permission_directly_is_a_moderator_while_active(settings, db):
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    permission = Permission.objects.get(
+        content_type__app_label="comments", codename="moderate_readercomment"
+    )
+    for username, is_active in [("weekend-desk", True), ("left-in-march", False)]:
+        user = UserFactory(username=username, is_active=is_active)
+        user.user_permissions.add(permission)
+    UserFactory(username="admin", email="admin@example.com", is_superuser=True)
+
+    # A superuser may moderate too, but runs the site: only the permission holder is told.
+    assert services.moderator_emails() == ["weekend-desk@example.com"]
+
+
 def test_moderators_without_email_are_skipped_and_nobody_to_tell_is_no_error(
     settings, article, django_capture_on_commit_callbacks
 ):
@@ -587,7 +678,7 @@ def test_approving_a_comment_moves_the_article_pages_last_modified(client, artic
     before = client.get(article.get_absolute_url())["Last-Modified"]
     later = timezone.now() + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        services.comment_approve(comment=comment, by=None)
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=None)
     after = client.get(article.get_absolute_url())
     assert after["Last-Modified"] != before
     assert after["Last-Modified"] == http_date(later.timestamp())

@@ -422,14 +422,14 @@ def test_comment_count_follows_moderation(article):
         return article.comment_count
 
     assert public_count() == 0
-    services.comment_approve(comment=posted[0], by=None)
-    services.comment_approve(comment=posted[1], by=None)
+    services.comments_moderate(comments=[posted[0]], status=Status.PUBLIC, by=None)
+    services.comments_moderate(comments=[posted[1]], status=Status.PUBLIC, by=None)
     assert public_count() == 2
-    services.comment_reject(comment=posted[0], by=None)
+    services.comments_moderate(comments=[posted[0]], status=Status.REMOVED, by=None)
     assert public_count() == 1
-    services.comment_mark_spam(comment=posted[2], by=None)
+    services.comments_moderate(comments=[posted[2]], status=Status.SPAM, by=None)
     assert public_count() == 1
-    services.comment_approve(comment=posted[0], by=None)
+    services.comments_moderate(comments=[posted[0]], status=Status.PUBLIC, by=None)
     assert public_count() == 2
 
 
@@ -437,7 +437,7 @@ def test_heading_and_stored_count_agree_after_moderation(client, article):
     comment, _ = services.comment_create(
         article=article, name="Kim Lowe", email="kim@example.org", text="Well reported."
     )
-    services.comment_approve(comment=comment, by=None)
+    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=None)
 
     section = comments_section(client.get(article.get_absolute_url()))
 
