@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
+from newsroom.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
 
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
