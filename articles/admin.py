@@ -18,7 +18,7 @@ from newsroom.links import absolute_url
 from . import services
 from .images import validate_image
 from .models import Article, Author, Byline, Correction, Photo, Section, Tag
-from .views import preview_token
+from .previews import preview_token
 
 
 def photo_thumbnail(photo, width=120):

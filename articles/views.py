@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.core.signing import BadSignature, TimestampSigner
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -12,11 +10,11 @@ from django.views.generic import ListView
 
 from .forms import SearchForm
 from .models import Article, ArticleSlugRedirect, Author, Section, Tag
+from .previews import previewed_pk
 
 SECTION_BLOCK_SIZE = 4
 LATEST_COUNT = 8
 MORE_ARTICLES_COUNT = 4
-PREVIEW_SALT = "articles.preview"
 
 
 def set_last_modified(response, articles, *extra_times):
@@ -113,10 +111,6 @@ def article_detail(request, section, year, month, day, slug):
     return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
 
 
-def preview_token(article):
-    return TimestampSigner(salt=PREVIEW_SALT).sign(str(article.pk))
-
-
 def _render_preview(request, article):
     context = {**article_page_context(article), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
@@ -136,10 +130,9 @@ def preview(request, pk):
 
 def preview_share(request, token):
     """A draft shown to a reviewer without an account, through a signed, expiring link."""
-    try:
-        pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
-    except BadSignature:
-        raise Http404("This preview link is invalid or has expired.") from None
+    pk = previewed_pk(token)
+    if pk is None:
+        raise Http404("This preview link is invalid or has expired.")
     article = get_object_or_404(Article.objects.with_detail(), pk=pk)
     return _render_preview(request, article)
 
