@@ -1,7 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -10,11 +8,8 @@ from django.views.generic import ListView
 
 from .forms import SearchForm
 from .models import Article, ArticleSlugRedirect, Author, Section, Tag
+from .pages import article_page_context, front_page
 from .previews import previewed_pk
-
-SECTION_BLOCK_SIZE = 4
-LATEST_COUNT = 8
-MORE_ARTICLES_COUNT = 4
 
 
 def set_last_modified(response, articles, *extra_times):
@@ -32,60 +27,21 @@ def set_last_modified(response, articles, *extra_times):
 
 
 def home(request):
-    recent = list(Article.objects.for_listing()[: LATEST_COUNT + 1])
-    lead = next(
-        (article for article in recent if article.hero_photo_id), recent[0] if recent else None
-    )
-    latest = [article for article in recent if article != lead][:LATEST_COUNT]
-    must_read = list(Article.objects.must_read().exclude(pk=getattr(lead, "pk", None))[:4])
-    above_the_fold = [article.pk for article in (lead, *must_read) if article is not None]
-    ranked = (
-        Article.objects.for_listing()
-        .exclude(pk__in=above_the_fold)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=SECTION_BLOCK_SIZE)
-    )
-    by_section = {}
-    for article in ranked:
-        by_section.setdefault(article.section_id, []).append(article)
-    sections = list(Section.objects.all())
-    section_blocks = [
-        (section, by_section[section.pk]) for section in sections if section.pk in by_section
-    ]
-    shown = [*recent, *must_read, *(a for _, block in section_blocks for a in block)]
+    page = front_page()
     response = render(
         request,
         "articles/home.html",
         {
-            "lead": lead,
-            "latest": latest,
-            "must_read": must_read,
-            "section_blocks": section_blocks,
+            "lead": page.lead,
+            "latest": page.latest,
+            "must_read": page.must_read,
+            "section_blocks": page.section_blocks,
             # The navigation's sections too (instead of navigation()'s own query).
-            "nav_sections": sections,
+            "nav_sections": page.sections,
             "page_type": "home",
         },
     )
-    return set_last_modified(response, shown)
-
-
-def article_page_context(article):
-    latest = list(Article.objects.for_headlines().exclude(pk=article.pk)[:LATEST_COUNT])
-    shown = [article.pk, *(a.pk for a in latest)]
-    more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
-    return {
-        "article": article,
-        "latest": latest,
-        "more_articles": more,
-        "page_type": "article",
-        "page_section": article.section,
-    }
+    return set_last_modified(response, page.articles)
 
 
 def article_detail(request, section, year, month, day, slug):
