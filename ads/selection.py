@@ -8,6 +8,7 @@ site, however many slots a page has, so ads add no queries to most pages.
 import random
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -54,21 +55,28 @@ class LiveAds:
     valid_until: float  # a time.time(): the next schedule change, or the cache period
 
 
+class Memo(NamedTuple):
+    ads: LiveAds
+    until: float  # a time.time()
+
+
 # Each process keeps the live ads for a second, so a page with eight slots asks the
 # shared cache once, not eight times; and a slow or missing cache costs one query per
 # second per process, not one per slot. An ad edit reaches other processes within that
-# second; this process forgets at once.
+# second; this process forgets at once. One immutable tuple, read once: another thread
+# may forget it at any moment, and must never leave a reader with half of it.
 MEMO_SECONDS = 1.0
-_memo: dict = {}
+_memo: Memo | None = None
 
 
-def live_ads():
+def live_ads() -> LiveAds:
     """The placements and the creatives that may be shown now, cached until the next
     schedule change (at most a minute)."""
+    global _memo
     now_ts = time.time()
-    memo = _memo.get("ads")
-    if memo is not None and now_ts < _memo["until"]:
-        return memo
+    memo = _memo
+    if memo is not None and now_ts < memo.until:
+        return memo.ads
     ads = cache.get(CACHE_KEY)
     if ads is None or now_ts >= ads.valid_until:
         now = timezone.now()
@@ -87,13 +95,14 @@ def live_ads():
             valid_until=now_ts + timeout,
         )
         cache.set(CACHE_KEY, ads, timeout)
-    _memo.update(ads=ads, until=min(now_ts + MEMO_SECONDS, ads.valid_until))
+    _memo = Memo(ads, min(now_ts + MEMO_SECONDS, ads.valid_until))
     return ads
 
 
-def forget_candidates(**kwargs):
+def forget_candidates(**kwargs: object) -> None:
     """Signal receiver: an ad changed, so choose from fresh candidates."""
-    _memo.clear()
+    global _memo
+    _memo = None
     cache.delete(CACHE_KEY)
 
 
