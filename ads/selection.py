@@ -7,6 +7,7 @@ site, however many slots a page has, so ads add no queries to most pages.
 
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,15 +26,15 @@ class Candidate:
     kind: str
     priority: int
     weight: int
-    placements: frozenset  # placement keys
-    sections: frozenset  # section ids; empty: every section
-    page_types: frozenset  # empty: every kind of page
+    placements: frozenset[str]  # placement keys
+    sections: frozenset[int]  # section ids; empty: every section
+    page_types: frozenset[str]  # empty: every kind of page
     image_url: str
     alt_text: str
     html: str
 
 
-def _candidate(creative):
+def _candidate(creative: Creative) -> Candidate:
     return Candidate(
         pk=creative.pk,
         kind=creative.kind,
@@ -50,8 +51,8 @@ def _candidate(creative):
 
 @dataclass(frozen=True)
 class LiveAds:
-    placements: dict  # key -> Placement
-    candidates: list  # Candidate
+    placements: dict[str, Placement]  # by key
+    candidates: list[Candidate]
     valid_until: float  # a time.time(): the next schedule change, or the cache period
 
 
@@ -106,8 +107,19 @@ def forget_candidates(**kwargs: object) -> None:
     cache.delete(CACHE_KEY)
 
 
-def choose(candidates, *, placement, page_type=None, section_id=None, rng=random):
-    """The highest-priority eligible creatives compete; weight decides among them."""
+def choose(
+    candidates: Iterable[Candidate],
+    *,
+    placement: str,
+    page_type: str | None = None,
+    section_id: int | None = None,
+    rng: random.Random | None = None,
+) -> Candidate | None:
+    """The highest-priority eligible creatives compete; weight decides among them.
+
+    Rotating ads needs a fair spread, not unpredictability: the module's shared
+    generator, unless a test passes a seeded one.
+    """
     eligible = [
         c
         for c in candidates
@@ -119,4 +131,4 @@ def choose(candidates, *, placement, page_type=None, section_id=None, rng=random
         return None
     top = max(c.priority for c in eligible)
     pool = [c for c in eligible if c.priority == top]
-    return rng.choices(pool, weights=[c.weight for c in pool])[0]
+    return (rng or random).choices(pool, weights=[c.weight for c in pool])[0]
