@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 
 from .models import Article, Section
 
+LISTING_PAGE_SIZE = 20  # a page of a section, tag, author, Latest or search results
 LATEST_COUNT = 8  # the Latest list, on the home page and beside an article
 MUST_READ_COUNT = 4
 SECTION_BLOCK_SIZE = 4  # articles per section on the home page

@@ -8,7 +8,7 @@ from django.views.generic import ListView
 
 from .forms import SearchForm
 from .models import Article, ArticleSlugRedirect, Author, Section, Tag
-from .pages import article_page_context, front_page
+from .pages import LISTING_PAGE_SIZE, article_page_context, front_page
 from .previews import previewed_pk
 
 
@@ -96,7 +96,7 @@ def preview_share(request, token):
 class ArticleListMixin:
     """Shared by every paginated listing: published articles, bad page numbers never fail."""
 
-    paginate_by = 20
+    paginate_by = LISTING_PAGE_SIZE
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -156,11 +156,10 @@ class AuthorView(ArticleListMixin, ListView):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = (
-        Paginator(Article.objects.search(query), 20).get_page(request.GET.get("page"))
-        if query
-        else None
-    )
+    page = None
+    if query:
+        results = Article.objects.search(query)
+        page = Paginator(results, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
     response = render(
         request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
     )
