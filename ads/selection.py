@@ -78,7 +78,7 @@ def live_ads() -> LiveAds:
     memo = _memo
     if memo is not None and now_ts < memo.until:
         return memo.ads
-    ads = cache.get(CACHE_KEY)
+    ads: LiveAds | None = cache.get(CACHE_KEY)
     if ads is None or now_ts >= ads.valid_until:
         now = timezone.now()
         creatives = Creative.objects.live(now).prefetch_related("placements", "sections")

@@ -4,7 +4,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +45,10 @@ def stat_increment(
     """
     day = day or timezone.localdate()
     key = {"creative_id": creative_id, "placement_id": placement_id, "date": day}
-    if DailyStat.objects.filter(**key).update(**{field: F(field) + 1}):
+    # As keywords for update() and create() (mypy wants str keys, not the literal's).
+    add_one: dict[str, Any] = {field: F(field) + 1}
+    first_one: dict[str, Any] = {field: 1}
+    if DailyStat.objects.filter(**key).update(**add_one):
         return True
     # Foreign keys are only checked at commit, which may be a caller's outer
     # transaction: an insert for a deleted creative would fail that whole transaction.
@@ -56,9 +59,9 @@ def stat_increment(
         return False
     try:
         with transaction.atomic():
-            DailyStat.objects.create(**key, **{field: 1})
+            DailyStat.objects.create(**key, **first_one)
     except IntegrityError:
-        return bool(DailyStat.objects.filter(**key).update(**{field: F(field) + 1}))
+        return bool(DailyStat.objects.filter(**key).update(**add_one))
     return True
 
 

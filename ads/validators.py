@@ -27,7 +27,7 @@ RECORD_FORMAT = _(
 )
 
 
-def ads_txt_line_error(line):
+def ads_txt_line_error(line: str) -> str | None:
     """What is wrong with one ads.txt line (comment already removed), or None."""
     name, equals, value = line.partition("=")
     if equals and "," not in name:
@@ -67,7 +67,7 @@ def ads_txt_line_error(line):
     return None
 
 
-def validate_ads_txt(content):
+def validate_ads_txt(content: str) -> None:
     """Raise ValidationError naming each line that is not valid ads.txt."""
     errors = []
     for number, line in enumerate(content.splitlines(), start=1):

@@ -63,7 +63,7 @@ def article_save(*, article: Article, by: "User") -> Article:
     previous = _stored(article)
     if article.pk is None:
         article.created_by = by
-    if changes_publication(previous and previous["status"], article.status):
+    if changes_publication(previous["status"] if previous else None, article.status):
         _require_publish_permission(by)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
