@@ -1,19 +1,13 @@
 """The ad manager's admin: advertisers, creatives, placements, ads.txt and the report."""
 
-import csv
-import re
-from dataclasses import dataclass
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,21 +16,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
+from newsroom.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
 
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
-
-NO_CTR = "—"
-
-
-def ctr_display(clicks, impressions):
-    """Clicks per impression as a percentage with two decimals; "—" without impressions."""
-    if not impressions:
-        return NO_CTR
-    ctr = (Decimal(100 * clicks) / impressions).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{ctr}%"
-
+from .reports import ReportForm, build_report, ctr_display, report_csv
 
 # --- Advertisers ------------------------------------------------------------------------
 
@@ -326,138 +310,6 @@ class CreativeAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, admin.ModelAd
 # --- The report -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Grouping:
-    label: str
-    headers: list  # column titles
-    fields: list  # the values() fields shown, one per header
-    order: list
-
-
-GROUPINGS = {
-    "creative": Grouping(
-        _("Creative"),
-        [_("Advertiser"), _("Creative")],
-        ["creative__advertiser__name", "creative__name"],
-        ["creative__advertiser__name", "creative__name", "creative_id"],
-    ),
-    "placement": Grouping(_("Placement"), [_("Placement")], ["placement__name"], ["placement_id"]),
-    "day": Grouping(_("Day"), [_("Day")], ["date"], ["date"]),
-    "creative-day": Grouping(
-        _("Creative and day"),
-        [_("Day"), _("Advertiser"), _("Creative")],
-        ["date", "creative__advertiser__name", "creative__name"],
-        ["date", "creative__advertiser__name", "creative__name", "creative_id"],
-    ),
-}
-REPORT_DAYS = 30
-
-
-class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    group_by = forms.ChoiceField(
-        label=_("Group by"), choices=[(key, g.label) for key, g in GROUPINGS.items()]
-    )
-
-    @classmethod
-    def from_query(cls, query):
-        """Bound to the query string, with the last 30 days by creative for what is missing."""
-        today = timezone.localdate()
-        data = {
-            "start": (today - timedelta(days=REPORT_DAYS - 1)).isoformat(),
-            "end": today.isoformat(),
-            "group_by": "creative",
-        }
-        data.update({key: query[key] for key in data if query.get(key)})
-        return cls(data)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        start, end = cleaned_data.get("start"), cleaned_data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError(_("“From” must not be after “To”."), code="range")
-        return cleaned_data
-
-
-@dataclass
-class Report:
-    headers: list
-    rows: list  # {"cells": [(text, url)], "impressions", "clicks", "ctr"}
-    impressions: int
-    clicks: int
-
-    @property
-    def ctr(self):
-        return ctr_display(self.clicks, self.impressions)
-
-
-def build_report(*, start, end, group_by):
-    """Impressions, clicks and CTR per group between two days (both included)."""
-    grouping = GROUPINGS[group_by]
-    keys = list(dict.fromkeys([*grouping.fields, *grouping.order]))
-    stats = (
-        DailyStat.objects.filter(date__range=(start, end))
-        .values(*keys)
-        .annotate(impressions=Sum("impressions"), clicks=Sum("clicks"))
-        .order_by(*grouping.order)
-    )
-    rows = []
-    for stat in stats:
-        cells = []
-        for field in grouping.fields:
-            value = stat[field]
-            text = value.isoformat() if field == "date" else str(value)
-            url = None
-            if field == "creative__name":
-                url = reverse("admin:ads_creative_change", args=[stat["creative_id"]])
-            cells.append((text, url))
-        rows.append(
-            {
-                "cells": cells,
-                "impressions": stat["impressions"],
-                "clicks": stat["clicks"],
-                "ctr": ctr_display(stat["clicks"], stat["impressions"]),
-            }
-        )
-    return Report(
-        headers=[str(header) for header in grouping.headers],
-        rows=rows,
-        impressions=sum(row["impressions"] for row in rows),
-        clicks=sum(row["clicks"] for row in rows),
-    )
-
-
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def report_csv(report, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The byte order mark makes Excel read the file as UTF-8 rather than the local code page.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    totals_label = [str(_("Total"))] + [""] * (len(report.headers) - 1)
-    lines = [
-        [*report.headers, str(_("Impressions")), str(_("Clicks")), str(_("CTR"))],
-        *(
-            [*(text for text, _url in row["cells"]), row["impressions"], row["clicks"], row["ctr"]]
-            for row in report.rows
-        ),
-        [*totals_label, report.impressions, report.clicks, report.ctr],
-    ]
-    for line in lines:
-        writer.writerow([csv_safe(cell) for cell in line])
-    return response
-
-
 @admin.register(DailyStat)
 class DailyStatAdmin(admin.ModelAdmin):
     """The report: the changelist is replaced by totals for a date range, also as CSV."""
@@ -504,83 +356,6 @@ class DailyStatAdmin(admin.ModelAdmin):
 
 # --- ads.txt ----------------------------------------------------------------------------
 
-ADS_TXT_VARIABLES = {
-    "contact",
-    "subdomain",
-    "inventorypartnerdomain",
-    "ownerdomain",
-    "managerdomain",
-}
-DOMAIN = re.compile(
-    r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$", re.I
-)
-CERTIFICATION_ID = re.compile(r"^[a-z0-9]+$", re.I)
-RECORD_FORMAT = _(
-    "write “domain, publisher ID, DIRECT or RESELLER” with an optional certification ID, "
-    "e.g. “example-exchange.com, pub-123, DIRECT, f08c47fec0942fa0”, or a variable such "
-    "as “contact=ads@example.com”"
-)
-
-
-def ads_txt_line_error(line):
-    """What is wrong with one ads.txt line (comment already removed), or None."""
-    name, equals, value = line.partition("=")
-    if equals and "," not in name:
-        name, value = name.strip().lower(), value.strip()
-        if name not in ADS_TXT_VARIABLES:
-            return _("“%(name)s” is not an ads.txt variable; use one of %(names)s.") % {
-                "name": name,
-                "names": ", ".join(sorted(ADS_TXT_VARIABLES)),
-            }
-        if not value:
-            return _("“%s=” needs a value.") % name
-        domain = value.split(",")[0].strip() if name == "managerdomain" else value
-        if name != "contact" and not DOMAIN.match(domain):
-            return _("“%s” is not a domain name.") % domain
-        return None
-    record = line.split(";")[0]  # ";" starts extension fields, which are free-form
-    fields = [field.strip() for field in record.split(",")]
-    if len(fields) not in (3, 4):
-        return _("“%(line)s” is not a seller record: %(format)s.") % {
-            "line": line,
-            "format": RECORD_FORMAT,
-        }
-    domain, publisher_id, relationship, *certification = fields
-    if not DOMAIN.match(domain):
-        return _("“%s” is not the domain name of an advertising system.") % domain
-    if not publisher_id or re.search(r"\s", publisher_id):
-        return _("“%s” is not a publisher ID (it cannot be empty or contain spaces).") % (
-            publisher_id
-        )
-    if relationship.upper() not in ("DIRECT", "RESELLER"):
-        return _("the third field must be DIRECT or RESELLER, not “%s”.") % relationship
-    if certification and not CERTIFICATION_ID.match(certification[0]):
-        return (
-            _("“%s” is not a certification authority ID (letters and digits only).")
-            % (certification[0])
-        )
-    return None
-
-
-def validate_ads_txt(content):
-    """Raise ValidationError naming each line that is not valid ads.txt."""
-    errors = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        line = line.split("#")[0].strip()
-        if not line:
-            continue
-        error = ads_txt_line_error(line)
-        if error:
-            errors.append(
-                ValidationError(
-                    _("Line %(number)d: %(error)s"),
-                    code="ads_txt",
-                    params={"number": number, "error": error},
-                )
-            )
-    if errors:
-        raise ValidationError(errors)
-
 
 class AdsTxtAdminForm(forms.ModelForm):
     class Meta:
@@ -591,11 +366,6 @@ class AdsTxtAdminForm(forms.ModelForm):
                 attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "vLargeTextField"}
             )
         }
-
-    def clean_content(self):
-        content = self.cleaned_data["content"]
-        validate_ads_txt(content)
-        return content
 
 
 @admin.register(AdsTxt)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.images import validate_image
 from articles.models import Section
 
+from .validators import validate_ads_txt
+
 
 def validate_creative_image(file):
     """An ad image: a news photo's checks, without the minimum width (120x600 is fine)."""
@@ -227,6 +229,7 @@ class AdsTxt(models.Model):
 
     content = models.TextField(
         blank=True,
+        validators=[validate_ads_txt],
         help_text=_(
             "One seller per line, e.g. “example-exchange.com, pub-123, DIRECT, f08c47fec0942fa0”."
         ),

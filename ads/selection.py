@@ -7,7 +7,9 @@ site, however many slots a page has, so ads add no queries to most pages.
 
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -24,15 +26,15 @@ class Candidate:
     kind: str
     priority: int
     weight: int
-    placements: frozenset  # placement keys
-    sections: frozenset  # section ids; empty: every section
-    page_types: frozenset  # empty: every kind of page
+    placements: frozenset[str]  # placement keys
+    sections: frozenset[int]  # section ids; empty: every section
+    page_types: frozenset[str]  # empty: every kind of page
     image_url: str
     alt_text: str
     html: str
 
 
-def _candidate(creative):
+def _candidate(creative: Creative) -> Candidate:
     return Candidate(
         pk=creative.pk,
         kind=creative.kind,
@@ -49,27 +51,34 @@ def _candidate(creative):
 
 @dataclass(frozen=True)
 class LiveAds:
-    placements: dict  # key -> Placement
-    candidates: list  # Candidate
+    placements: dict[str, Placement]  # by key
+    candidates: list[Candidate]
     valid_until: float  # a time.time(): the next schedule change, or the cache period
+
+
+class Memo(NamedTuple):
+    ads: LiveAds
+    until: float  # a time.time()
 
 
 # Each process keeps the live ads for a second, so a page with eight slots asks the
 # shared cache once, not eight times; and a slow or missing cache costs one query per
 # second per process, not one per slot. An ad edit reaches other processes within that
-# second; this process forgets at once.
+# second; this process forgets at once. One immutable tuple, read once: another thread
+# may forget it at any moment, and must never leave a reader with half of it.
 MEMO_SECONDS = 1.0
-_memo: dict = {}
+_memo: Memo | None = None
 
 
-def live_ads():
+def live_ads() -> LiveAds:
     """The placements and the creatives that may be shown now, cached until the next
     schedule change (at most a minute)."""
+    global _memo
     now_ts = time.time()
-    memo = _memo.get("ads")
-    if memo is not None and now_ts < _memo["until"]:
-        return memo
-    ads = cache.get(CACHE_KEY)
+    memo = _memo
+    if memo is not None and now_ts < memo.until:
+        return memo.ads
+    ads: LiveAds | None = cache.get(CACHE_KEY)
     if ads is None or now_ts >= ads.valid_until:
         now = timezone.now()
         creatives = Creative.objects.live(now).prefetch_related("placements", "sections")
@@ -87,18 +96,30 @@ def live_ads():
             valid_until=now_ts + timeout,
         )
         cache.set(CACHE_KEY, ads, timeout)
-    _memo.update(ads=ads, until=min(now_ts + MEMO_SECONDS, ads.valid_until))
+    _memo = Memo(ads, min(now_ts + MEMO_SECONDS, ads.valid_until))
     return ads
 
 
-def forget_candidates(**kwargs):
+def forget_candidates(**kwargs: object) -> None:
     """Signal receiver: an ad changed, so choose from fresh candidates."""
-    _memo.clear()
+    global _memo
+    _memo = None
     cache.delete(CACHE_KEY)
 
 
-def choose(candidates, *, placement, page_type=None, section_id=None, rng=random):
-    """The highest-priority eligible creatives compete; weight decides among them."""
+def choose(
+    candidates: Iterable[Candidate],
+    *,
+    placement: str,
+    page_type: str | None = None,
+    section_id: int | None = None,
+    rng: random.Random | None = None,
+) -> Candidate | None:
+    """The highest-priority eligible creatives compete; weight decides among them.
+
+    Rotating ads needs a fair spread, not unpredictability: the module's shared
+    generator, unless a test passes a seeded one.
+    """
     eligible = [
         c
         for c in candidates
@@ -110,4 +131,4 @@ def choose(candidates, *, placement, page_type=None, section_id=None, rng=random
         return None
     top = max(c.priority for c in eligible)
     pool = [c for c in eligible if c.priority == top]
-    return rng.choices(pool, weights=[c.weight for c in pool])[0]
+    return (rng or random).choices(pool, weights=[c.weight for c in pool])[0]

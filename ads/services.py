@@ -2,6 +2,9 @@
 
 import hashlib
 import re
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Creative, DailyStat, Placement
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BOT_PATTERN = re.compile(
     r"bot|crawl|spider|slurp|mediapartners|facebookexternalhit|embedly|preview|headless"
@@ -23,7 +29,13 @@ def is_bot(user_agent: str) -> bool:
     return not user_agent or bool(BOT_PATTERN.search(user_agent))
 
 
-def stat_increment(*, creative_id: int, placement_id: int, field: str, day=None) -> bool:
+def stat_increment(
+    *,
+    creative_id: int,
+    placement_id: int,
+    field: Literal["impressions", "clicks"],
+    day: date | None = None,
+) -> bool:
     """Add one to today's impressions or clicks; concurrent calls never lose a count.
 
     An UPDATE adds in the database; only the first count of the day inserts the row,
@@ -33,7 +45,10 @@ def stat_increment(*, creative_id: int, placement_id: int, field: str, day=None)
     """
     day = day or timezone.localdate()
     key = {"creative_id": creative_id, "placement_id": placement_id, "date": day}
-    if DailyStat.objects.filter(**key).update(**{field: F(field) + 1}):
+    # As keywords for update() and create() (mypy wants str keys, not the literal's).
+    add_one: dict[str, Any] = {field: F(field) + 1}
+    first_one: dict[str, Any] = {field: 1}
+    if DailyStat.objects.filter(**key).update(**add_one):
         return True
     # Foreign keys are only checked at commit, which may be a caller's outer
     # transaction: an insert for a deleted creative would fail that whole transaction.
@@ -44,13 +59,13 @@ def stat_increment(*, creative_id: int, placement_id: int, field: str, day=None)
         return False
     try:
         with transaction.atomic():
-            DailyStat.objects.create(**key, **{field: 1})
+            DailyStat.objects.create(**key, **first_one)
     except IntegrityError:
-        return bool(DailyStat.objects.filter(**key).update(**{field: F(field) + 1}))
+        return bool(DailyStat.objects.filter(**key).update(**add_one))
     return True
 
 
-def impression_record(*, creative_id, placement_id, viewer: str, user_agent: str) -> bool:
+def impression_record(*, creative_id: int, placement_id: int, viewer: str, user_agent: str) -> bool:
     """Count an impression unless it is a bot or the same viewer saw it just now."""
     if is_bot(user_agent):
         return False
@@ -62,17 +77,20 @@ def impression_record(*, creative_id, placement_id, viewer: str, user_agent: str
     return stat_increment(creative_id=creative_id, placement_id=placement_id, field="impressions")
 
 
-def click_record(*, creative_id, placement_id, user_agent: str) -> bool:
+def click_record(*, creative_id: int, placement_id: int, user_agent: str) -> bool:
     if is_bot(user_agent):
         return False
     return stat_increment(creative_id=creative_id, placement_id=placement_id, field="clicks")
 
 
-def creatives_set_active(*, creatives, active: bool, by) -> tuple[int, list[str]]:
+def creatives_set_active(
+    *, creatives: Iterable[Creative], active: bool, by: "User"
+) -> tuple[int, list[str]]:
     """Switch creatives on or off, each through creative_save and its checks: how many
     changed, and the names of those `by` may not change (an HTML ad without the
     permission to enter HTML, say)."""
-    done, refused = 0, []
+    done = 0
+    refused: list[str] = []
     for creative in creatives:
         if creative.is_active == active:
             continue
@@ -96,7 +114,7 @@ def _html_changed(creative: Creative) -> bool:
 
 
 @transaction.atomic
-def creative_save(*, creative: Creative, by) -> Creative:
+def creative_save(*, creative: Creative, by: "User") -> Creative:
     """Validate and save; only those allowed may put third-party HTML on the site.
 
     That covers a snippet entered on an image creative too: it would run as soon as

@@ -1,6 +1,9 @@
 """Writes with side effects. Admin actions, views and commands call these, never save() directly."""
 
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -8,34 +11,37 @@ from django.db import transaction
 from django.utils import timezone
 from reversion import create_revision, set_comment, set_user
 
-from .images import make_renditions, normalise_image
+from .images import Rendition, make_renditions, normalise_image
 from .models import PUBLISH_PERMISSION, Article, ArticleSlugRedirect, Photo
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def can_publish(user) -> bool:
+
+def can_publish(user: "User | AnonymousUser") -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
 
-def _require_publish_permission(user):
+def _require_publish_permission(user: "User") -> None:
     if not can_publish(user):
         raise PermissionDenied("Only editors can publish, schedule or unpublish articles.")
 
 
-def changes_publication(old_status, new_status) -> bool:
+def changes_publication(old_status: str | None, new_status: str) -> bool:
     """Publishing, scheduling or unpublishing, which only editors may do: the status
     moves to or from Published (`old_status` is None for a new article)."""
     published = Article.Status.PUBLISHED
     return old_status != new_status and published in (old_status, new_status)
 
 
-def _stored(article: Article):
+def _stored(article: Article) -> Mapping[str, Any] | None:
     """The article's slug and status as stored before this save; None for a new one."""
     if article.pk is None:
         return None
     return Article.objects.filter(pk=article.pk).values("slug", "status").first()
 
 
-def _record_address_change(article: Article, previous) -> None:
+def _record_address_change(article: Article, previous: Mapping[str, Any] | None) -> None:
     """Keep the old slug of a published article as a permanent redirect to its new one.
 
     Section and date changes need no record: the article view finds the article by
@@ -52,12 +58,12 @@ def _record_address_change(article: Article, previous) -> None:
 
 
 @transaction.atomic
-def article_save(*, article: Article, by) -> Article:
+def article_save(*, article: Article, by: "User") -> Article:
     """Validate and save an article, refusing status changes the user may not make."""
     previous = _stored(article)
     if article.pk is None:
         article.created_by = by
-    if changes_publication(previous and previous["status"], article.status):
+    if changes_publication(previous["status"] if previous else None, article.status):
         _require_publish_permission(by)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
@@ -66,7 +72,7 @@ def article_save(*, article: Article, by) -> Article:
     return article
 
 
-def _save_version(article: Article, by, *, comment: str) -> None:
+def _save_version(article: Article, by: "User | None", *, comment: str) -> None:
     """Validate and save, keeping the result as a version in the article's history.
 
     Inside the admin this joins the admin's own revision (which names the changed
@@ -82,7 +88,7 @@ def _save_version(article: Article, by, *, comment: str) -> None:
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by, at=None) -> Article:
+def article_publish(*, article: Article, by: "User", at: datetime | None = None) -> Article:
     """Publish now, or schedule for `at` (a future time): the article appears by itself then."""
     _require_publish_permission(by)
     article.status = Article.Status.PUBLISHED
@@ -94,7 +100,7 @@ def article_publish(*, article: Article, by, at=None) -> Article:
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by) -> Article:
+def article_unpublish(*, article: Article, by: "User") -> Article:
     """Take an article off the site; it goes back to draft and keeps its publish time."""
     _require_publish_permission(by)
     article.status = Article.Status.DRAFT
@@ -102,12 +108,12 @@ def article_unpublish(*, article: Article, by) -> Article:
     return article
 
 
-def _rendition_name(photo: Photo, rendition) -> str:
+def _rendition_name(photo: Photo, rendition: Rendition) -> str:
     return f"photos/renditions/{photo.pk}/{rendition.width}w.{rendition.extension}"
 
 
 @transaction.atomic
-def photo_save(*, photo: Photo, by=None) -> Photo:
+def photo_save(*, photo: Photo, by: "User | None" = None) -> Photo:
     """Save a photo; a new upload is re-encoded without metadata and its renditions are made.
 
     If storing any file fails, every file written so far is removed again, so a

@@ -1,9 +1,5 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.core.signing import BadSignature, TimestampSigner
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -12,11 +8,8 @@ from django.views.generic import ListView
 
 from .forms import SearchForm
 from .models import Article, ArticleSlugRedirect, Author, Section, Tag
-
-SECTION_BLOCK_SIZE = 4
-LATEST_COUNT = 8
-MORE_ARTICLES_COUNT = 4
-PREVIEW_SALT = "articles.preview"
+from .pages import LISTING_PAGE_SIZE, article_page_context, front_page
+from .previews import previewed_pk
 
 
 def set_last_modified(response, articles, *extra_times):
@@ -34,60 +27,21 @@ def set_last_modified(response, articles, *extra_times):
 
 
 def home(request):
-    recent = list(Article.objects.for_listing()[: LATEST_COUNT + 1])
-    lead = next(
-        (article for article in recent if article.hero_photo_id), recent[0] if recent else None
-    )
-    latest = [article for article in recent if article != lead][:LATEST_COUNT]
-    must_read = list(Article.objects.must_read().exclude(pk=getattr(lead, "pk", None))[:4])
-    above_the_fold = [article.pk for article in (lead, *must_read) if article is not None]
-    ranked = (
-        Article.objects.for_listing()
-        .exclude(pk__in=above_the_fold)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=SECTION_BLOCK_SIZE)
-    )
-    by_section = {}
-    for article in ranked:
-        by_section.setdefault(article.section_id, []).append(article)
-    sections = list(Section.objects.all())
-    section_blocks = [
-        (section, by_section[section.pk]) for section in sections if section.pk in by_section
-    ]
-    shown = [*recent, *must_read, *(a for _, block in section_blocks for a in block)]
+    page = front_page()
     response = render(
         request,
         "articles/home.html",
         {
-            "lead": lead,
-            "latest": latest,
-            "must_read": must_read,
-            "section_blocks": section_blocks,
+            "lead": page.lead,
+            "latest": page.latest,
+            "must_read": page.must_read,
+            "section_blocks": page.section_blocks,
             # The navigation's sections too (instead of navigation()'s own query).
-            "nav_sections": sections,
+            "nav_sections": page.sections,
             "page_type": "home",
         },
     )
-    return set_last_modified(response, shown)
-
-
-def article_page_context(article):
-    latest = list(Article.objects.for_headlines().exclude(pk=article.pk)[:LATEST_COUNT])
-    shown = [article.pk, *(a.pk for a in latest)]
-    more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
-    return {
-        "article": article,
-        "latest": latest,
-        "more_articles": more,
-        "page_type": "article",
-        "page_section": article.section,
-    }
+    return set_last_modified(response, page.articles)
 
 
 def article_detail(request, section, year, month, day, slug):
@@ -113,10 +67,6 @@ def article_detail(request, section, year, month, day, slug):
     return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
 
 
-def preview_token(article):
-    return TimestampSigner(salt=PREVIEW_SALT).sign(str(article.pk))
-
-
 def _render_preview(request, article):
     context = {**article_page_context(article), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
@@ -136,10 +86,9 @@ def preview(request, pk):
 
 def preview_share(request, token):
     """A draft shown to a reviewer without an account, through a signed, expiring link."""
-    try:
-        pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
-    except BadSignature:
-        raise Http404("This preview link is invalid or has expired.") from None
+    pk = previewed_pk(token)
+    if pk is None:
+        raise Http404("This preview link is invalid or has expired.")
     article = get_object_or_404(Article.objects.with_detail(), pk=pk)
     return _render_preview(request, article)
 
@@ -147,7 +96,7 @@ def preview_share(request, token):
 class ArticleListMixin:
     """Shared by every paginated listing: published articles, bad page numbers never fail."""
 
-    paginate_by = 20
+    paginate_by = LISTING_PAGE_SIZE
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -207,11 +156,10 @@ class AuthorView(ArticleListMixin, ListView):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = (
-        Paginator(Article.objects.search(query), 20).get_page(request.GET.get("page"))
-        if query
-        else None
-    )
+    page = None
+    if query:
+        results = Article.objects.search(query)
+        page = Paginator(results, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
     response = render(
         request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
     )

@@ -404,10 +404,10 @@ def format_table(header, rows):
 
 def deep_page_note(section):
     from articles.models import Article
-    from articles.views import ArticleListMixin
+    from articles.pages import LISTING_PAGE_SIZE
 
     count = Article.objects.published().filter(section=section).count()
-    last_page = max(math.ceil(count / ArticleListMixin.paginate_by), 1)
+    last_page = max(math.ceil(count / LISTING_PAGE_SIZE), 1)
     if last_page >= DEEP_PAGE:
         return f"?page={DEEP_PAGE} of {section.name} is a real page; the last is {last_page}."
     return (

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import article_page_context
+from articles.pages import article_page_context
 from newsroom.clients import client_hash, client_ip, client_network
 
 from . import services

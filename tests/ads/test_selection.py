@@ -1,15 +1,20 @@
 """Which creative a slot shows: the live set, targeting, priority and weighted choice."""
 
 import random
+import sys
+import threading
+import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.utils import timezone
 
 from ads.models import Creative
-from ads.selection import choose, live_ads
+from ads.selection import choose, forget_candidates, live_ads
 from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +202,50 @@ def test_choose_returns_none_when_nothing_is_eligible(make_creative):
     make_creative(["footer"], sections=[SectionFactory(name="City")])
     assert choose(live_ads().candidates, placement="sidebar-top") is None
     assert choose(live_ads().candidates, placement="footer", section_id=None) is None
+
+
+# --- The per-process memo ---------------------------------------------------------------
+
+
+def test_live_ads_survive_another_thread_forgetting_them_mid_read(make_creative):
+    """An ad saved in one thread clears the memo while other threads read it: a reader
+    must see either the memo or nothing, never half of it."""
+    make_creative()
+    ads = live_ads()
+    errors = []
+    stop = threading.Event()
+
+    def read():
+        try:
+            while not stop.is_set():
+                assert live_ads() is ads
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+            stop.set()
+
+    # The shared cache always answers, so a reader whose memo was just cleared never
+    # needs the database (which other threads cannot see on in-memory SQLite).
+    shared_cache = mock.Mock(**{"get.return_value": ads})
+    with mock.patch("ads.selection.cache", shared_cache), switching_threads_often():
+        readers = [threading.Thread(target=read) for _ in range(3)]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and not stop.is_set():
+            forget_candidates()
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert errors == []
+
+
+@contextmanager
+def switching_threads_often():
+    """Let threads take turns every microsecond instead of every 5 ms, so that a window of
+    a few bytecodes between two reads is hit within a second."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
+from articles.previews import preview_token
 from articles.sitemaps import SITEMAPS
 from articles.sitemaps import index as sitemap_index
-from articles.views import preview_token
 from tests.articles.test_views import hidden_articles
 from tests.factories import (
     ArticleFactory,

@@ -251,7 +251,7 @@ def test_preview_is_for_staff_who_may_edit(client, reporter, editor, section):
 
 
 def test_share_link_shows_draft_without_account_until_it_expires(client, section, settings):
-    from articles.views import preview_token
+    from articles.previews import preview_token
 
     draft = ArticleFactory(section=section, status=Article.Status.DRAFT, headline="Shared draft")
     url = reverse("articles:preview-share", args=[preview_token(draft)])

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
 from articles.models import Article
-from articles.views import preview_token
+from articles.previews import preview_token
 from comments.forms import CommentForm
 from tests import factories
 

@@ -74,7 +74,7 @@ def test_pages_that_set_cookies_are_not_stored(client, db):
 
 
 def test_previews_are_never_stored(client, section):
-    from articles.views import preview_token
+    from articles.previews import preview_token
 
     draft = ArticleFactory(section=section, status="draft")
     url = f"/preview/share/{preview_token(draft)}/"
