@@ -54,7 +54,7 @@ test: lint test-sqlite test-postgres
 
 # The modules mypy checks with django-stubs (settings in pyproject.toml): services and
 # selectors. Add a module here once it is typed.
-MYPY_MODULES ?= articles/services.py comments/services.py ads/services.py ads/selection.py
+MYPY_MODULES ?= articles/services.py articles/pages.py articles/previews.py comments/services.py ads/services.py ads/selection.py ads/validators.py
 
 lint: install
 	$(BIN)/ruff check .
