@@ -6,8 +6,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import ListView
 
+from newsroom.cachekeys import cache_key, shows
+
 from .forms import SearchForm
-from .models import Article, ArticleSlugRedirect, Author, Section, Tag
+from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
 from .pages import LISTING_PAGE_SIZE, article_page_context, front_page
 from .previews import previewed_pk
 
@@ -28,6 +30,8 @@ def set_last_modified(response, articles, *extra_times):
 
 def home(request):
     page = front_page()
+    # Any story published or taken down changes the home page (LATEST_KEY purges).
+    shows(request, LATEST_KEY)
     response = render(
         request,
         "articles/home.html",
@@ -56,12 +60,16 @@ def article_detail(request, section, year, month, day, slug):
         )
         if redirect is None:
             raise Http404("No published article at this address.")
+        shows(request, cache_key(redirect.article))
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
     canonical = article.url_kwargs()
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
         return HttpResponsePermanentRedirect(article.get_absolute_url())
     context = article_page_context(article)
+    # More articles: from the same section or sharing a tag.
+    shows(request, article.section.articles_cache_key)
+    shows(request, *(tag.articles_cache_key for tag in article.tags.all()))
     response = render(request, "articles/article_detail.html", context)
     shown = [article, *context["latest"], *context["more_articles"]]
     return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
@@ -107,7 +115,12 @@ class ArticleListMixin:
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def shown_cache_keys(self):
+        """The surrogate keys of the list this page is a page of, and of its subject."""
+        return [LATEST_KEY]
+
     def render_to_response(self, context, **response_kwargs):
+        shows(self.request, *self.shown_cache_keys())
         response = super().render_to_response(context, **response_kwargs)
         return set_last_modified(response, context["articles"])
 
@@ -128,6 +141,9 @@ class SectionView(ArticleListMixin, ListView):
             section=self.section, page_type="section", page_section=self.section, **kwargs
         )
 
+    def shown_cache_keys(self):
+        return [cache_key(self.section), self.section.articles_cache_key]
+
 
 class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
@@ -138,6 +154,9 @@ class TagView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def shown_cache_keys(self):
+        return [cache_key(self.tag), self.tag.articles_cache_key]
 
 
 class AuthorView(ArticleListMixin, ListView):
@@ -152,6 +171,9 @@ class AuthorView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
+    def shown_cache_keys(self):
+        return [cache_key(self.author), self.author.articles_cache_key]
+
 
 def search(request):
     form = SearchForm(request.GET or None)
@@ -160,6 +182,7 @@ def search(request):
     if query:
         results = Article.objects.search(query)
         page = Paginator(results, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    shows(request, LATEST_KEY)  # results change with any story published or changed
     response = render(
         request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
     )
