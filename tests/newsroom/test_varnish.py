@@ -275,14 +275,19 @@ def varnish_of_its_own(tmp_path):
 
 def test_a_kept_page_is_served_again_without_asking_the_app(varnish):
     varnish.app.cacheable("/kept/", "article-1 latest")
+    varnish.app.answers["/kept/"].headers["ETag"] = '"v1"'
     first, second = varnish.get("/kept/"), varnish.get("/kept/")
     assert (first.status, first.header("X-Cache")) == (200, "MISS")
     assert (second.status, second.header("X-Cache")) == (200, "HIT")
     assert second.body == first.body == b"/kept/ #1"
     assert second.header("Age") is not None
     assert varnish.app.count("/kept/") == 1
-    # The browser still revalidates each time, and Varnish answers that too.
+    # Browsers revalidate each time (max-age=0), and Varnish answers that too.
     assert second.header("Cache-Control") == "public, max-age=0, s-maxage=600"
+    etag = second.header("ETag")
+    revalidated = varnish.get("/kept/", headers={"If-None-Match": etag})
+    assert (revalidated.status, revalidated.body) == (304, b"")
+    assert varnish.app.count("/kept/") == 1
 
 
 def test_the_keys_are_kept_from_readers_but_not_from_a_cdn_or_the_operator(varnish):
