@@ -229,3 +229,18 @@ def test_a_page_requested_between_a_save_and_its_commit_is_never_served_after_it
             assert "Harbour tunnel opens" in during["response"].content.decode()
     response = client.get("/")
     assert "Harbour tunnel opens" not in response.content.decode()
+
+
+def test_public_pages_are_compressed_and_nothing_personal_is(client, newsday, editor):
+    import gzip
+
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Harbour tunnel opens" in gzip.decompress(page.content).decode()
+    assert "Accept-Encoding" in page["Vary"]
+    assert "Content-Encoding" not in client.get("/")  # a client that did not ask
+    login = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "csrfmiddlewaretoken" in login.content.decode()  # not compressed: readable
+    assert "Content-Encoding" not in login
+    client.force_login(editor)
+    assert "Content-Encoding" not in client.get("/", HTTP_ACCEPT_ENCODING="gzip")
