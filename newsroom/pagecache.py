@@ -8,9 +8,11 @@ that show its comment count, not the site. A page is also never kept past the ne
 scheduled change (a story going live, an ad's schedule, midnight's date line), so
 scheduling needs no cron.
 
-Only the query parameters pages read make a new entry; any other (utm_…, a random
-?x=) shares the clean URL's entry, and listing pages deeper than MAX_CACHED_PAGE are
-rendered each time, so a flood of distinct URLs cannot push everything else out.
+Only the query parameters pages read count: any other (utm_…, a random ?x=) shares the
+clean URL's entry. Of those, only `page` makes entries of its own, and only up to
+MAX_CACHED_PAGE; a search, a comment's status message or a reply form is rendered each
+time. So a flood of distinct URLs cannot push everything else out of Redis (a front
+cache keeps its own, least recently used first).
 """
 
 import hashlib
@@ -98,6 +100,8 @@ def page_cache_key(request):
     parameters = sorted(
         (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
+    if any(name != "page" for name, _value in parameters):
+        return None
     page = request.GET.get("page", "1")
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE):
         return None

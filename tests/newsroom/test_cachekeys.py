@@ -202,6 +202,8 @@ def test_query_strings_pages_do_not_read_share_the_clean_pages_entry(client, new
     assert state(client, "/latest/?page=2") == "miss"
     assert state(client, "/latest/?page=999") == "miss"
     assert state(client, "/latest/?page=999") == "miss"  # deep pages are never kept
+    assert state(client, "/search/?q=tunnel") == "miss"
+    assert state(client, "/search/?q=tunnel") == "miss"  # nor searches, which are endless
 
 
 @pytest.mark.django_db(transaction=True)
