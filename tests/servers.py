@@ -1,7 +1,8 @@
 """Real servers for the tests that need one of their own: free ports, waiting, Redis,
-PostgreSQL."""
+PostgreSQL; and reading the forms on the pages they serve."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 STARTUP_SECONDS = 30
@@ -95,10 +97,9 @@ class PrivatePostgres:
             "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync",
         )  # fmt: skip
         self.start()
-        self.run(
-            *self.as_user, str(self.bindir / "createdb"), "-h", "127.0.0.1",
-            "-p", str(self.port), "-U", "postgres", "newsroom",
-        )  # fmt: skip
+        maintenance = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE newsroom")
 
     def start(self):
         self.run(*self.pg_ctl, "start")
@@ -121,3 +122,16 @@ class PrivatePostgres:
             log = self.dir / "postgres.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             pytest.fail(f"{Path(command[len(self.as_user)]).name} failed:\n{result.stderr}{tail}")
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def comment_form_fields(html):
+    """The signed hidden fields of the comment form on an article page."""
+    start = html.index('action="/comments/post/"')
+    form = html[start : html.index("</form>", start)]
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
