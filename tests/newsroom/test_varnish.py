@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from newsroom.pagecache import PAGE_PARAMETERS
 from tests.servers import wait_until
-from tests.varnish import PROBE, SHIPPED_HOST, running_varnishd
+from tests.varnish import PROBE, SHIPPED, SHIPPED_HOST, running_varnishd
 
 HOST = SHIPPED_HOST
 CACHEABLE = "public, max-age=0, s-maxage=600"
@@ -282,6 +283,23 @@ def test_the_parameters_pages_read_are_kept_sorted_and_distinct(varnish):
     assert [r["url"] for r in varnish.app.seen("/a-story/")] == [
         "/a-story/?comment=posted&reply_to=7&reported=9"
     ]
+
+
+def test_the_vcl_keeps_exactly_the_query_parameters_the_pages_read():
+    """The VCL's list and newsroom.pagecache.PAGE_PARAMETERS cannot drift apart: a
+    parameter the VCL dropped would never reach the page; one it kept needlessly would
+    let random values split the cache."""
+    kept = re.findall(r'"&\(\?!\(([\w|]+)\)\(=\|&\|\$\)\)\[\^&\]\*"', SHIPPED.read_text())
+    assert len(kept) == 1, "deploy/varnish.vcl no longer has one list of kept parameters"
+    assert sorted(kept[0].split("|")) == sorted(PAGE_PARAMETERS)
+
+
+@pytest.mark.parametrize("name", PAGE_PARAMETERS)
+def test_each_parameter_a_page_reads_reaches_the_app(varnish, name):
+    path = f"/reads-{name}/"
+    varnish.app.cacheable(path, "search")
+    varnish.get(f"{path}?utm_source=x&{name}=7&{name}x=1&x{name}=2")
+    assert [r["url"] for r in varnish.app.seen(path)] == [f"{path}?{name}=7"]
 
 
 NEVER_CACHED = {
