@@ -106,7 +106,7 @@ from comments.models import ReaderComment
 
 desk = get_user_model().objects.get(username="desk")
 {change}
-print(time.time())
+print("committed", time.time(), flush=True)
 """
 APPROVE = "comments.comments_moderate(comments=[ReaderComment.objects.get(pk={pk})], "
 APPROVE += "status=ReaderComment.Status.PUBLIC, by=desk)"
@@ -167,6 +167,7 @@ class Stack:
         self.secret_key = secrets.token_urlsafe(50)
         self.cookies = {}  # each cookie handed out, and to whom
         self.redis = self.app = self.varnish = None
+        self.changes = []  # the processes that made a change, until they have exited
         self.app_log = work / "gunicorn.log"
 
     def env(self, **overrides):
@@ -204,6 +205,7 @@ class Stack:
         )
         stack.callback(self.stop_app)
         self.start_app()
+        stack.callback(self.finish_changes)
 
     def manage(self, *commands, **env):
         """Run manage.py commands side by side; the output of the last one."""
@@ -224,8 +226,33 @@ class Stack:
         return out
 
     def change(self, change):
-        """Make a change through the app's services in another process; when it committed."""
-        return float(self.manage(["shell", "-c", CHANGE.format(change=change)]).split()[-1])
+        """Make a change through the app's services in another process; when it committed
+        (read as soon as it is printed: the process may take a while more to exit)."""
+        self.finish_changes()
+        errors = (self.work / "change.log").open("w+")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", CHANGE.format(change=change)],
+            cwd=REPO_ROOT,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        self.changes.append((process, errors))
+        for line in process.stdout:
+            if line.startswith("committed "):
+                return float(line.split()[1])
+        self.finish_changes()
+        pytest.fail("the change printed no commit time")
+
+    def finish_changes(self):
+        while self.changes:
+            process, errors = self.changes.pop()
+            process.stdout.read()
+            process.wait(60)
+            errors.seek(0)
+            assert process.returncode == 0, f"the change failed:\n{errors.read()[-3000:]}"
+            errors.close()
 
     def start_app(self, **env):
         if not GUNICORN.exists():
