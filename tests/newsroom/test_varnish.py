@@ -12,36 +12,21 @@ varnishd (or vmod xkey) fails the test; it never skips.
 import concurrent.futures
 import contextlib
 import gzip
-import http.client
 import http.server
 import re
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, wait_until
+from newsroom.pagecache import PAGE_PARAMETERS
+from tests.servers import wait_until
+from tests.varnish import PROBE, SHIPPED, SHIPPED_HOST, running_varnishd
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = REPO_ROOT / "deploy" / "varnish.vcl"
-HOST = "news.example.com"
+HOST = SHIPPED_HOST
 CACHEABLE = "public, max-age=0, s-maxage=600"
-PROBE = "Varnish health probe"  # the probe's User-Agent
 PROBE_SECONDS = 15  # sick after 3 failed probes a second apart; generous on a busy machine
-
-
-def render(shipped, *, app_port):
-    """The shipped VCL, with only the app's address changed."""
-    config, count = re.subn(
-        r'(\.host = "127\.0\.0\.1";\s*\.port = )"8000";', rf'\1"{app_port}";', shipped
-    )
-    assert count == 1, 'deploy/varnish.vcl no longer has .host = "127.0.0.1"; .port = "8000";'
-    return config
 
 
 @dataclass
@@ -153,110 +138,15 @@ def serve(app):
 
 @contextlib.contextmanager
 def varnish_in_front_of(app, work):
-    if not shutil.which("varnishd"):
-        pytest.fail("This test needs varnishd (Debian: apt-get install varnish varnish-modules)")
+    """The shipped VCL in front of `app`; the Varnish it yields has the app as `.app`."""
     server = serve(app)
-    vcl = work / "varnish.vcl"
-    vcl.write_text(render(SHIPPED.read_text(), app_port=server.server_address[1]))
-    port = free_port()
-    name = work / "instance"
-    log = (work / "varnishd.log").open("wb")
-    # -j none: as root, varnishd would otherwise drop to the varnish user, who cannot
-    # read pytest's temporary folders. Everything else is as in production.
-    process = subprocess.Popen(
-        [
-            *("varnishd", "-F", "-j", "none", "-n", str(name)),
-            *("-a", f"127.0.0.1:{port}", "-f", str(vcl), "-s", "malloc,32m"),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        wait_until(lambda: process.poll() is not None or answers(port), "varnishd")
-        if process.poll() is not None:
-            pytest.fail(f"varnishd did not start:\n{(work / 'varnishd.log').read_text()[-3000:]}")
-        yield Varnish(port=port, name=name, app=app)
+        with running_varnishd(work, app_port=server.server_address[1]) as varnish:
+            varnish.app = app
+            yield varnish
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         server.shutdown()
         server.server_close()
-
-
-def answers(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    def header(self, name):
-        return self.headers.get(name)
-
-    @property
-    def text(self):
-        return self.body.decode(errors="replace")
-
-
-@dataclass
-class Varnish:
-    port: int
-    name: Path
-    app: FakeApp
-
-    def request(self, method, url, *, headers=None, body=None, source="127.0.0.1"):
-        """A request as nginx sends it: the site's host, HTTPS, the reader's address."""
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=20, source_address=(source, 0)
-        )
-        sent = {"Host": HOST, "X-Forwarded-Proto": "https", **(headers or {})}
-        try:
-            connection.request(method, url, body=body, headers=sent)
-            response = connection.getresponse()
-            return Response(response.status, response.headers, response.read())
-        finally:
-            connection.close()
-
-    def get(self, url, **kwargs):
-        return self.request("GET", url, **kwargs)
-
-    def purge(self, *, hard=None, soft=None, source="127.0.0.1", headers=None):
-        keys = {}
-        if hard:
-            keys["xkey-purge"] = hard
-        if soft:
-            keys["xkey-softpurge"] = soft
-        # Straight from the app: no Host of the site, no proxy in between.
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=20, source_address=(source, 0)
-        )
-        try:
-            connection.request("PURGE", "/", headers={**keys, **(headers or {})})
-            response = connection.getresponse()
-            return Response(response.status, response.headers, response.read())
-        finally:
-            connection.close()
-
-    def backend_health(self):
-        listing = subprocess.run(
-            ["varnishadm", "-n", str(self.name), "backend.list"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout
-        return "sick" if re.search(r"\bsick\b", listing) else "healthy"
 
 
 @pytest.fixture(scope="module")
@@ -393,6 +283,23 @@ def test_the_parameters_pages_read_are_kept_sorted_and_distinct(varnish):
     assert [r["url"] for r in varnish.app.seen("/a-story/")] == [
         "/a-story/?comment=posted&reply_to=7&reported=9"
     ]
+
+
+def test_the_vcl_keeps_exactly_the_query_parameters_the_pages_read():
+    """The VCL's list and newsroom.pagecache.PAGE_PARAMETERS cannot drift apart: a
+    parameter the VCL dropped would never reach the page; one it kept needlessly would
+    let random values split the cache."""
+    kept = re.findall(r'"&\(\?!\(([\w|]+)\)\(=\|&\|\$\)\)\[\^&\]\*"', SHIPPED.read_text())
+    assert len(kept) == 1, "deploy/varnish.vcl no longer has one list of kept parameters"
+    assert sorted(kept[0].split("|")) == sorted(PAGE_PARAMETERS)
+
+
+@pytest.mark.parametrize("name", PAGE_PARAMETERS)
+def test_each_parameter_a_page_reads_reaches_the_app(varnish, name):
+    path = f"/reads-{name}/"
+    varnish.app.cacheable(path, "search")
+    varnish.get(f"{path}?utm_source=x&{name}=7&{name}x=1&x{name}=2")
+    assert [r["url"] for r in varnish.app.seen(path)] == [f"{path}?{name}=7"]
 
 
 NEVER_CACHED = {
