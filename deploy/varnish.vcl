@@ -196,6 +196,23 @@ sub vcl_backend_response {
         return (abandon);
     }
 
+    # A public answer for no time (s-maxage=0): the app rendered it while what it shows
+    # was being purged, so it may show the rows from before (or it cannot tell how long
+    # the page stays right). It is not kept, and leaves no hit-for-miss behind: a
+    # background refresh gives up and the copy it was refreshing stays (purged softly,
+    # it is served once more while the next request refreshes it again); a reader's
+    # fetch takes it to the reader, and the next request asks the app again.
+    if (beresp.http.Cache-Control ~ "(?i)\bpublic\b" && beresp.ttl <= 0s
+        && !beresp.http.Set-Cookie) {
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+
     # Only what the app marks public is kept; a cookie or any private, no-cache or
     # no-store is never kept. Such a URL is remembered for 2 minutes as "hit-for-miss"
     # (as Varnish's built-in VCL does), so requests for it go straight to the app

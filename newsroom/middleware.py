@@ -34,23 +34,27 @@ class PublicCacheMiddleware:
             return response
         if response.status_code == 404:
             shows(request, NOT_FOUND_KEY)
-        keys = shown_keys(request)
-        if (
+        if not (
             request.method in ("GET", "HEAD")
             and response.status_code in self.cacheable_statuses
             and not response.cookies
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and (response.get("X-Page-Cache") == "hit" or not purged_since(keys, started))
-            and (seconds := seconds_fresh(request, settings.PUBLIC_CACHE_SECONDS))
         ):
-            # Shared caches (a CDN) keep the page until a purge or s-maxage; browsers
-            # always revalidate, cheaply by ETag, so a reader sees an approved comment
-            # on their next visit.
-            patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
-            for header, separator in settings.SURROGATE_KEY_HEADERS:
-                response[header] = separator.join(sorted(keys))
-        else:
             patch_cache_control(response, private=True, no_cache=True)
+            return response
+        keys = shown_keys(request)
+        seconds = seconds_fresh(request, settings.PUBLIC_CACHE_SECONDS)
+        if response.get("X-Page-Cache") != "hit" and purged_since(keys, started):
+            # What it shows changed while it was rendered: it may show the rows from
+            # before. Anyone may have it, but no cache may keep it (s-maxage=0); the
+            # next reader gets a new render.
+            seconds = 0
+        # Shared caches (Varnish, a CDN) keep the page until a purge or s-maxage;
+        # browsers always revalidate, cheaply by ETag, so a reader sees an approved
+        # comment on their next visit.
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        for header, separator in settings.SURROGATE_KEY_HEADERS:
+            response[header] = separator.join(sorted(keys))
         return response
 
 

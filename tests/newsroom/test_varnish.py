@@ -235,6 +235,33 @@ def test_a_soft_purge_serves_the_old_page_while_one_refresh_fetches_the_new(varn
     assert varnish.get("/soft-other/").header("X-Cache") == "HIT"
 
 
+def test_a_page_rendered_while_it_was_purged_is_not_kept_and_blocks_nothing(varnish):
+    """The app answers s-maxage=0 for a page whose keys were purged while it rendered
+    (it may show the rows from before). A refresh with that answer keeps the old copy
+    (served again, refreshed again); a reader's miss gets it, and no hit-for-miss is
+    left, so the next answer for the URL is kept and misses are merged again."""
+    varnish.app.cacheable("/settling/", "article-40")
+    assert varnish.get("/settling/").body == b"/settling/ #1"
+    varnish.app.cacheable("/settling/", "article-40", seconds=0)
+    varnish.purge(soft="article-40")
+    assert varnish.get("/settling/").body == b"/settling/ #1"  # stale, while it refreshes
+    wait_until(lambda: varnish.app.count("/settling/") == 2, "the refresh", 5)
+    assert varnish.get("/settling/").body == b"/settling/ #1"  # the refresh was not kept
+
+    time.sleep(0.5)  # that last stale answer started one more refresh
+    varnish.purge(hard="article-40")
+    asked = varnish.app.count("/settling/")
+    missed = varnish.get("/settling/")
+    assert missed.body == f"/settling/ #{asked + 1}".encode()  # to the reader, not kept
+    varnish.app.cacheable("/settling/", "article-40", delay=0.5)
+    with concurrent.futures.ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: varnish.get("/settling/"), range(5)))
+    # Merged into one request to the app: no hit-for-miss sent each reader on its own.
+    assert {answer.body for answer in answers} == {f"/settling/ #{asked + 2}".encode()}
+    assert varnish.get("/settling/").header("X-Cache") == "HIT"
+    assert varnish.app.count("/settling/") == asked + 2
+
+
 def test_hard_and_soft_keys_in_one_purge_count_each_page_once(varnish):
     varnish.app.cacheable("/both-a/", "comments-20 article-20")
     varnish.app.cacheable("/both-b/", "front-both")
