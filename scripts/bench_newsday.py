@@ -66,7 +66,6 @@ import multiprocessing
 import os
 import queue
 import random
-import secrets
 import shutil
 import signal
 import socket
@@ -78,7 +77,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stack import REPO_ROOT, AppStack, PrivatePostgres, free_port, percentile, wait_for
+from stack import (
+    REPO_ROOT,
+    AppStack,
+    PrivatePostgres,
+    free_port,
+    percentile,
+    stop_process,
+    wait_for,
+)
 
 # A load generator that starts services: `random` picks pages and makes no secrets, and
 # every command it runs is written out here.
@@ -215,31 +222,13 @@ class NewsdayStack(AppStack):
 
     def prepare(self, args):
         started = time.monotonic()
-        self.postgres.start()
-        self.start_redis()
-        self.create_database()
-        self.manage("migrate", "--no-input")
-        self.manage("load_demo", "--password", secrets.token_urlsafe(16))
-        self.manage("collectstatic", "--no-input", "-v", "0")
-        content = self.django_role("seed", str(args.stories), str(args.duration))
+        self.prepare_site()
+        output = self.python(__file__, "--role", "seed", str(args.stories), str(args.duration))
+        content = json.loads(output.splitlines()[-1])
         self.start_gunicorn()
         self.start_varnish()
         self.start_nginx()
         return content, time.monotonic() - started
-
-    def django_role(self, role, *arguments):
-        """Run this script's `role` in a process with the app's environment; its JSON."""
-        result = subprocess.run(
-            [sys.executable, __file__, "--role", role, *arguments],
-            cwd=REPO_ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise RuntimeError(f"--role {role} failed:\n{result.stderr[-3000:]}")
-        return json.loads(result.stdout.splitlines()[-1])
 
     def start_editor(self):
         return subprocess.Popen(
@@ -256,13 +245,7 @@ class NewsdayStack(AppStack):
 
     def cleanup(self):
         for process in (self.nginx, self.varnish):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process)
         steps = [self.stop_gunicorn, self.stop_redis, self.postgres.stop]
         for step in steps:
             try:

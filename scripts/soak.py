@@ -356,12 +356,7 @@ class Soak(AppStack):
 
     def prepare(self):
         started = time.monotonic()
-        self.postgres.start()
-        self.start_redis()
-        self.create_database()
-        self.manage("migrate", "--no-input")
-        self.manage("load_demo", "--password", secrets.token_urlsafe(16))
-        self.manage("collectstatic", "--no-input")
+        self.prepare_site()
         self.start_gunicorn()
         return time.monotonic() - started
 

@@ -79,6 +79,18 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def stop_process(process, seconds=10):
+    """Terminate a process this script started, killing it if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def postgres_bindir():
     """Where initdb and pg_ctl are: on PATH, or Debian's /usr/lib/postgresql/<version>/bin."""
     if initdb := shutil.which("initdb"):
@@ -191,9 +203,10 @@ class AppStack:
             "PYTHONUNBUFFERED": "1",
         }
 
-    def manage(self, *arguments):
+    def python(self, *arguments):
+        """Run Python with the app's environment; what it printed."""
         result = subprocess.run(
-            [sys.executable, "manage.py", *arguments],
+            [sys.executable, *arguments],
             cwd=REPO_ROOT,
             env=self.env(),
             capture_output=True,
@@ -201,7 +214,20 @@ class AppStack:
             check=False,
         )
         if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
+            raise RuntimeError(f"{' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def manage(self, *arguments):
+        return self.python("manage.py", *arguments)
+
+    def prepare_site(self):
+        """PostgreSQL, Redis, the database migrated with the demo newsroom, static files."""
+        self.postgres.start()
+        self.start_redis()
+        self.create_database()
+        self.manage("migrate", "--no-input")
+        self.manage("load_demo", "--password", secrets.token_urlsafe(16))
+        self.manage("collectstatic", "--no-input", "-v", "0")
 
     def create_database(self):
         with psycopg.connect(self.postgres.maintenance_url, autocommit=True) as connection:
@@ -228,12 +254,7 @@ class AppStack:
     def stop_redis(self):
         if self.redis is not None and self.redis.poll() is None:
             self.redis.send_signal(signal.SIGCONT)
-            self.redis.terminate()
-            try:
-                self.redis.wait(10)
-            except subprocess.TimeoutExpired:
-                self.redis.kill()
-                self.redis.wait()
+            stop_process(self.redis)
         self.redis = None
 
     def gunicorn_command(self):
