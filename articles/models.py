@@ -19,7 +19,7 @@ PUBLISH_PERMISSION = "articles.publish_article"
 LATEST_KEY = "latest"
 SECTIONS_KEY = "sections"
 
-RESERVED_SECTION_SLUGS = {
+RESERVED_SECTION_SLUGS = {  # "latest/sidebar/" is the Latest list's fragment
     "admin", "search", "feeds", "tags", "authors", "preview", "sitemap.xml",
     "sitemap-news.xml", "robots.txt", "static", "media", "comments", "ads", "healthz", "latest",
 }  # fmt: skip

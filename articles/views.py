@@ -7,10 +7,11 @@ from django.utils.http import http_date
 from django.views.generic import ListView
 
 from newsroom.cachekeys import cache_key, shows
+from newsroom.frontcache import ESI_CONTENT, assembles_fragments
 
 from .forms import SearchForm
 from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
-from .pages import LISTING_PAGE_SIZE, article_page_context, front_page
+from .pages import LISTING_PAGE_SIZE, article_page_context, front_page, latest_headlines
 from .previews import previewed_pk
 
 
@@ -65,14 +66,28 @@ def article_detail(request, section, year, month, day, slug):
     canonical = article.url_kwargs()
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
+        shows(request, cache_key(article))
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    context = article_page_context(article)
-    # More articles: from the same section or sharing a tag.
-    shows(request, article.section.articles_cache_key)
-    shows(request, *(tag.articles_cache_key for tag in article.tags.all()))
-    response = render(request, "articles/article_detail.html", context)
+    # Every story shows the Latest list, which every story published changes: a front
+    # cache that can put it in (ESI) keeps it once, so a story's page is not purged by
+    # each story published after it.
+    assembled = assembles_fragments(request)
+    context = article_page_context(article, with_latest=not assembled)
+    response = render(
+        request, "articles/article_detail.html", {**context, "latest_fragment": assembled}
+    )
+    if assembled:
+        response["Surrogate-Control"] = ESI_CONTENT
     shown = [article, *context["latest"], *context["more_articles"]]
     return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
+
+
+def latest_fragment(request):
+    """The Latest list beside a story, for a front cache to put into story pages."""
+    articles = latest_headlines()
+    response = render(request, "includes/_latest.html", {"articles": articles})
+    response["X-Robots-Tag"] = "noindex"
+    return set_last_modified(response, articles)
 
 
 def _render_preview(request, article):

@@ -58,6 +58,8 @@ acl purgers {
 
 sub vcl_recv {
     # Headers this file uses to remember things across a restart: never the client's.
+    # Only this file says whether fragments can be put into pages (below), never a client.
+    unset req.http.Surrogate-Capability;
     if (req.restarts == 0) {
         unset req.http.X-Newsroom-Stale-Only;
         unset req.http.X-Newsroom-Fetched;
@@ -125,6 +127,10 @@ sub vcl_recv {
     } elsif (std.healthy(req.backend_hint)) {
         set req.grace = 10s;
     }
+
+    # Story pages leave their Latest list to Varnish (Edge Side Includes): the list is
+    # kept once and purged when a story is published, while each story's page is not.
+    set req.http.Surrogate-Capability = "varnish=ESI/1.0";
     return (hash);
 }
 
@@ -231,6 +237,12 @@ sub vcl_backend_response {
     # beresp.ttl comes from s-maxage (the app keeps it short of any scheduled change).
     # Kept a day past it, for grace (vcl_recv decides how much of it a reader may get).
     set beresp.grace = 24h;
+
+    # A page with fragments for Varnish to put in (<esi:include>, the Latest list).
+    if (beresp.http.Surrogate-Control ~ "ESI/1.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
+    }
 
     # Compressed once when stored; readers without gzip get it uncompressed.
     if (!beresp.http.Content-Encoding

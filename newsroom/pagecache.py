@@ -33,6 +33,7 @@ from newsroom.cachekeys import (
     shown_keys,
     shows,
 )
+from newsroom.frontcache import assembles_fragments
 
 NEXT_CHANGE_KEY = "pagecache:next-change"
 CACHEABLE_STATUSES = {200, 301}
@@ -106,6 +107,8 @@ def page_cache_key(request):
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE):
         return None
     url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
+    if assembles_fragments(request):
+        url += "#esi"  # a page with fragments for the front cache to put in
     return f"pagecache:{hashlib.sha256(url.encode()).hexdigest()}"
 
 

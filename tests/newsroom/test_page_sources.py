@@ -67,6 +67,7 @@ def pages(newsroom):
         "sitemap-news": reverse("sitemap-news"),
         "robots-txt": reverse("robots-txt"),
         "ads-txt": reverse("ads-txt"),
+        "articles:latest-fragment": reverse("articles:latest-fragment"),
         "old address": old_url,
     }
 

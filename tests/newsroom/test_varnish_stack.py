@@ -414,10 +414,12 @@ def test_an_approved_comment_reaches_readers_on_commit_and_only_its_pages(stack)
 def test_a_published_story_reaches_the_home_page_and_its_own_address_on_commit(stack):
     reader = stack.client()
     headline, url = stack.seed["draft_headline"], stack.seed["draft_url"]
-    for path in ("/", "/city/", "/sport/"):
+    derby = stack.seed["urls"]["derby"]
+    for path in ("/", "/city/", "/sport/", derby):
         cached(reader, path)
     assert headline not in reader.get("/").text
     assert reader.get(url).status == 404  # its address answers "not found" until then
+    derby_renders = stack.settled_requests("GET", derby)
 
     committed = stack.change(PUBLISH.format(pk=stack.seed["pks"]["draft"]))
     seen_within(committed, lambda: headline in reader.get("/").text, "the home page")
@@ -425,6 +427,13 @@ def test_a_published_story_reaches_the_home_page_and_its_own_address_on_commit(s
     seen_within(committed, lambda: reader.get(url).status == 200, "its own page")
     assert headline not in reader.get("/sport/").text
     assert reader.get("/sport/").header("X-Cache") == "HIT"
+    # Another story's Latest list shows it: Varnish puts the list (one fragment, purged)
+    # into that story's page, which it keeps as it was (ESI), not rendered again.
+    seen_within(committed, lambda: headline in reader.get(derby).text, "a story's Latest list")
+    assert stack.settled_requests("GET", derby) == derby_renders
+    page = reader.get(derby).text
+    assert "<esi:include" not in page
+    assert page.count('id="latest-heading"') == 1
 
 
 def test_an_unpublished_story_is_gone_from_every_page_at_once(stack):
