@@ -52,9 +52,20 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags readers can see: those of at least one published article. A tag made
+        for a story not yet out has no page, so its name cannot be probed."""
+        return self.filter(
+            models.Exists(Article.objects.published().filter(tags=models.OuterRef("pk")))
+        )
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
