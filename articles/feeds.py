@@ -111,7 +111,7 @@ class TagFeed(SectionFeed):
     url_name = "articles:tag-feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.in_use(), slug=slug)
 
     def description(self, obj=None):
         return f"The latest articles tagged {obj.name}."

@@ -68,9 +68,20 @@ class Section(models.Model):
         return Purge(hard={cache_key(self), SECTIONS_KEY}, soft={self.articles_cache_key})
 
 
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags readers can see: those of at least one published article. A tag made
+        for a story not yet out has no page, so its name cannot be probed."""
+        return self.filter(
+            models.Exists(Article.objects.published().filter(tags=models.OuterRef("pk")))
+        )
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -72,7 +72,7 @@ class AuthorSitemap(Sitemap):
 class TagSitemap(Sitemap):
     def items(self):
         return (
-            Tag.objects.filter(articles__in=Article.objects.published()).distinct().order_by("pk")
+            Tag.objects.in_use().order_by("pk")
         )
 
 

@@ -22,7 +22,7 @@ from articles.models import Article
 
 from .models import MODERATE_PERMISSION, CommentReport, ReaderComment, comment_fingerprint
 from .moderation import Action, Verdict, decide
-from .throttle import too_fast
+from .throttle import seconds_to_wait
 
 if TYPE_CHECKING:
     # The user model settings.AUTH_USER_MODEL names, as django-stubs resolves it.
@@ -67,6 +67,7 @@ class PostResult(enum.StrEnum):
 class PostOutcome:
     result: PostResult
     comment: ReaderComment | None = None  # the stored comment, if there is one
+    retry_after: int = 0  # too fast: seconds until the limit allows a post
 
 
 def comment_post(
@@ -90,8 +91,8 @@ def comment_post(
         ("client-day", settings.COMMENTS_RATE_PER_CLIENT_DAY, client),
         ("email-day", settings.COMMENTS_RATE_PER_EMAIL_DAY, email_key),
     ]
-    if too_fast(limits):
-        return PostOutcome(PostResult.TOO_FAST)
+    if wait := seconds_to_wait(limits):
+        return PostOutcome(PostResult.TOO_FAST, retry_after=wait)
     comment, _verdict = comment_create(
         article=article, name=name, email=email, text=text, parent=parent,
         ip_address=ip_address, honeypot=honeypot, request=request,

@@ -22,7 +22,7 @@ from . import services
 from .forms import CommentForm
 from .models import ReaderComment
 from .moderation import closed_reason
-from .throttle import too_fast
+from .throttle import seconds_to_wait
 
 MESSAGES = {
     "cross_site": _("This form was sent from another website."),
@@ -125,7 +125,9 @@ def post_comment(request):
         request=request,
     )
     if outcome.result == services.PostResult.TOO_FAST:
-        return _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
+        response = _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
+        response["Retry-After"] = str(outcome.retry_after)
+        return response
     # Stored now or already, or discarded: the reader is told it was received either way.
     return _posted(article, outcome.comment)
 
@@ -145,7 +147,11 @@ def report_comment(request, pk):
         return _error(request, 403, _("Report not sent"), MESSAGES["cross_site"])
     comment = get_object_or_404(ReaderComment.objects.public(), pk=pk)
     article = get_object_or_404(Article.objects.published(), pk=comment.object_pk)
-    if too_fast([("report", settings.COMMENTS_REPORT_RATE, client_network(request))]):
-        return _error(request, 429, _("Please wait a moment"), MESSAGES["reports_too_fast"])
+    if wait := seconds_to_wait(
+        [("report", settings.COMMENTS_REPORT_RATE, client_network(request))]
+    ):
+        response = _error(request, 429, _("Please wait a moment"), MESSAGES["reports_too_fast"])
+        response["Retry-After"] = str(wait)
+        return response
     services.comment_report(comment=comment, reporter_hash=client_hash(request))
     return HttpResponseRedirect(f"{article.get_absolute_url()}?reported={comment.pk}#c{comment.pk}")

@@ -68,6 +68,27 @@ def test_unpublished_articles_never_appear_on_public_pages(client, visible_and_h
         assert secret.slug not in content
 
 
+@pytest.mark.parametrize("status", ["draft", "review", "scheduled"])
+def test_a_tag_of_no_published_story_has_no_page_nor_feed(client, section, status):
+    """Tags made for stories not yet out answer 404, like a slug never used, so the
+    names of planned stories cannot be probed."""
+    later = timezone.now() + timedelta(days=1)
+    fields = (
+        {"status": "published", "published_at": later}
+        if status == "scheduled"
+        else {"status": status, "published_at": None}
+    )
+    planned = TagFactory(name="Merger talks", slug="merger-talks")
+    ArticleFactory(section=section, tags=[planned], **fields)
+    unused = TagFactory(name="Unused", slug="unused")
+    for tag in (planned, unused):
+        assert client.get(f"/tags/{tag.slug}/").status_code == 404
+        assert client.get(f"/feeds/tags/{tag.slug}/").status_code == 404
+    ArticleFactory(section=section, tags=[planned])
+    assert client.get("/tags/merger-talks/").status_code == 200
+    assert client.get("/feeds/tags/merger-talks/").status_code == 200
+
+
 def test_unpublished_article_pages_answer_404(client, visible_and_hidden):
     _, hidden = visible_and_hidden
     for secret in hidden:

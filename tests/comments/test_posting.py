@@ -580,6 +580,7 @@ def test_second_comment_from_the_same_client_within_15_seconds_gets_a_readable_4
     response = post(client, {**filled_form(client, article), **second_reader()})
 
     assert response.status_code == 429
+    assert response["Retry-After"] == "5"  # the first comment's slot frees at 15 s
     assert "Please wait a moment" in response.content.decode()
     assert error_page_text(response) == "Will there be a cycle lane?"
     assert ReaderComment.objects.count() == 1
@@ -610,6 +611,7 @@ def test_second_comment_with_the_same_email_from_elsewhere_gets_429(client, arti
     response = post(client, data, REMOTE_ADDR="203.0.113.99")
 
     assert response.status_code == 429
+    assert response["Retry-After"] == "10"
     assert error_page_text(response) == "Will there be a cycle lane?"
     assert ReaderComment.objects.count() == 1
 

@@ -315,6 +315,7 @@ def test_reports_are_rate_limited_with_a_readable_page(client, article):
     assert answers == [302] * allowed + [429]
     response = report(client, comments[-1])
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600  # the rate is per hour
     assert "reported several comments" in response.content.decode()
     assert CommentReport.objects.count() == allowed
 

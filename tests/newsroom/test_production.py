@@ -68,13 +68,13 @@ def test_other_errors_get_the_500_page(article):
 def test_flood_control_lets_comments_through_when_the_cache_is_down():
     # django-redis answers None instead of raising when it ignores a connection error.
     with mock.patch.object(throttle.cache, "add", return_value=None):
-        assert not throttle.too_fast([("client", "1/15s", "203.0.113.9")])
-        assert not throttle.too_fast([("client", "1/15s", "203.0.113.9")])
+        assert not throttle.seconds_to_wait([("client", "1/15s", "203.0.113.9")])
+        assert not throttle.seconds_to_wait([("client", "1/15s", "203.0.113.9")])
 
 
 def test_flood_control_holds_while_the_cache_is_up():
-    assert not throttle.too_fast([("client", "1/15s", "203.0.113.9")])
-    assert throttle.too_fast([("client", "1/15s", "203.0.113.9")])
+    assert not throttle.seconds_to_wait([("client", "1/15s", "203.0.113.9")])
+    assert throttle.seconds_to_wait([("client", "1/15s", "203.0.113.9")])
 
 
 def test_pages_send_the_security_headers(client, article):
