@@ -9,7 +9,7 @@ with a PostgreSQL and a Redis of its own (scripts/stack.py, as the soak), the ap
 Varnish after each commit (VARNISH_PURGE_URLS). nginx is rendered from the shipped file
 the way tests/newsroom/test_nginx.py renders it (only ports, certificate and paths change;
 its upstream is this Varnish) and serves TLS with a self-signed certificate; Varnish runs
-the shipped VCL with only the backend's port changed (as tests/newsroom/test_varnish.py).
+the shipped VCL with only the backend's port changed (tests/varnish.py).
 
 Content: the demo newsroom (``manage.py load_demo``) plus --stories published stories
 (bench/pages.py's save_articles: one every 45 minutes, so about 32 are today's), a few
@@ -131,10 +131,12 @@ class NewsdayStack(AppStack):
             "SITE_URL": f"https://{HOST}",
             "SECURE_SSL_REDIRECT": "True",
             "VARNISH_PURGE_URLS": f"http://127.0.0.1:{self.varnish_port}/",
+            # One machine, one clock: a render that began after a purge is kept.
+            "PURGE_CLOCK_SKEW_SECONDS": "0",
         }
 
     def start_varnish(self):
-        from tests.newsroom.test_varnish import SHIPPED, render
+        from tests.varnish import SHIPPED, render
 
         vcl = self.tmp / "varnish.vcl"
         vcl.write_text(render(SHIPPED.read_text(), app_port=self.port))

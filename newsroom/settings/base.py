@@ -209,7 +209,7 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600 if FRONT_CACH
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # How far apart the app servers' clocks may be: a page rendered this close to a purge of
 # what it shows is not kept, as it may show the rows from before the change.
-PURGE_CLOCK_SKEW_SECONDS = env.float("PURGE_CLOCK_SKEW_SECONDS", default=0.1)
+PURGE_CLOCK_SKEW_SECONDS = env.float("PURGE_CLOCK_SKEW_SECONDS", default=0.05)
 
 # Photos: limits enforced on upload, and the widths of the responsive renditions.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
