@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: soak observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak bench-newsday observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -80,6 +80,13 @@ bench-postgres: install
 # restarted and Redis stopped and frozen part-way; prints the figures (scripts/soak.py).
 soak: install
 	$(BIN)/python scripts/soak.py
+
+# A news day through the shipped stack (nginx -> Varnish -> gunicorn, PostgreSQL and Redis
+# of its own): readers, an approval a second, a story a minute, for 60 s; prints reads,
+# Varnish's share, requests reaching Django, latency and staleness (scripts/bench_newsday.py).
+# DB_OUTAGE=1 stops PostgreSQL for 10 s mid-run; NEWSDAY_ARGS passes more options.
+bench-newsday: install
+	$(BIN)/python scripts/bench_newsday.py $(if $(DB_OUTAGE),--db-outage) $(NEWSDAY_ARGS)
 
 # Mozilla HTTP Observatory grade of the production stack (gunicorn behind deploy/nginx.conf,
 # with a local certificate), scanned locally; as root, as it binds ports 80 and 443.

@@ -7,8 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.images import validate_image
 from articles.models import Section
+from newsroom.cachekeys import Purge
 
 from .validators import validate_ads_txt
+
+# Surrogate keys (newsroom.cachekeys): every page with an ad slot, and /ads.txt.
+ADS_KEY = "ads"
+ADS_TXT_KEY = "ads-txt"
 
 
 def validate_creative_image(file):
@@ -58,6 +63,9 @@ class Placement(models.Model):
 
     def __str__(self):
         return self.name
+
+    def changed_keys(self, **kwargs):
+        return Purge(hard={ADS_KEY})
 
 
 class Advertiser(models.Model):
@@ -191,6 +199,9 @@ class Creative(models.Model):
     def __str__(self):
         return f"{self.advertiser}: {self.name}"
 
+    def changed_keys(self, **kwargs):
+        return Purge(hard={ADS_KEY})
+
     def clean(self):
         unknown = set(self.page_types) - set(self.PageType.values)
         if unknown:
@@ -242,3 +253,6 @@ class AdsTxt(models.Model):
 
     def __str__(self):
         return "ads.txt"
+
+    def changed_keys(self, **kwargs):
+        return Purge(hard={ADS_TXT_KEY})

@@ -7,10 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from newsroom.cachekeys import shows
 from newsroom.clients import client_hash
 
 from . import services
-from .models import AdsTxt, Creative
+from .models import ADS_TXT_KEY, AdsTxt, Creative
 from .signing import (
     CLICK_MAX_AGE,
     CLICK_SALT,
@@ -77,6 +78,7 @@ def impression(request, token):
 
 @require_GET
 def ads_txt(request):
+    shows(request, ADS_TXT_KEY)
     content = AdsTxt.objects.values_list("content", flat=True).first() or ""
     text = content.strip() + "\n" if content.strip() else ""
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from newsroom.cachekeys import cache_key, shows
 from newsroom.links import absolute_url
 
-from .models import Article, Author, Section, Tag
+from .models import LATEST_KEY, SECTIONS_KEY, Article, Author, Section, Tag
 
 FEED_SIZE = 30
 
@@ -29,6 +30,16 @@ class LatestArticlesFeed(Feed):
 
     def filter_articles(self, queryset, obj):
         return queryset
+
+    def get_feed(self, obj, request):
+        shows(request, SECTIONS_KEY, *self.shown_cache_keys(obj))  # items name their section
+        return super().get_feed(obj, request)
+
+    def shown_cache_keys(self, obj):
+        """The surrogate keys of the list this feed follows, and of its subject."""
+        if obj is None:
+            return [LATEST_KEY]
+        return [cache_key(obj), obj.articles_cache_key]
 
     def items(self, obj=None):
         return self.filter_articles(Article.objects.for_listing(), obj)[:FEED_SIZE]

@@ -6,13 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.cachekeys import Purge, cache_key
+
 from .fields import SanitizedProseField
 from .images import validate_image
 
 # Publishing, scheduling and unpublishing: editors have it, reporters do not.
 PUBLISH_PERMISSION = "articles.publish_article"
 
-RESERVED_SECTION_SLUGS = {
+# Surrogate keys of lists (newsroom.cachekeys): the newest stories (home, Latest, feeds,
+# sitemaps, every story's Latest sidebar) and the sections (every page's navigation).
+LATEST_KEY = "latest"
+SECTIONS_KEY = "sections"
+
+RESERVED_SECTION_SLUGS = {  # "latest/sidebar/" is the Latest list's fragment
     "admin", "search", "feeds", "tags", "authors", "preview", "sitemap.xml",
     "sitemap-news.xml", "robots.txt", "static", "media", "comments", "ads", "healthz", "latest",
 }  # fmt: skip
@@ -51,6 +58,15 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    @property
+    def articles_cache_key(self):
+        """The key of the lists of this section's stories (its page, feed, home block)."""
+        return f"section-{self.pk}-articles"
+
+    def changed_keys(self, **kwargs):
+        # Every page's navigation names the sections.
+        return Purge(hard={cache_key(self), SECTIONS_KEY}, soft={self.articles_cache_key})
+
 
 class TagQuerySet(models.QuerySet):
     def in_use(self):
@@ -75,6 +91,14 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    @property
+    def articles_cache_key(self):
+        return f"tag-{self.pk}-articles"
+
+    def changed_keys(self, **kwargs):
+        # Sitemaps list every tag.
+        return Purge(hard={cache_key(self)}, soft={self.articles_cache_key, LATEST_KEY})
 
 
 class Photo(models.Model):
@@ -126,6 +150,9 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text or self.image.name
+
+    def changed_keys(self, **kwargs):
+        return Purge(hard={cache_key(self)})
 
     @property
     def alt(self):
@@ -182,6 +209,14 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def articles_cache_key(self):
+        return f"author-{self.pk}-articles"
+
+    def changed_keys(self, **kwargs):
+        # Feeds name every story's authors; sitemaps list every author.
+        return Purge(hard={cache_key(self)}, soft={self.articles_cache_key, LATEST_KEY})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -367,6 +402,33 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs=self.url_kwargs())
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember whether readers could see the story as loaded: an unpublished one
+        must leave every list it was on (changed_keys)."""
+        article = super().from_db(db, field_names, values)
+        if "status" in field_names and "published_at" in field_names:
+            article.was_public = article.is_public
+        return article
+
+    @property
+    def comments_cache_key(self):
+        """The key of the story's public thread and of its comment count."""
+        return f"comments-{self.pk}"
+
+    def changed_keys(self, *, deleted=False, **kwargs):
+        if not (self.is_public or getattr(self, "was_public", False)):
+            # A draft, or a story scheduled for later: no page shows it yet. The change
+            # may move the next scheduled change, which any purge tells the page cache.
+            return Purge(hard={cache_key(self)})
+        lists = {LATEST_KEY, f"section-{self.section_id}-articles"}
+        if not deleted:
+            lists |= {tag.articles_cache_key for tag in self.tags.all()}
+            lists |= {
+                f"author-{pk}-articles" for pk in self.bylines.values_list("author", flat=True)
+            }
+        return Purge(hard={cache_key(self)}, soft=lists)
+
     @property
     def is_public(self):
         return (
@@ -433,6 +495,11 @@ class Byline(models.Model):
     def __str__(self):
         return str(self.author)
 
+    def changed_keys(self, **kwargs):
+        return Purge(
+            hard={f"article-{self.article_id}"}, soft={f"author-{self.author_id}-articles"}
+        )
+
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
@@ -451,6 +518,9 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    def changed_keys(self, **kwargs):
+        return Purge(hard={f"article-{self.article_id}"})
+
 
 class ArticleSlugRedirect(models.Model):
     """An address an article used to have, answered with a 301 to its current one."""
@@ -461,3 +531,6 @@ class ArticleSlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+    def changed_keys(self, **kwargs):
+        return Purge(hard={f"article-{self.article_id}"})

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from .models import Article, Section
 
@@ -77,14 +78,28 @@ def front_page() -> FrontPage:
     )
 
 
-def article_page_context(article: Article) -> dict[str, Any]:
-    """An article page's context: the article, the Latest list and More articles."""
-    latest = list(Article.objects.for_headlines().exclude(pk=article.pk)[:LATEST_COUNT])
-    shown = [article.pk, *(a.pk for a in latest)]
-    more = list(Article.objects.related_to(article).exclude(pk__in=shown)[:MORE_ARTICLES_COUNT])
+def latest_headlines() -> list[Article]:
+    """The Latest list beside a story: the newest headlines."""
+    return list(Article.objects.for_headlines()[:LATEST_COUNT])
+
+
+def article_page_context(article: Article, *, with_latest: bool = True) -> dict[str, Any]:
+    """An article page's context: the article, More articles and (unless a front cache
+    puts it in, see views.article_detail) the Latest list.
+
+    More articles are earlier stories from the same section or on the same subject: a
+    story published later never changes them, so publishing one does not change the
+    page of every story in its section.
+    """
+    published_before = article.published_at or timezone.now()
+    more = list(
+        Article.objects.related_to(article).filter(published_at__lt=published_before)[
+            :MORE_ARTICLES_COUNT
+        ]
+    )
     return {
         "article": article,
-        "latest": latest,
+        "latest": latest_headlines() if with_latest else [],
         "more_articles": more,
         "page_type": "article",
         "page_section": article.section,

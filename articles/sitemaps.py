@@ -7,7 +7,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Article, Author, Section, Tag
+from newsroom.cachekeys import shows
+
+from .models import LATEST_KEY, SECTIONS_KEY, Article, Author, Section, Tag
 
 NEWS_SITEMAP_AGE = timedelta(days=2)
 
@@ -89,6 +91,7 @@ def index(request, sitemaps, **kwargs):
     the Site row is edited), ignoring Sitemap.get_domain(); the sitemaps themselves use
     SITE_URL, so the index does too.
     """
+    shows(request, LATEST_KEY, SECTIONS_KEY)
     response = sitemap_views.index(request, sitemaps, **kwargs)
     site = urlsplit(settings.SITE_URL)
     response.context_data["sitemaps"] = [
@@ -99,3 +102,10 @@ def index(request, sitemaps, **kwargs):
         for item in response.context_data["sitemaps"]
     ]
     return response
+
+
+def sitemap(request, sitemaps, **kwargs):
+    """Django's sitemap view. Sitemaps list stories, sections, authors and tags: a story
+    published or changed, or a section, author or tag renamed, purges them."""
+    shows(request, LATEST_KEY, SECTIONS_KEY)
+    return sitemap_views.sitemap(request, sitemaps, **kwargs)

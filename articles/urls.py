@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("latest/sidebar/", views.latest_fragment, name="latest-fragment"),
     path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/sections/<slug:slug>/", feeds.SectionFeed(), name="section-feed"),
     path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),

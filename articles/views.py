@@ -6,9 +6,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import ListView
 
+from newsroom.cachekeys import cache_key, shows
+from newsroom.frontcache import ESI_CONTENT, assembles_fragments
+
 from .forms import SearchForm
-from .models import Article, ArticleSlugRedirect, Author, Section, Tag
-from .pages import LISTING_PAGE_SIZE, article_page_context, front_page
+from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
+from .pages import LISTING_PAGE_SIZE, article_page_context, front_page, latest_headlines
 from .previews import previewed_pk
 
 
@@ -28,6 +31,8 @@ def set_last_modified(response, articles, *extra_times):
 
 def home(request):
     page = front_page()
+    # Any story published or taken down changes the home page (LATEST_KEY purges).
+    shows(request, LATEST_KEY)
     response = render(
         request,
         "articles/home.html",
@@ -56,15 +61,33 @@ def article_detail(request, section, year, month, day, slug):
         )
         if redirect is None:
             raise Http404("No published article at this address.")
+        shows(request, cache_key(redirect.article))
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
     canonical = article.url_kwargs()
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
+        shows(request, cache_key(article))
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    context = article_page_context(article)
-    response = render(request, "articles/article_detail.html", context)
+    # Every story shows the Latest list, which every story published changes: a front
+    # cache that can put it in (ESI) keeps it once, so a story's page is not purged by
+    # each story published after it.
+    assembled = assembles_fragments(request)
+    context = article_page_context(article, with_latest=not assembled)
+    response = render(
+        request, "articles/article_detail.html", {**context, "latest_fragment": assembled}
+    )
+    if assembled:
+        response["Surrogate-Control"] = ESI_CONTENT
     shown = [article, *context["latest"], *context["more_articles"]]
     return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
+
+
+def latest_fragment(request):
+    """The Latest list beside a story, for a front cache to put into story pages."""
+    articles = latest_headlines()
+    response = render(request, "includes/_latest.html", {"articles": articles})
+    response["X-Robots-Tag"] = "noindex"
+    return set_last_modified(response, articles)
 
 
 def _render_preview(request, article):
@@ -107,7 +130,12 @@ class ArticleListMixin:
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def shown_cache_keys(self):
+        """The surrogate keys of the list this page is a page of, and of its subject."""
+        return [LATEST_KEY]
+
     def render_to_response(self, context, **response_kwargs):
+        shows(self.request, *self.shown_cache_keys())
         response = super().render_to_response(context, **response_kwargs)
         return set_last_modified(response, context["articles"])
 
@@ -128,6 +156,9 @@ class SectionView(ArticleListMixin, ListView):
             section=self.section, page_type="section", page_section=self.section, **kwargs
         )
 
+    def shown_cache_keys(self):
+        return [cache_key(self.section), self.section.articles_cache_key]
+
 
 class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
@@ -138,6 +169,9 @@ class TagView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def shown_cache_keys(self):
+        return [cache_key(self.tag), self.tag.articles_cache_key]
 
 
 class AuthorView(ArticleListMixin, ListView):
@@ -152,6 +186,9 @@ class AuthorView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
+    def shown_cache_keys(self):
+        return [cache_key(self.author), self.author.articles_cache_key]
+
 
 def search(request):
     form = SearchForm(request.GET or None)
@@ -160,6 +197,7 @@ def search(request):
     if query:
         results = Article.objects.search(query)
         page = Paginator(results, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    shows(request, LATEST_KEY)  # results change with any story published or changed
     response = render(
         request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
     )

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
+from newsroom.cachekeys import Purge
+
 # Unicode's Default_Ignorable_Code_Point characters that are not format characters (Cf):
 # they render as nothing, so "vi\u034fagra" looks like "viagra" to a reader.
 IGNORABLE_LETTERS_AND_MARKS = frozenset(
@@ -149,11 +151,18 @@ class ReaderComment(XtdComment):
         """The comment's place on its article; never a redirect through another view."""
         return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
 
-    def changes_public_pages(self, update_fields=None):
+    def changed_keys(self, *, deleted=False, update_fields=None):
         """Only what readers see, or saw, changes pages: a public comment or a moderation
-        decision. A new comment held for moderation, or a report, leaves them as they are."""
+        decision. A new comment held for moderation, or a report, leaves them as they
+        are. An approved comment is an addition (a soft purge); a comment taken down
+        must be gone at once (a hard purge)."""
         fields = set(update_fields or ())
-        return "status" in fields or (self.is_public and fields != {"report_count"})
+        if not (deleted or "status" in fields or (self.is_public and fields != {"report_count"})):
+            return None
+        thread = f"comments-{self.object_pk}"
+        if self.is_public and not deleted:
+            return Purge(soft={thread})
+        return Purge(hard={thread})
 
     def set_status(self, status: "ReaderComment.Status") -> None:
         """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""

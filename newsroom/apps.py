@@ -9,7 +9,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from newsroom.pagecache import connect_public_page_sources
+        from newsroom.cachekeys import connect_public_page_sources
         from newsroom.roles import apply_roles
 
         post_migrate.connect(apply_roles, dispatch_uid="newsroom.roles.apply_roles")

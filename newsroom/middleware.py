@@ -1,15 +1,25 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+
+from newsroom.cachekeys import NOT_FOUND_KEY, purged_since, shown_keys, shows
+from newsroom.pagecache import seconds_fresh
 
 
 class PublicCacheMiddleware:
-    """Mark anonymous, cookie-free GET responses as cacheable by a shared cache.
+    """Mark anonymous, cookie-free GET responses as cacheable by a shared cache, for as
+    long as nothing they show changes, and name what they show in the headers the
+    caches in front purge by (xkey for Varnish, Surrogate-Key for Fastly, Cache-Tag
+    for Cloudflare: settings.SURROGATE_KEY_HEADERS).
 
     Anything personal (a logged-in editor, a response that sets a cookie, a form
-    with a CSRF token) is marked private instead, so a CDN never stores it.
-    Views that must never be cached (previews) set their own Cache-Control,
-    which is left alone.
+    with a CSRF token) is marked private instead, so a CDN never stores it; so is a
+    page whose keys were purged while it was rendered, as it may show the old rows.
+    Views that must never be cached (previews) set their own Cache-Control, which is
+    left alone.
     """
 
     cacheable_statuses = {200, 301, 404, 410}
@@ -18,23 +28,50 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.time()
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
             return response
-        if (
+        if response.status_code == 404:
+            shows(request, NOT_FOUND_KEY)
+        if not (
             request.method in ("GET", "HEAD")
             and response.status_code in self.cacheable_statuses
             and not response.cookies
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            # Shared caches (a CDN) keep the page briefly; browsers always revalidate,
-            # cheaply by ETag, so a reader sees an approved comment on their next visit.
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.PUBLIC_CACHE_SECONDS
-            )
-        else:
             patch_cache_control(response, private=True, no_cache=True)
+            return response
+        keys = shown_keys(request)
+        seconds = seconds_fresh(request, settings.PUBLIC_CACHE_SECONDS)
+        if response.get("X-Page-Cache") != "hit" and purged_since(keys, started):
+            # What it shows changed while it was rendered: it may show the rows from
+            # before. Anyone may have it, but no cache may keep it (s-maxage=0); the
+            # next reader gets a new render.
+            seconds = 0
+        # Shared caches (Varnish, a CDN) keep the page until a purge or s-maxage;
+        # browsers always revalidate, cheaply by ETag, so a reader sees an approved
+        # comment on their next visit.
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        for header, separator in settings.SURROGATE_KEY_HEADERS:
+            response[header] = separator.join(sorted(keys))
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress what the public reads (pages, feeds, sitemaps) and nothing else.
+
+    Only responses marked public are compressed: they carry no CSRF token, session or
+    anything of one reader's, so compression cannot leak a secret through its size
+    (BREACH). Varnish, when it is in front, keeps the compressed page; without it, the
+    page cache does, and this compresses each answer (Django's own GZipMiddleware, with
+    its BREACH padding, which public pages do not need but do not mind).
+    """
+
+    def process_response(self, request, response):
+        if "public" not in response.get("Cache-Control", "") or response.cookies:
+            return response
+        return super().process_response(request, response)
 
 
 class SecurityHeadersMiddleware:

@@ -1,71 +1,45 @@
-"""A server-side cache of whole anonymous pages, shared by every app server.
+"""A server-side cache of whole anonymous pages, shared by every app server: the cache
+in front when there is no Varnish or CDN (and behind one, for its misses).
 
-Pages are stored under a *generation*: any change to what pages show (an article saved,
-a section renamed, a comment approved) drops the generation, so the next request
-starts a new one and every page is rendered afresh. The generation also ends by itself
-when an app's next scheduled change is due (an article goes live, a "Must read" pick
-ends, an ad's schedule starts or ends) or the day (and so the date line) changes, so
-scheduling needs no cron and never shows a stale page.
+Each page is stored with the surrogate keys of what it shows and the time its render
+began; it is served only while none of those keys has been purged since
+(newsroom.cachekeys). So approving a comment re-renders that story's page and the lists
+that show its comment count, not the site. A page is also never kept past the next
+scheduled change (a story going live, an ad's schedule, midnight's date line), so
+scheduling needs no cron.
 
-What pages show is each app's to declare, on its AppConfig:
-
-- ``public_models``: the models whose rows readers' pages show, by name, with
-  ``"Model.field"`` for a many-to-many relation's links. A model may also define
-  ``changes_public_pages(update_fields)`` to say which of its saves readers can see.
-- ``next_public_change(now)``: when that app's part of the pages next changes by
-  itself, or None.
-
-tests/newsroom/test_page_sources.py fails when a public page reads a table that no
-app declares.
+Only the query parameters pages read count: any other (utm_…, a random ?x=) shares the
+clean URL's entry. Of those, only `page` makes entries of its own, and only up to
+MAX_CACHED_PAGE; a search, a comment's status message or a reply form is rendered each
+time. So a flood of distinct URLs cannot push everything else out of Redis (a front
+cache keeps its own, least recently used first).
 """
 
 import hashlib
-import uuid
+import time as clock
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-STATE_KEY = "pagecache:state"
+from newsroom.cachekeys import (
+    PURGES_KEPT_SECONDS,
+    SCHEDULE_KEY,
+    purged_since,
+    shown_keys,
+    shows,
+)
+from newsroom.frontcache import assembles_fragments
+
+NEXT_CHANGE_KEY = "pagecache:next-change"
 CACHEABLE_STATUSES = {200, 301}
-
-
-def public_page_sources():
-    """Every model whose rows readers' pages show (m2m links as their through model),
-    as the apps declare them."""
-    sources = []
-    for app_config in apps.get_app_configs():
-        for name in getattr(app_config, "public_models", ()):
-            model_name, _, relation = name.partition(".")
-            model = app_config.get_model(model_name)
-            sources.append(
-                model._meta.get_field(relation).remote_field.through if relation else model
-            )
-    return sources
-
-
-def connect_public_page_sources():
-    for model in public_page_sources():
-        if model._meta.auto_created:
-            m2m_changed.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}")
-        else:
-            post_save.connect(invalidate_pages_on_save, sender=model, dispatch_uid=f"pages-{model}")
-            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-del-{model}")
-
-
-def invalidate_pages(**kwargs):
-    """Signal receiver: every cached page is stale from now on."""
-    cache.delete(STATE_KEY)
-
-
-def invalidate_pages_on_save(sender, instance, update_fields=None, **kwargs):
-    changes_public_pages = getattr(instance, "changes_public_pages", None)
-    if changes_public_pages is None or changes_public_pages(update_fields):
-        invalidate_pages()
+# The query parameters public pages read; the rest never make a page of their own.
+PAGE_PARAMETERS = ("comment", "page", "q", "reply_to", "reported")
+MAX_CACHED_PAGE = 20
 
 
 def next_public_changes(now):
@@ -78,32 +52,64 @@ def next_public_changes(now):
 
 
 def next_midnight(now):
-    """Pages carry today's date line: a generation never outlives the day."""
+    """Pages carry today's date line: none outlives the day."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
-def current_state():
-    """The current generation and the time it ends, starting a new one if needed."""
+def next_change():
+    """When public pages next change by themselves, or None without a database.
+
+    Worked out once for every server and kept until a change to any public row (which
+    may schedule something sooner) or until it comes.
+    """
     now = timezone.now()
-    state = cache.get(STATE_KEY)
-    if state is None or state["valid_until"] <= now:
-        try:
-            changes = [*next_public_changes(now), next_midnight(now)]
-        except DatabaseError:
-            return None  # no database: no new generation; the view answers as it can
-        valid_until = min(filter(None, changes))
-        state = {"generation": uuid.uuid4().hex, "valid_until": valid_until}
-        timeout = (valid_until - now).total_seconds()
-        # Another server may have started a generation meanwhile: keep the first one,
-        # unless what is stored is the generation that has just ended.
-        if not cache.add(STATE_KEY, state, timeout):
-            current = cache.get(STATE_KEY)
-            if current is not None and current["valid_until"] > now:
-                state = current
-            else:
-                cache.set(STATE_KEY, state, timeout)
-    return state
+    known = cache.get(NEXT_CHANGE_KEY)
+    if (
+        known is not None
+        and known["at"] > now
+        and not purged_since({SCHEDULE_KEY}, known["worked_out_at"])
+    ):
+        return known["at"]
+    worked_out_at = clock.time()
+    try:
+        at = min(filter(None, [*next_public_changes(now), next_midnight(now)]))
+    except DatabaseError:
+        return None
+    # Kept no longer than purges are remembered, so that none can be missed.
+    cache.set(NEXT_CHANGE_KEY, {"at": at, "worked_out_at": worked_out_at}, PURGES_KEPT_SECONDS)
+    return at
+
+
+def fresh_until(request):
+    """Until when the response to `request` may be kept, as a time.time(): no later
+    than the next scheduled change (a page from the cache keeps the time it had)."""
+    if not hasattr(request, "fresh_until"):
+        at = next_change()
+        request.fresh_until = at.timestamp() if at is not None else 0
+    return request.fresh_until
+
+
+def seconds_fresh(request, most):
+    """How long the response to `request` may be kept: at most `most` seconds."""
+    most = min(most, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
+    return max(0, min(most, int(fresh_until(request) - clock.time())))
+
+
+def page_cache_key(request):
+    """The entry a request's page is kept under, or None if it is not to be kept."""
+    parameters = sorted(
+        (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
+    )
+    if any(name != "page" for name, _value in parameters):
+        return None
+    page = request.GET.get("page", "1")
+    if not (page.isascii() and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE):
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
+    if assembles_fragments(request):
+        url += "#esi"  # a page with fragments for the front cache to put in
+    return f"pagecache:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
@@ -119,19 +125,27 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.request_is_cacheable(request):
             return self.get_response(request)
-        state = current_state()
-        if state is None:
-            return self.get_response(request)
-        key = self.cache_key(request, state["generation"])
-        response = cache.get(key)
-        if response is not None:
+        started = clock.time()
+        key = page_cache_key(request)
+        entry = cache.get(key) if key else None
+        if entry is not None and not purged_since(entry["keys"], entry["started"]):
+            shows(request, *entry["keys"])
+            request.fresh_until = entry["fresh_until"]
+            response = entry["response"]
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        seconds_left = (state["valid_until"] - timezone.now()).total_seconds()
-        timeout = min(settings.PAGE_CACHE_SECONDS, seconds_left)
-        if timeout > 0 and self.response_is_cacheable(request, response):
-            cache.set(key, response, timeout)
+        if key and self.response_is_cacheable(request, response):
+            keys = shown_keys(request)
+            timeout = seconds_fresh(request, settings.PAGE_CACHE_SECONDS)
+            if timeout and not purged_since(keys, started):
+                entry = {
+                    "response": response,
+                    "keys": keys,
+                    "started": started,
+                    "fresh_until": fresh_until(request),
+                }
+                cache.set(key, entry, timeout)
         response["X-Page-Cache"] = "miss"
         return response
 
@@ -155,8 +169,3 @@ class PageCacheMiddleware:
             and "no-store" not in cache_control
             and not getattr(getattr(request, "session", None), "accessed", False)
         )
-
-    @staticmethod
-    def cache_key(request, generation):
-        url = request.build_absolute_uri()
-        return f"pagecache:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"

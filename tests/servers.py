@@ -1,10 +1,16 @@
-"""Real servers for the tests that need one of their own: free ports, waiting, Redis."""
+"""Real servers for the tests that need one of their own: free ports, waiting, Redis,
+PostgreSQL; and reading the forms on the pages they serve."""
 
+import os
+import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
+import psycopg
 import pytest
 
 STARTUP_SECONDS = 30
@@ -47,3 +53,85 @@ def start_redis(port, workdir):
     )
     wait_until(lambda: redis_answers(port), "redis-server")
     return redis
+
+
+def postgres_bindir():
+    """Where initdb and pg_ctl are: on PATH, or Debian's /usr/lib/postgresql/<version>/bin."""
+    if initdb := shutil.which("initdb"):
+        return Path(initdb).parent
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
+    )
+    if not versions:
+        pytest.fail("This test needs PostgreSQL's server (Debian: apt-get install postgresql)")
+    return versions[-1].parent
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL server of the test's own (initdb in a temporary folder, on
+    a free port), so a test can stop and start it without disturbing anyone else's
+    databases. As root it runs as the postgres user, as PostgreSQL refuses root."""
+
+    def __init__(self):
+        self.bindir = postgres_bindir()
+        self.port = free_port()
+        # Not under pytest's temporary folders: as root, those are closed to postgres.
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-test-pg-"))
+        self.as_user = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.data = self.dir / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/newsroom"
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
+        self.pg_ctl = [
+            *self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data),
+            "-l", str(self.dir / "postgres.log"), "-o", options, "-w", "-t", "60",
+        ]  # fmt: skip
+        self.running = False
+
+    def create(self):
+        """initdb, start, and an empty database "newsroom"."""
+        self.run(
+            *self.as_user, str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
+            "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync",
+        )  # fmt: skip
+        self.start()
+        maintenance = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE newsroom")
+
+    def start(self):
+        self.run(*self.pg_ctl, "start")
+        self.running = True
+
+    def stop(self):
+        """A fast shutdown: clients are disconnected at once, as in an outage."""
+        self.run(*self.pg_ctl, "-m", "fast", "stop")
+        self.running = False
+
+    def remove(self):
+        if self.running:
+            subprocess.run([*self.pg_ctl, "-m", "immediate", "stop"], capture_output=True)
+            self.running = False
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run(self, *command):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if result.returncode:
+            log = self.dir / "postgres.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            pytest.fail(f"{Path(command[len(self.as_user)]).name} failed:\n{result.stderr}{tail}")
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def comment_form_fields(html):
+    """The signed hidden fields of the comment form on an article page."""
+    start = html.index('action="/comments/post/"')
+    form = html[start : html.index("</form>", start)]
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))

@@ -6,9 +6,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ads.insertion import insert_slots
+from ads.models import ADS_KEY
 from ads.placements import IN_ARTICLE, LIST_INLINE
 from ads.selection import choose, live_ads
 from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
+from newsroom.cachekeys import shows
 
 register = template.Library()
 
@@ -43,15 +45,23 @@ def render_slot(key, *, page=None, section=None, ordinal=1):
     )
 
 
-@register.simple_tag
-def ad_slot(key, page=None, section=None):
+def _shows_ads(context):
+    """A page with a slot shows the live ads: any change to them purges it."""
+    if (request := getattr(context, "request", None)) is not None:
+        shows(request, ADS_KEY)
+
+
+@register.simple_tag(takes_context=True)
+def ad_slot(context, key, page=None, section=None):
     """One placement: the chosen ad in its reserved space, or the empty space."""
+    _shows_ads(context)
     return render_slot(key, page=page, section=section)
 
 
-@register.simple_tag
-def article_body_with_ads(article):
+@register.simple_tag(takes_context=True)
+def article_body_with_ads(context, article):
     """The article body with in-article slots between its paragraphs."""
+    _shows_ads(context)
     placement = live_ads().placements.get(IN_ARTICLE)
     rules = {}
     if placement is not None:
@@ -74,9 +84,10 @@ def article_body_with_ads(article):
     )
 
 
-@register.simple_tag
-def list_ad_slot(position, total, page=None, section=None):
+@register.simple_tag(takes_context=True)
+def list_ad_slot(context, position, total, page=None, section=None):
     """After every Nth item of a list (never after the last one)."""
+    _shows_ads(context)
     placement = live_ads().placements.get(LIST_INLINE)
     every = placement.every_n_items if placement else None
     if not every or position % every or position >= total:

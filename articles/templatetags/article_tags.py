@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.search import excerpt_html
+from newsroom.cachekeys import cache_key, shows
 from newsroom.links import absolute_url
 
 register = template.Library()
@@ -55,7 +56,9 @@ def search_excerpt(article, query):
     return excerpt_html(article, query)
 
 
-@register.inclusion_tag("includes/_picture.html")
-def picture(photo, sizes="100vw", loading="lazy", css_class=""):
+@register.inclusion_tag("includes/_picture.html", takes_context=True)
+def picture(context, photo, sizes="100vw", loading="lazy", css_class=""):
     """A responsive <picture>: WebP renditions, a JPEG fallback, fixed width and height."""
+    if photo is not None and (request := getattr(context, "request", None)) is not None:
+        shows(request, cache_key(photo))
     return {"photo": photo, "sizes": sizes, "loading": loading, "css_class": css_class}

@@ -4,6 +4,7 @@ from django.conf import settings
 from comments.forms import CommentForm
 from comments.models import ReaderComment
 from comments.moderation import closed_reason
+from newsroom.cachekeys import shows
 
 register = template.Library()
 
@@ -32,6 +33,8 @@ def article_comments(context, article):
     """The public thread, its count, and the form (or why comments are closed)."""
     request = context.get("request")
     query = request.GET if request else {}
+    if request is not None:
+        shows(request, article.comments_cache_key)
     comments = list(ReaderComment.objects.for_article(article.pk).thread())
     by_pk = {comment.pk: comment for comment in comments}
     form = context.get("comment_form")  # a posted form coming back with its errors

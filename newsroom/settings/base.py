@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.PublicGZipMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,11 +166,50 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Anonymous pages are cacheable by a shared cache in front of the site for this long.
-PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# The HTTP caches in front of the site, told after each commit which surrogate keys to
+# purge (newsroom/frontcache.py): Varnish servers with deploy/varnish.vcl, Fastly,
+# Cloudflare. Each response names what it shows in the headers these read.
+FRONT_CACHES = [
+    {"BACKEND": "newsroom.frontcache.Varnish", "OPTIONS": {"url": url}}
+    for url in env.list("VARNISH_PURGE_URLS", default=[])
+]
+SURROGATE_KEY_HEADERS = [("xkey", " ")] if FRONT_CACHES else []
+if env.str("FASTLY_SERVICE_ID", default=""):
+    FRONT_CACHES.append(
+        {
+            "BACKEND": "newsroom.frontcache.Fastly",
+            "OPTIONS": {
+                "service_id": env.str("FASTLY_SERVICE_ID"),
+                "api_token": env.str("FASTLY_API_TOKEN"),
+                "api_url": env.str("FASTLY_API_URL", default="https://api.fastly.com"),
+            },
+        }
+    )
+    SURROGATE_KEY_HEADERS.append(("Surrogate-Key", " "))
+if env.str("CLOUDFLARE_ZONE_ID", default=""):
+    FRONT_CACHES.append(
+        {
+            "BACKEND": "newsroom.frontcache.Cloudflare",
+            "OPTIONS": {
+                "zone_id": env.str("CLOUDFLARE_ZONE_ID"),
+                "api_token": env.str("CLOUDFLARE_API_TOKEN"),
+                "api_url": env.str(
+                    "CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4"
+                ),
+            },
+        }
+    )
+    SURROGATE_KEY_HEADERS.append(("Cache-Tag", ","))
+# Anonymous pages are cacheable by a shared cache in front of the site for this long at
+# most; a front cache that is purged (above) may keep them longer, as a change purges
+# them at once.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600 if FRONT_CACHES else 60)
 # Whole anonymous pages are kept in the site's cache this long at most (0 turns it off);
-# any change to the content ends them sooner (newsroom/pagecache.py).
+# a change to what they show purges them sooner (newsroom/pagecache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How far apart the app servers' clocks may be: a page rendered this close to a purge of
+# what it shows is not kept, as it may show the rows from before the change.
+PURGE_CLOCK_SKEW_SECONDS = env.float("PURGE_CLOCK_SKEW_SECONDS", default=0.05)
 
 # Photos: limits enforced on upload, and the widths of the responsive renditions.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)

@@ -370,14 +370,17 @@ def page_cache_on(settings):
 
 
 @pytest.mark.usefixtures("midday")
-def test_saving_a_creative_refreshes_cached_pages(client, page_cache_on, make_creative, ad_manager):
+def test_saving_a_creative_refreshes_cached_pages(
+    client, page_cache_on, make_creative, ad_manager, django_capture_on_commit_callbacks
+):
     article = ArticleFactory()
     creative = make_creative([HEADER], alt_text="Spring sale")
     for url in ("/", article.get_absolute_url()):
         client.get(url)
         assert client.get(url)["X-Page-Cache"] == "hit"
     creative.alt_text = "Summer sale"
-    services.creative_save(creative=creative, by=ad_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.creative_save(creative=creative, by=ad_manager)
     for url in ("/", article.get_absolute_url()):
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss", url
@@ -386,12 +389,15 @@ def test_saving_a_creative_refreshes_cached_pages(client, page_cache_on, make_cr
 
 
 @pytest.mark.usefixtures("midday")
-def test_switching_off_a_creative_takes_it_off_cached_pages(client, page_cache_on, make_creative):
+def test_switching_off_a_creative_takes_it_off_cached_pages(
+    client, page_cache_on, make_creative, django_capture_on_commit_callbacks
+):
     creative = make_creative([HEADER], alt_text="Spring sale")
     assert "Spring sale" in client.get("/").content.decode()
     assert client.get("/")["X-Page-Cache"] == "hit"
     creative.is_active = False
-    creative.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        creative.save()
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Spring sale" not in response.content.decode()

@@ -367,7 +367,7 @@ def test_comment_count_counts_public_comments_only(article, moderator):
 
 
 def test_approving_a_comment_refreshes_the_cached_article_page(
-    settings, client, article, moderator
+    settings, client, article, moderator, django_capture_on_commit_callbacks
 ):
     settings.PAGE_CACHE_SECONDS = 600
     comment = post(article, "Finally, a tunnel that opens on time.")
@@ -377,7 +377,8 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert cached["X-Page-Cache"] == "hit"
     assert "Finally, a tunnel" not in cached.content.decode()
 
-    services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
@@ -386,7 +387,8 @@ def test_approving_a_comment_refreshes_the_cached_article_page(
     assert "1 comment" in html
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    services.comments_moderate(comments=[reload(comment)], status=Status.REMOVED, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_moderate(comments=[reload(comment)], status=Status.REMOVED, by=moderator)
 
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ads.selection import forget_candidates
 from articles import services
 from comments.models import ReaderComment
-from newsroom.pagecache import public_page_sources
+from newsroom.cachekeys import public_page_sources
 from tests import factories
 
 # Read by public pages, and rightly not sources of them: each with the reason.
@@ -67,6 +67,7 @@ def pages(newsroom):
         "sitemap-news": reverse("sitemap-news"),
         "robots-txt": reverse("robots-txt"),
         "ads-txt": reverse("ads-txt"),
+        "articles:latest-fragment": reverse("articles:latest-fragment"),
         "old address": old_url,
     }
 
@@ -135,12 +136,13 @@ def test_every_source_ends_cached_pages_when_it_changes(model):
     else:
         assert post_save.has_listeners(model)
         assert post_delete.has_listeners(model)
+        assert callable(model.changed_keys)
 
 
 def test_a_comment_held_for_moderation_changes_no_page():
-    held = ReaderComment(status=ReaderComment.Status.PENDING, is_public=False)
-    approved = ReaderComment(status=ReaderComment.Status.PUBLIC, is_public=True)
-    assert not held.changes_public_pages(None)
-    assert held.changes_public_pages(["status", "is_public", "is_removed"])
-    assert approved.changes_public_pages(None)
-    assert not approved.changes_public_pages(["report_count"])
+    held = ReaderComment(status=ReaderComment.Status.PENDING, is_public=False, object_pk="7")
+    approved = ReaderComment(status=ReaderComment.Status.PUBLIC, is_public=True, object_pk="7")
+    assert held.changed_keys() is None
+    assert held.changed_keys(update_fields=["status", "is_public"]).hard == {"comments-7"}
+    assert approved.changed_keys().soft == {"comments-7"}
+    assert approved.changed_keys(update_fields=["report_count"]) is None

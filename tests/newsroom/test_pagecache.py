@@ -32,20 +32,26 @@ def test_cached_page_still_answers_conditional_requests(client, article, django_
     assert again.status_code == 304
 
 
-def test_saving_an_article_refreshes_every_page(client, article, editor):
+def test_saving_an_article_refreshes_every_page(
+    client, article, editor, django_capture_on_commit_callbacks
+):
     client.get("/")
     client.get(article.get_absolute_url())
     article.headline = "Harbour tunnel opening delayed"
-    services.article_save(article=article, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=article, by=editor)
     for url in ["/", article.get_absolute_url()]:
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss"
         assert "Harbour tunnel opening delayed" in response.content.decode()
 
 
-def test_adding_a_correction_refreshes_the_article_page(client, article):
+def test_adding_a_correction_refreshes_the_article_page(
+    client, article, django_capture_on_commit_callbacks
+):
     client.get(article.get_absolute_url())
-    CorrectionFactory(article=article, text="The tunnel is 2km long.")
+    with django_capture_on_commit_callbacks(execute=True):
+        CorrectionFactory(article=article, text="The tunnel is 2km long.")
     assert "The tunnel is 2km long." in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -108,15 +114,21 @@ def test_a_generation_ends_at_the_very_instant_its_change_is_due(client, article
     assert "Ferry returns to service" in response.content.decode()
 
 
-def test_a_new_comment_held_for_moderation_keeps_cached_pages(client, article):
+def test_a_new_comment_held_for_moderation_keeps_cached_pages(
+    client, article, django_capture_on_commit_callbacks
+):
     from comments import services as comment_services
 
     client.get(article.get_absolute_url())
-    comment, _ = comment_services.comment_create(
-        article=article, name="Ada", email="ada@example.com", text="Held for now."
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comment, _ = comment_services.comment_create(
+            article=article, name="Ada", email="ada@example.com", text="Held for now."
+        )
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
-    comment_services.comments_moderate(comments=[comment], status=comment.Status.PUBLIC, by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=[comment], status=comment.Status.PUBLIC, by=None
+        )
     response = client.get(article.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
     assert "Held for now." in response.content.decode()

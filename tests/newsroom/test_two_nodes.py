@@ -30,7 +30,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.servers import free_port, start_redis, wait_until
+from tests.servers import comment_form_fields, csrf_token, free_port, start_redis, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -117,19 +117,6 @@ class Browser:
         assert response.status == 302, f"admin login failed: {response.status}"
 
 
-def csrf_token(html):
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def comment_form_fields(html):
-    """The signed hidden fields of the comment form on an article page."""
-    start = html.index('action="/comments/post/"')
-    form = html[start : html.index("</form>", start)]
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
-
-
 class Cluster:
     """Redis, a database and two gunicorn nodes; everything it starts it stops."""
 
@@ -159,6 +146,8 @@ class Cluster:
             "MEDIA_ROOT": str(self.workdir / "media"),
             "STATIC_ROOT": str(self.workdir / "static"),
             "PAGE_CACHE_SECONDS": "600",
+            # Both nodes run on this machine: one clock.
+            "PURGE_CLOCK_SKEW_SECONDS": "0",
             "EMAIL_URL": "dummymail://",
         }
 

@@ -1,0 +1,158 @@
+"""Surrogate keys: each cached response names what it shows, and each change purges
+exactly the responses that show what changed, once its transaction has committed.
+
+A key names one thing readers see ("article-12": a story's headline, standfirst,
+bylines, corrections; "photo-3"; "comments-12": a story's public thread and its count)
+or one list of stories ("latest", "section-2-articles", "tag-5-articles"). Templates
+say what a response shows with ``{% shows object %}`` (an object's ``shown_keys``) or
+``{% shows "latest" %}``; views and feeds call :func:`shows`.
+
+What pages show is each app's to declare, on its AppConfig:
+
+- ``public_models``: the models whose rows readers' pages show, by name, with
+  ``"Model.field"`` for a many-to-many relation's links. Each such model says what a
+  change to one of its rows purges: ``changed_keys(deleted=..., update_fields=...)``
+  returns a :class:`Purge`, or None when readers cannot see the change (a comment
+  held for moderation).
+- ``next_public_change(now)``: when that app's part of the pages next changes by
+  itself (a scheduled story goes live, an ad's schedule ends), or None. No cached
+  response outlives it (newsroom.pagecache.fresh_for).
+
+A purge is *hard* when something readers saw must go at once (an unpublished story, a
+rejected comment: the cached response is dropped) and *soft* when something was added
+(a new story in a list, an approved comment: a front cache may serve the old response
+once more while it fetches the new one). The page cache (newsroom.pagecache) and the
+front caches (newsroom.frontcache: Varnish, Fastly, Cloudflare) purge the same keys.
+
+tests/newsroom/test_page_sources.py fails when a public page reads a table that no app
+declares.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+PURGED_PREFIX = "purged:"
+# Every public response depends on the clock too: a purge of this key (any change to a
+# public row) ends what was worked out about the next scheduled change.
+SCHEDULE_KEY = "schedule"
+# Every "not found" page: anything published may fill its address.
+NOT_FOUND_KEY = "not-found"
+# How long a purge is remembered: longer than any page is kept, or than any page takes
+# to render.
+PURGES_KEPT_SECONDS = 3600
+
+
+@dataclass
+class Purge:
+    hard: set[str] = field(default_factory=set)
+    soft: set[str] = field(default_factory=set)
+
+    def __or__(self, other):
+        return Purge(self.hard | other.hard, self.soft | other.soft)
+
+    def __bool__(self):
+        return bool(self.hard or self.soft)
+
+
+def cache_key(obj):
+    """The key of one row readers see: "article-12", "photo-3"."""
+    return f"{obj._meta.model_name}-{obj.pk}"
+
+
+def shows(request, *keys):
+    """Note that the response to `request` shows what `keys` name."""
+    request.cache_keys = getattr(request, "cache_keys", set()) | set(keys)
+
+
+def shown_keys(request):
+    return getattr(request, "cache_keys", set())
+
+
+def public_page_sources():
+    """Every model whose rows readers' pages show (m2m links as their through model),
+    as the apps declare them, with the model whose row a link belongs to."""
+    sources = []
+    for app_config in apps.get_app_configs():
+        for name in getattr(app_config, "public_models", ()):
+            model_name, _, relation = name.partition(".")
+            model = app_config.get_model(model_name)
+            if relation:
+                sources.append(model._meta.get_field(relation).remote_field.through)
+            else:
+                sources.append(model)
+    return sources
+
+
+def connect_public_page_sources():
+    for model in public_page_sources():
+        if model._meta.auto_created:
+            m2m_changed.connect(purge_on_m2m, sender=model, dispatch_uid=f"purge-{model}")
+        else:
+            post_save.connect(purge_on_save, sender=model, dispatch_uid=f"purge-{model}")
+            post_delete.connect(purge_on_delete, sender=model, dispatch_uid=f"purge-d-{model}")
+
+
+def purge_on_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    if not raw:
+        purge(instance.changed_keys(update_fields=update_fields))
+
+
+def purge_on_delete(sender, instance, **kwargs):
+    purge(instance.changed_keys(deleted=True))
+
+
+def purge_on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A link added or removed changes the row that owns the relation (an article's
+    tags: the article). Changed from the other side (a tag's articles), the rows named
+    change, and so does the other side's own row (the tag's list)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    changed = [instance]
+    if reverse and pk_set:
+        changed += model.objects.filter(pk__in=pk_set)
+    for row in changed:
+        purge(row.changed_keys(update_fields=None))
+
+
+def purge(keys):
+    """Purge `keys` (a Purge, or None) once the current transaction commits; at once
+    outside a transaction. A change rolled back (with its savepoint) purges nothing."""
+    if keys:
+        transaction.on_commit(partial(purge_now, keys))
+
+
+def purge_now(keys):
+    """Tell the page cache and every front cache that `keys` changed just now."""
+    from newsroom.frontcache import front_caches
+
+    now = time.time()
+    keys = keys | Purge(soft={NOT_FOUND_KEY})
+    changed = {*keys.hard, *keys.soft, SCHEDULE_KEY}
+    cache.set_many({PURGED_PREFIX + key: now for key in changed}, PURGES_KEPT_SECONDS)
+    for front_cache in front_caches():
+        try:
+            front_cache.purge(keys)
+        except Exception:
+            # The change is committed: a front cache that missed the purge serves the
+            # old page until it expires (s-maxage), which the log must say.
+            logger.exception("Could not purge %s from %s", sorted(changed), front_cache)
+
+
+def purged_since(keys, started):
+    """Whether any of `keys` was purged after (or too near, for the servers' clocks)
+    `started`, a time.time(): a response rendered from then may show old rows."""
+    if not keys:
+        return False
+    purges = cache.get_many([PURGED_PREFIX + key for key in keys])
+    margin = settings.PURGE_CLOCK_SKEW_SECONDS
+    return any(purged_at > started - margin for purged_at in purges.values())

@@ -1,0 +1,112 @@
+"""Newsroom in the peers' benchmark (../shared/bench/peers): serve it three ways, run
+measure.sh once with them as --extra rows, print its table.
+
+Served as the peers' README says: production settings, a PostgreSQL and a Redis of its
+own (scripts/stack.py), the demo newsroom, gunicorn with 4 workers (GUNICORN_WORKERS=4, as
+the peers), the benchmark article loaded with the peers' newsroom/load_article.py. Three rows:
+
+- ``newsroom-varnish``: Varnish with deploy/varnish.vcl in front of gunicorn (a hit);
+- ``newsroom-pagecache``: the same gunicorn, straight (its Redis page cache: a hit);
+- ``newsroom-uncached``: a second gunicorn on the same database with PAGE_CACHE_SECONDS=0.
+
+The peers must be set up already (their setup.sh). Everything started here is stopped
+at the end.
+
+    .venv/bin/python scripts/bench_peers.py [--peers-dir ../shared/bench/peers]
+        [-- measure.sh options, default: --conns 1,32]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench_newsday import HOST, NewsdayStack
+from stack import REPO_ROOT, request, stop_process, wait_for
+
+# ruff: noqa: S603
+
+PORT = 8000  # the peers' README reserves it for Newsroom
+
+
+class PeersStack(NewsdayStack):
+    up_path = "/healthz"
+
+    def env(self):
+        return {
+            **super().env(),
+            # wrk asks for 127.0.0.1:<port> over plain HTTP; the Varnish probe for HOST.
+            "ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
+            "SITE_URL": f"http://127.0.0.1:{PORT}",
+            "SECURE_SSL_REDIRECT": "False",
+        }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peers-dir", type=Path, default=REPO_ROOT.parent / "shared/bench/peers")
+    parser.add_argument("measure_args", nargs="*", default=["--conns", "1,32"])
+    args = parser.parse_args(argv)
+    peers = args.peers_dir.resolve()
+    os.chdir(REPO_ROOT)
+    stack = PeersStack(argparse.Namespace(workers=4))
+    stack.port = PORT
+    stack.app_headers = {"Host": "127.0.0.1"}
+    uncached = None
+    try:
+        stack.prepare_site()  # with the demo newsroom: the sidebars' stories
+        loaded = subprocess.run(
+            [sys.executable, "manage.py", "shell"],
+            stdin=(peers / "newsroom" / "load_article.py").open(),
+            env={**stack.env(), "BENCH_DIR": str(peers)},
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if loaded.returncode:
+            raise RuntimeError(f"load_article.py failed:\n{loaded.stderr[-3000:]}")
+        path = loaded.stdout.strip().splitlines()[-1].split()[0]  # "<path> 3 published"
+        stack.start_gunicorn()
+        stack.start_varnish()
+        uncached_port = PORT + 1
+        command = stack.gunicorn_command()
+        command[command.index(f"127.0.0.1:{PORT}")] = f"127.0.0.1:{uncached_port}"
+        uncached = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env={**stack.env(), "PAGE_CACHE_SECONDS": "0"},
+            stdout=(stack.tmp / "gunicorn-uncached.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: request(uncached_port, "GET", path)[0] == 200, 30, "gunicorn")
+        except RuntimeError:
+            log = (stack.tmp / "gunicorn-uncached.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{request(uncached_port, 'GET', path)[:2]}\n{log}") from None
+        pids = []
+        for name, process in [("gunicorn", stack.gunicorn), ("uncached", uncached),
+                              ("varnishd", stack.varnish)]:  # fmt: skip
+            pidfile = stack.tmp / f"{name}.pid"
+            pidfile.write_text(f"{process.pid}\n")
+            pids.append(str(pidfile))
+        print(f"Newsroom article: {path}", flush=True)
+        extras = {
+            "newsroom-varnish": stack.varnish_port,
+            "newsroom-pagecache": PORT,
+            "newsroom-uncached": uncached_port,
+        }
+        command = [str(peers / "measure.sh"), *args.measure_args, "--extra-pids", ",".join(pids)]
+        for label, port in extras.items():
+            command += ["--extra", f"{label}=http://127.0.0.1:{port}{path}"]
+        measured = subprocess.run(command, check=False)
+        return measured.returncode
+    finally:
+        stop_process(uncached)
+        stack.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
