@@ -71,9 +71,7 @@ class AuthorSitemap(Sitemap):
 
 class TagSitemap(Sitemap):
     def items(self):
-        return (
-            Tag.objects.in_use().order_by("pk")
-        )
+        return Tag.objects.in_use().order_by("pk")
 
 
 SITEMAPS = {
