@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 
-.PHONY: soak bench-newsday observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
+.PHONY: soak bench-newsday bench-peers observatory screenshots serve release install install-prod run test test-sqlite test-postgres lint format lock demo migrate shell clean bench bench-postgres
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Newsroom needs $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
@@ -87,6 +87,12 @@ soak: install
 # DB_OUTAGE=1 stops PostgreSQL for 10 s mid-run; NEWSDAY_ARGS passes more options.
 bench-newsday: install
 	$(BIN)/python scripts/bench_newsday.py $(if $(DB_OUTAGE),--db-outage) $(NEWSDAY_ARGS)
+
+# The story page beside nginx (static), WordPress and Wagtail in one run of
+# ../shared/bench/peers/measure.sh (set up with its setup.sh first): Newsroom from Varnish,
+# from its Redis page cache and uncached (scripts/bench_peers.py).
+bench-peers: install
+	$(BIN)/python scripts/bench_peers.py
 
 # Mozilla HTTP Observatory grade of the production stack (gunicorn behind deploy/nginx.conf,
 # with a local certificate), scanned locally; as root, as it binds ports 80 and 443.
