@@ -31,6 +31,15 @@ def wait_until(predicate, what, seconds=STARTUP_SECONDS):
     pytest.fail(f"{what} did not come up within {seconds} s")
 
 
+def answers(port):
+    """Whether something listens on this loopback port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 def redis_answers(port):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:

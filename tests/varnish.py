@@ -11,14 +11,13 @@ import contextlib
 import http.client
 import re
 import shutil
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, wait_until
+from tests.servers import answers, free_port, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = REPO_ROOT / "deploy" / "varnish.vcl"
@@ -35,14 +34,6 @@ def render(shipped, *, app_port, host=SHIPPED_HOST):
     config, count = re.subn(rf'"Host: {re.escape(SHIPPED_HOST)}"', f'"Host: {host}"', config)
     assert count == 1, f'deploy/varnish.vcl no longer has the probe line "Host: {SHIPPED_HOST}"'
     return config
-
-
-def answers(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @dataclass

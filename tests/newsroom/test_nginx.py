@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, wait_until
+from tests.servers import answers, free_port, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = REPO_ROOT / "deploy" / "nginx.conf"
@@ -166,14 +166,6 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def answers(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def request(nginx, method, path, *, tls=True, body=None, headers=None):
