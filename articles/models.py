@@ -404,12 +404,22 @@ class Article(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """Remember whether readers could see the story as loaded: an unpublished one
-        must leave every list it was on (changed_keys)."""
+        """Remember the story's publication as stored: an unpublished one must leave
+        every list it was on (changed_keys)."""
         article = super().from_db(db, field_names, values)
         if "status" in field_names and "published_at" in field_names:
-            article.was_public = article.is_public
+            article.loaded_publication = (article.status, article.published_at)
         return article
+
+    def was_public_before(self):
+        """Whether readers could see the story as it was stored before this change
+        (None loaded: a new story, or one loaded without its status)."""
+        status, published_at = getattr(self, "loaded_publication", (None, None))
+        return (
+            status == self.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
 
     @property
     def comments_cache_key(self):
@@ -417,7 +427,7 @@ class Article(models.Model):
         return f"comments-{self.pk}"
 
     def changed_keys(self, *, deleted=False, **kwargs):
-        if not (self.is_public or getattr(self, "was_public", False)):
+        if not (self.is_public or self.was_public_before()):
             # A draft, or a story scheduled for later: no page shows it yet. The change
             # may move the next scheduled change, which any purge tells the page cache.
             return Purge(hard={cache_key(self)})

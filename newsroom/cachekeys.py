@@ -71,7 +71,9 @@ def cache_key(obj):
 
 def shows(request, *keys):
     """Note that the response to `request` shows what `keys` name."""
-    request.cache_keys = getattr(request, "cache_keys", set()) | set(keys)
+    if not hasattr(request, "cache_keys"):
+        request.cache_keys = set()
+    request.cache_keys.update(keys)
 
 
 def shown_keys(request):

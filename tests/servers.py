@@ -31,6 +31,16 @@ def wait_until(predicate, what, seconds=STARTUP_SECONDS):
     pytest.fail(f"{what} did not come up within {seconds} s")
 
 
+def stop(process):
+    """Stop a server the test started: politely, then by force after 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def answers(port):
     """Whether something listens on this loopback port."""
     try:

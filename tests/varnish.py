@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import answers, free_port, wait_until
+from tests.servers import answers, free_port, stop, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = REPO_ROOT / "deploy" / "varnish.vcl"
@@ -129,10 +129,5 @@ def running_varnishd(work, *, app_port, host=SHIPPED_HOST):
             pytest.fail(f"varnishd did not start:\n{(work / 'varnishd.log').read_text()[-3000:]}")
         yield Varnish(port=port, name=name, host=host)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()

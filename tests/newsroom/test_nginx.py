@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import answers, free_port, wait_until
+from tests.servers import answers, free_port, stop, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = REPO_ROOT / "deploy" / "nginx.conf"
@@ -157,15 +157,6 @@ def nginx(tmp_path_factory):
             "database": work / "db.sqlite3",
             "gunicorn_log": work / "gunicorn.log",
         }
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def request(nginx, method, path, *, tls=True, body=None, headers=None):
