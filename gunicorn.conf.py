@@ -12,6 +12,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
+# Four threads a worker: each keeps a database connection (CONN_MAX_AGE), and a frozen
+# database holds a thread for one deadline at most (newsroom/postgres/base.py), after
+# which the process fails fast and its threads serve the page cache again.
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30

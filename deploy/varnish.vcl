@@ -83,6 +83,7 @@ sub vcl_recv {
         || req.url ~ "^/preview/"       # drafts, for editors and share links
         || req.url ~ "^/comments/"      # comment posts and reports
         || req.url ~ "^/ads/"           # click redirects and impression beacons
+        || req.url ~ "^/beacons/"       # story views, for Most read
         || req.url ~ "^/healthz") {
         return (pass);
     }
@@ -93,15 +94,18 @@ sub vcl_recv {
         return (pass);
     }
     # A signed-in editor (session) or a form's CSRF token: Django's names, and the
-    # production ones (settings/prod.py: __Host-sessionid, __Host-csrftoken).
-    if (req.http.Cookie ~ "(^|;)\s*(__Host-)?(sessionid|csrftoken)=") {
+    # production ones (settings/prod.py: __Host-sessionid, __Host-csrftoken); or a
+    # reader who has just written (a comment), whose reads the app keeps on the
+    # PostgreSQL primary for a few seconds (newsroom/dbrouters.py).
+    if (req.http.Cookie ~ "(^|;)\s*(__Host-)?(sessionid|csrftoken|newsroom_primary)=") {
         return (pass);
     }
     # Any other cookie (analytics) means nothing to the public pages: dropped, so it
     # cannot split the cache or reach the app.
     unset req.http.Cookie;
 
-    # ---- Query strings: the public pages read page, q, comment, reported and reply_to.
+    # ---- Query strings: the public pages read page, q, comment, comments (a page of a
+    # story's thread), reported and reply_to.
     # Every other parameter (utm_*, fbclid, gclid, ?x=...) is removed before the lookup
     # and before the app sees the URL, and the rest are sorted, so ?q=a&page=2 and
     # ?page=2&q=a&utm_source=x are one cache entry and one URL for the app.
@@ -109,7 +113,7 @@ sub vcl_recv {
         set req.http.X-Newsroom-Query = "&" + regsub(req.url, "^[^?]*\?", "");
         set req.http.X-Newsroom-Query = regsuball(
             req.http.X-Newsroom-Query,
-            "&(?!(page|q|comment|reported|reply_to)(=|&|$))[^&]*",
+            "&(?!(page|q|comment|comments|reported|reply_to)(=|&|$))[^&]*",
             "");
         set req.url = regsub(req.url, "\?.*$", "")
             + regsub(req.http.X-Newsroom-Query, "^&", "?");

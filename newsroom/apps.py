@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -14,3 +15,12 @@ class NewsroomConfig(AppConfig):
 
         post_migrate.connect(apply_roles, dispatch_uid="newsroom.roles.apply_roles")
         connect_public_page_sources()
+
+
+# The module, not the class, is imported: a default AppConfig imported here would be
+# taken for this app's own.
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with Newsroom's site as admin.site (INSTALLED_APPS)."""
+
+    default = False
+    default_site = "newsroom.admin.NewsroomAdminSite"

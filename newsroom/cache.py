@@ -35,10 +35,13 @@ class CircuitOpen(RedisConnectionError):
 
 
 class CircuitBreaker:
-    """Open for `open_seconds` after a failure; shared by every thread of a process."""
+    """Open for `open_seconds` after a failure; shared by every thread of a process.
+    `meanwhile` says in the log what the process does without the server."""
 
-    def __init__(self, open_seconds):
+    def __init__(self, open_seconds, name="Redis", meanwhile="carrying on without the cache"):
         self.open_seconds = open_seconds
+        self.name = name
+        self.meanwhile = meanwhile
         self.open_until = 0.0
         self.lock = threading.Lock()
 
@@ -46,15 +49,30 @@ class CircuitBreaker:
     def is_open(self):
         return time.monotonic() < self.open_until
 
+    def lets_through(self):
+        """Whether a call may go to the server: not while open; once the time is up, one
+        caller tries it while the others go on failing fast until that one closes or
+        trips the breaker, so a server still hanging holds up one thread, not all."""
+        if not self.open_until:
+            return True
+        with self.lock:
+            now = time.monotonic()
+            if now < self.open_until:
+                return False
+            self.open_until = now + self.open_seconds
+            return True
+
+    def close(self):
+        """The server answered."""
+        self.open_until = 0.0
+
     def trip(self, error):
         with self.lock:
             was_closed = not self.is_open
             self.open_until = time.monotonic() + self.open_seconds
         if was_closed:
             logger.warning(
-                "Redis failed (%s); carrying on without the cache for %s s",
-                error,
-                self.open_seconds,
+                "%s failed (%s); %s for %s s", self.name, error, self.meanwhile, self.open_seconds
             )
 
 
@@ -62,11 +80,11 @@ _breakers = {}
 _breakers_lock = threading.Lock()
 
 
-def breaker_for(server, open_seconds):
-    """The process's breaker for one Redis server. Django makes a cache backend per
-    thread, so the breaker cannot live on the backend."""
+def breaker_for(server, open_seconds, **naming):
+    """The process's breaker for one server. Django makes a cache backend and a database
+    connection per thread, so the breaker cannot live on either."""
     with _breakers_lock:
-        return _breakers.setdefault(server, CircuitBreaker(open_seconds))
+        return _breakers.setdefault(server, CircuitBreaker(open_seconds, **naming))
 
 
 class GuardedClient:

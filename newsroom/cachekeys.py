@@ -31,13 +31,14 @@ declares.
 import logging
 import time
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from newsroom.dbrouters import replica_staleness
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,29 @@ def shows(request, *keys):
 
 def shown_keys(request):
     return getattr(request, "cache_keys", set())
+
+
+def shows_real_page(request, parameter):
+    """Note that the value of the query `parameter` in `request` names a page that
+    exists (a page of a story's thread), so caches may keep it: a made-up value, which
+    anyone can vary without end, is answered but never kept
+    (newsroom.pagecache.CHECKED_PARAMETERS)."""
+    request.real_page_parameters = real_page_parameters(request) | {parameter}
+
+
+def real_page_parameters(request):
+    return getattr(request, "real_page_parameters", set())
+
+
+def shows_changed_at(request, when):
+    """Note that the response to `request` shows something last changed at `when`:
+    for its Last-Modified, when a template tag read it rather than the view."""
+    if request is not None and when is not None:
+        request.shown_changed_at = max(getattr(request, "shown_changed_at", when), when)
+
+
+def shown_changed_at(request):
+    return getattr(request, "shown_changed_at", None)
 
 
 def public_page_sources():
@@ -130,7 +154,11 @@ def purge(keys):
     """Purge `keys` (a Purge, or None) once the current transaction commits; at once
     outside a transaction. A change rolled back (with its savepoint) purges nothing."""
     if keys:
-        transaction.on_commit(partial(purge_now, keys))
+        # robust: the change is committed; a failed purge is logged and the answer
+        # stands. A lambda, not a partial: Django 5.2 logs a failed robust callback by
+        # its __qualname__, which a partial lacks (the log line itself would raise;
+        # Django ticket #36487, fixed after 5.2).
+        transaction.on_commit(lambda: purge_now(keys), robust=True)
 
 
 def purge_now(keys):
@@ -156,5 +184,23 @@ def purged_since(keys, started):
     if not keys:
         return False
     purges = cache.get_many([PURGED_PREFIX + key for key in keys])
-    margin = settings.PURGE_CLOCK_SKEW_SECONDS
+    # Rows read from a replica may be older than `started` by as much as it may lag.
+    margin = settings.PURGE_CLOCK_SKEW_SECONDS + replica_staleness()
     return any(purged_at > started - margin for purged_at in purges.values())
+
+
+def remembered(name, *, compute, keys_of, seconds):
+    """`compute()`'s value, kept in the cache under `name` for `seconds` at most and
+    forgotten as soon as one of `keys_of(value)` is purged: for a small read that every
+    page makes (the breaking-news banner, Most read), so it costs no query per page."""
+    entry = cache.get(name)
+    if entry is not None and not purged_since(entry["keys"], entry["started"]):
+        return entry["value"]
+    started = time.time()
+    value = compute()
+    started -= replica_staleness()  # the rows' age, when read from a replica
+    keys = keys_of(value)
+    seconds = min(seconds, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
+    if seconds > 0:
+        cache.set(name, {"value": value, "keys": keys, "started": started}, seconds)
+    return value

@@ -1,6 +1,7 @@
 """Who is asking: the reader's address behind trusted proxies, and a private hash of it."""
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -64,6 +65,29 @@ def client_network(request) -> str:
 def client_hash(request) -> str:
     """A stable, private stand-in for the reader (never shown, never reversible)."""
     return salted_hmac("newsroom.client", client_network(request)).hexdigest()
+
+
+def is_own_origin(request, url: str) -> bool:
+    """Whether `url` (an Origin, or a Referer's page) is on this site: its own scheme and
+    host, or one of settings.CSRF_TRUSTED_ORIGINS. "null" and other junk are not."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return f"{parts.scheme}://{parts.netloc}" in {
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+
+
+def from_other_site(request) -> bool:
+    """Whether the browser says another site's page sent this request: Sec-Fetch-Site
+    (every current browser), Origin (sent with POSTs) or the Referer. When it says
+    nothing (privacy settings drop the Referer), the request is taken as our own."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    return source is not None and not is_own_origin(request, source)
 
 
 def login_username(request, credentials=None):

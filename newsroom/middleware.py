@@ -1,11 +1,13 @@
+import math
 import time
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
 from newsroom.cachekeys import NOT_FOUND_KEY, purged_since, shown_keys, shows
+from newsroom.dbrouters import READ_YOUR_WRITES_COOKIE, read_routing
 from newsroom.pagecache import seconds_fresh
 
 
@@ -58,6 +60,45 @@ class PublicCacheMiddleware:
         return response
 
 
+class ReplicaReadsMiddleware:
+    """Let anonymous readers' GETs read from a replica (newsroom/dbrouters.py), and
+    keep a client that has just written on the primary: a write by a POST (a comment)
+    sets a cookie that sends that client's reads to the primary for as long as a usable
+    replica may still miss it, so the commenter sees what they posted. Only there when
+    replicas are (settings.DATABASE_REPLICAS)."""
+
+    safe_methods = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        if not settings.DATABASE_REPLICAS:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.admin_path = "/" + settings.ADMIN_URL
+        self.read_your_writes_seconds = math.ceil(
+            settings.DATABASE_REPLICA_MAX_LAG_SECONDS + settings.DATABASE_REPLICA_CHECK_SECONDS
+        )
+
+    def __call__(self, request):
+        replica_allowed = (
+            request.method in self.safe_methods
+            and not request.path.startswith(self.admin_path)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and READ_YOUR_WRITES_COOKIE not in request.COOKIES
+        )
+        with read_routing(replica_allowed=replica_allowed) as routing:
+            response = self.get_response(request)
+        if routing.wrote and request.method not in self.safe_methods:
+            response.set_cookie(
+                READ_YOUR_WRITES_COOKIE,
+                "1",
+                max_age=self.read_your_writes_seconds,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     """Compress what the public reads (pages, feeds, sitemaps) and nothing else.
 
@@ -91,12 +132,18 @@ class SecurityHeadersMiddleware:
 
 
 class RefuseNulMiddleware:
-    """Answer 400 to a request with a NUL character in a header or a cookie.
+    """Answer 400 to a request with a NUL character in a header or a cookie, or in the
+    query string of an admin page.
 
     HTTP forbids NUL in header fields (RFC 9110, 5.5) and gunicorn refuses them, but not
     every server in front of Django does, and a quoted cookie carries one through any
     server as "\\000". PostgreSQL refuses NUL in text, so the session key or the user
     agent django-axes records for a failed login would otherwise end in a 500.
+
+    The admin passes its filters, searches and autocomplete terms to the database as
+    they come: no NUL is a valid one, and refusing it here covers every admin view at
+    once, the search box and the autocomplete (a view of the site, not of a ModelAdmin)
+    included. Public pages read their few parameters themselves.
     """
 
     def __init__(self, get_response):
@@ -106,4 +153,9 @@ class RefuseNulMiddleware:
         headers = [value for key, value in request.META.items() if key.startswith("HTTP_")]
         if any("\x00" in value for value in [*headers, *request.COOKIES.values()]):
             raise BadRequest("NUL character in a header or cookie")
+        if request.path.startswith("/" + settings.ADMIN_URL) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in an admin query")
         return self.get_response(request)

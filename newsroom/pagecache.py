@@ -9,10 +9,11 @@ scheduled change (a story going live, an ad's schedule, midnight's date line), s
 scheduling needs no cron.
 
 Only the query parameters pages read count: any other (utm_…, a random ?x=) shares the
-clean URL's entry. Of those, only `page` makes entries of its own, and only up to
-MAX_CACHED_PAGE; a search, a comment's status message or a reply form is rendered each
-time. So a flood of distinct URLs cannot push everything else out of Redis (a front
-cache keeps its own, least recently used first).
+clean URL's entry. Of those, only `page` (up to MAX_CACHED_PAGE) and `comments` (a
+cursor the page confirms starts at a real thread) make entries of its own; a search, a
+comment's status message or a reply form is rendered each time. So a flood of distinct
+URLs cannot push everything else out of Redis (a front cache keeps its own, least
+recently used first).
 """
 
 import hashlib
@@ -30,6 +31,7 @@ from newsroom.cachekeys import (
     PURGES_KEPT_SECONDS,
     SCHEDULE_KEY,
     purged_since,
+    real_page_parameters,
     shown_keys,
     shows,
 )
@@ -38,7 +40,15 @@ from newsroom.frontcache import assembles_fragments
 NEXT_CHANGE_KEY = "pagecache:next-change"
 CACHEABLE_STATUSES = {200, 301}
 # The query parameters public pages read; the rest never make a page of their own.
-PAGE_PARAMETERS = ("comment", "page", "q", "reply_to", "reported")
+PAGE_PARAMETERS = ("comment", "comments", "page", "q", "reply_to", "reported")
+# Those that make pages of their own worth keeping: a list's page (up to
+# MAX_CACHED_PAGE) and a page of a story's comments.
+CACHED_PARAMETERS = {"page", "comments"}
+# Parameters only the page can tell real from made up: a response is kept (here, and
+# by Varnish or a CDN through its s-maxage) only if the page said the value names a
+# page that exists (cachekeys.shows_real_page), so the entries stay bounded by what
+# there is to show.
+CHECKED_PARAMETERS = {"comments"}
 MAX_CACHED_PAGE = 20
 
 
@@ -84,6 +94,11 @@ def next_change():
 def fresh_until(request):
     """Until when the response to `request` may be kept, as a time.time(): no later
     than the next scheduled change (a page from the cache keeps the time it had)."""
+    if any(
+        name in request.GET and name not in real_page_parameters(request)
+        for name in CHECKED_PARAMETERS
+    ):
+        return 0
     if not hasattr(request, "fresh_until"):
         at = next_change()
         request.fresh_until = at.timestamp() if at is not None else 0
@@ -101,8 +116,10 @@ def page_cache_key(request):
     parameters = sorted(
         (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
-    if any(name != "page" for name, _value in parameters):
+    if any(name not in CACHED_PARAMETERS or len(value) > 32 for name, value in parameters):
         return None
+    if len(parameters) != len({name for name, _value in parameters}):
+        return None  # ?page=1&page=2
     page = request.GET.get("page", "1")
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE):
         return None
@@ -131,6 +148,7 @@ class PageCacheMiddleware:
         if entry is not None and not purged_since(entry["keys"], entry["started"]):
             shows(request, *entry["keys"])
             request.fresh_until = entry["fresh_until"]
+            request.real_page_parameters = CHECKED_PARAMETERS  # checked when it was kept
             response = entry["response"]
             response["X-Page-Cache"] = "hit"
             return response

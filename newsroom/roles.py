@@ -17,12 +17,16 @@ REPORTER = "Reporter"
 EDITOR = "Editor"
 MODERATOR = "Moderator"
 AD_MANAGER = "Ad manager"
+LIVE_EDITOR = "Live editor"
+FRONT_EDITOR = "Front editor"
 
 DESCRIPTIONS = {
     REPORTER: "Writes stories with their bylines and photos, and submits them for review.",
     EDITOR: "Edits and publishes stories; keeps sections, authors, tags and corrections.",
-    MODERATOR: "Approves, rejects and marks as spam the reader comments, and reads reports.",
+    MODERATOR: "Approves, rejects, corrects and marks as spam reader comments; bans commenters.",
     AD_MANAGER: "Runs advertisers, creatives, placements and ads.txt, and reads ad totals.",
+    LIVE_EDITOR: "Writes and publishes the entries of live coverage as a story unfolds.",
+    FRONT_EDITOR: "Curates and publishes the home and section fronts, and nothing else.",
 }
 
 

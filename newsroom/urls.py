@@ -11,9 +11,20 @@ from . import views
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = settings.SITE_NAME
 
+handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"
 
 urlpatterns = [
+    # Staff's second factor, under the admin's address (never cached, see deploy/).
+    path(f"{settings.ADMIN_URL}security/", include("accounts.urls")),
+    path(
+        f"{settings.ADMIN_URL}security/webauthn/",
+        include("django_otp_webauthn.urls", namespace="otp_webauthn"),
+    ),
+    # The owner's way past a sign-in lockout: a reset link by e-mail.
+    path(f"{settings.ADMIN_URL}password-reset/", include("accounts.password_urls")),
+    # The editing desk's autosave, under the admin's address (never cached).
+    path(f"{settings.ADMIN_URL}editing/", include("editing.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
@@ -37,7 +48,9 @@ urlpatterns = [
     ),
     path("comments/", include("comments.urls")),
     path("ads/", include("ads.urls")),
+    path("live/", include("liveblog.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads-txt"),
+    path("", include("fronts.urls")),
     path("", include("articles.urls")),
 ]
 

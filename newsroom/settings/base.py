@@ -3,10 +3,15 @@
 The environment is read here and nowhere else.
 """
 
+import copy
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from articles.body import BODY_BLOCK_EXTENSIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,7 +32,8 @@ SITE_ID = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="newsroom-demo")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that makes every ModelAdmin strict about lookups.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,12 +47,22 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "newsroom",
+    "accounts",
+    "editing",
     "articles",
+    "liveblog",
+    "fronts",
     "django_comments_xtd",
     "django_comments",
     "comments",
     "ads",
+    "django_tasks",
+    "django_tasks_db",
     "demo",
 ]
 
@@ -56,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Around the caches: a page read from a replica is kept only if no purge came near.
+    "newsroom.middleware.ReplicaReadsMiddleware",
     "newsroom.middleware.PublicGZipMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,14 +82,17 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.browsers.KnownBrowserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -100,6 +121,66 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Nothing waits on PostgreSQL for ever: the server ends slow statements, lock waits
+    # and forgotten transactions itself, and the client gives up one second after
+    # statement_timeout, when a frozen server ran none of them (newsroom/postgres/base.py).
+    # 0 turns the statement limit off (`make release` migrates without it).
+    DATABASES["default"]["ENGINE"] = "newsroom.postgres"
+    statement_timeout = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
+    server_timeouts = {
+        "statement_timeout": statement_timeout,
+        "lock_timeout": env.float("DATABASE_LOCK_TIMEOUT", default=3),
+        "idle_in_transaction_session_timeout": env.float(
+            "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", default=60
+        ),
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+            "options": " ".join(
+                f"-c {name}={int(s * 1000)}" for name, s in server_timeouts.items()
+            ),
+            "answer_timeout": statement_timeout + 1 if statement_timeout else None,
+            "circuit_open_seconds": env.float("DATABASE_CIRCUIT_OPEN_SECONDS", default=5),
+        }
+    )
+    # psycopg's pool, per process, off by default: gthread keeps one persistent
+    # connection per thread (CONN_MAX_AGE), as many as a pool sized to the threads would
+    # hold. A pool bounds them below the threads, keeps min_size open and drops idle
+    # ones, when workers x threads x (1 + replicas) would pass max_connections. Django
+    # refuses a pool with persistent connections; connections then go back to the pool
+    # at the end of each request. A thread waits DATABASE_CONNECT_TIMEOUT at most for
+    # one (newsroom/postgres/base.py opens the circuit when none came).
+    if pool_max_size := env.int("DATABASE_POOL_MAX_SIZE", default=0):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(env.int("DATABASE_POOL_MIN_SIZE", default=1), pool_max_size),
+            "max_size": pool_max_size,
+            "timeout": DATABASES["default"]["OPTIONS"]["connect_timeout"],
+        }
+
+# Streaming replicas (newsroom/dbrouters.py): anonymous readers' GETs read from one of
+# them, everything else from the primary; a replica that is down, or lags more than
+# DATABASE_REPLICA_MAX_LAG_SECONDS as measured at most DATABASE_REPLICA_CHECK_SECONDS
+# ago, is skipped. Each is an alias replica_1, replica_2... with the primary's settings.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1)
+DATABASE_REPLICAS = []
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    if DATABASES["default"]["ENGINE"] != "newsroom.postgres":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+    replica = env.db_url_config(url)
+    alias = f"replica_{number}"
+    DATABASES[alias] = {
+        **copy.deepcopy(DATABASES["default"]),
+        **{key: replica.get(key, "") for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        # A test run has one database: reads meant for a replica read it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["newsroom.dbrouters.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env("REDIS_URL", default=""):
@@ -141,7 +222,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that never leaves a partial file behind (a full disk).
+    "default": {"BACKEND": "newsroom.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploads go to an S3-compatible store (AWS, MinIO, Scaleway, R2...) when a bucket is set.
@@ -165,6 +247,12 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# No reader waits on a mail server: mail is sent by a task (the moderators' notice,
+# comments/tasks.py) that `manage.py db_worker` runs from the database queue
+# (django-tasks, the backport of Django 6.0's django.tasks). A server that accepts and
+# never answers is given up on after EMAIL_TIMEOUT seconds, by the worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # The HTTP caches in front of the site, told after each commit which surrogate keys to
 # purge (newsroom/frontcache.py): Varnish servers with deploy/varnish.vcl, Fastly,
@@ -207,15 +295,132 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600 if FRONT_CACH
 # Whole anonymous pages are kept in the site's cache this long at most (0 turns it off);
 # a change to what they show purges them sooner (newsroom/pagecache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Parts of pages shared with other pages (cards, the Latest list, a comment thread) are
+# kept rendered this long at most (0 turns it off), so a page rendered anew reuses them;
+# a change to what they show purges them sooner (newsroom/fragments.py).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 # How far apart the app servers' clocks may be: a page rendered this close to a purge of
 # what it shows is not kept, as it may show the rows from before the change.
 PURGE_CLOCK_SKEW_SECONDS = env.float("PURGE_CLOCK_SKEW_SECONDS", default=0.05)
+
+# Breaking news and Most read (articles/): a banner ends by itself after this many
+# minutes unless the editor sets another end; Most read ranks stories by readers' views
+# over this many hours, and a page reuses the list for up to MOST_READ_CACHE_SECONDS
+# (it is never purged per view).
+BREAKING_NEWS_MINUTES = env.int("BREAKING_NEWS_MINUTES", default=30)
+MOST_READ_HOURS = env.int("MOST_READ_HOURS", default=24)
+MOST_READ_CACHE_SECONDS = env.int("MOST_READ_CACHE_SECONDS", default=300)
 
 # Photos: limits enforced on upload, and the widths of the responsive renditions.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_MIN_WIDTH = 320
 PHOTO_RENDITION_WIDTHS = (480, 800, 1200, 1600)
+
+# The story body's blocks (articles/body.py): their toolbar buttons and allow-list rules.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [BODY_BLOCK_EXTENSIONS]
+# django-prose-editor's own toolbar groups, plus "blocks" for ours.
+DJANGO_PROSE_EDITOR_MENU_GROUPS = [
+    {"group": "blockType -lists", "type": "dropdown", "minItems": 2},
+    {"group": "lists"},
+    {"group": "nodes -blockType -lists"},
+    {"group": "marks"},
+    {"group": "link"},
+    {"group": "table"},
+    {"group": "blocks"},
+    {"group": "history"},
+    {"group": "utility"},
+]
+
+# Embeds in story bodies (articles/embeds.py). An editor pastes a post's address; on save
+# the server asks the provider's own oEmbed endpoint about it (nothing else, never a
+# redirect to another host) and keeps its title, author, size and thumbnail. Readers'
+# browsers load nothing from the provider until they click, and then only a frame from
+# `frame_hosts`, which the page's Content-Security-Policy admits for that page alone.
+# `patterns` match the addresses editors paste (the first group is the post's id, for
+# `frame`); `frame` builds the frame's address when the oEmbed answer has no <iframe>.
+EMBED_FETCH_TIMEOUT = env.float("EMBED_FETCH_TIMEOUT", default=4.0)
+EMBED_MAX_BYTES = env.int("EMBED_MAX_BYTES", default=256 * 1024)
+# `manage.py refresh_embeds` asks again about embeds asked longer ago than this.
+EMBED_REFRESH_DAYS = env.int("EMBED_REFRESH_DAYS", default=30)
+EMBED_PROVIDERS = {
+    "youtube": {
+        "name": "YouTube",
+        "patterns": [
+            r"https://(?:www\.|m\.)?youtube\.com/watch\?v=([\w-]{6,20})",
+            r"https://youtu\.be/([\w-]{6,20})",
+        ],
+        "endpoint": "https://www.youtube.com/oembed",
+        "frame": "https://www.youtube-nocookie.com/embed/{id}?autoplay=1",
+        "frame_hosts": ["www.youtube-nocookie.com"],
+    },
+    "vimeo": {
+        "name": "Vimeo",
+        "patterns": [r"https://(?:www\.)?vimeo\.com/(\d+)"],
+        "endpoint": "https://vimeo.com/api/oembed.json",
+        "frame": "https://player.vimeo.com/video/{id}?dnt=1&autoplay=1",
+        "frame_hosts": ["player.vimeo.com"],
+    },
+    "x": {
+        "name": "X",
+        "patterns": [r"https://(?:www\.)?(?:twitter|x)\.com/\w{1,15}/status/(\d+)"],
+        "endpoint": "https://publish.twitter.com/oembed",
+        "frame": "https://platform.twitter.com/embed/Tweet.html?id={id}&dnt=true",
+        "frame_hosts": ["platform.twitter.com"],
+    },
+    "bluesky": {
+        "name": "Bluesky",
+        "patterns": [r"https://bsky\.app/profile/[\w.:-]+/post/(\w+)"],
+        "endpoint": "https://embed.bsky.app/oembed",
+        "frame_hosts": ["embed.bsky.app"],
+    },
+    "instagram": {
+        "name": "Instagram",
+        "patterns": [r"https://(?:www\.)?instagram\.com/(?:p|reel)/([\w-]+)"],
+        # Meta's endpoint wants an app token: set EMBED_INSTAGRAM_ENDPOINT with it.
+        "endpoint": env(
+            "EMBED_INSTAGRAM_ENDPOINT", default="https://graph.facebook.com/v19.0/instagram_oembed"
+        ),
+        "frame": "https://www.instagram.com/p/{id}/embed/",
+        "frame_hosts": ["www.instagram.com"],
+    },
+    "tiktok": {
+        "name": "TikTok",
+        "patterns": [r"https://(?:www\.)?tiktok\.com/@[\w.]+/video/(\d+)"],
+        "endpoint": "https://www.tiktok.com/oembed",
+        "frame": "https://www.tiktok.com/embed/v2/{id}",
+        "frame_hosts": ["www.tiktok.com"],
+    },
+    "datawrapper": {
+        "name": "Datawrapper",
+        "patterns": [r"https://datawrapper\.dwcdn\.net/(\w+)/?(?:\d+/?)?"],
+        "endpoint": "https://api.datawrapper.de/v3/oembed",
+        "frame_hosts": ["datawrapper.dwcdn.net"],
+    },
+    "flourish": {
+        "name": "Flourish",
+        "patterns": [r"https://public\.flourish\.studio/visualisation/(\d+)/?"],
+        "endpoint": "https://app.flourish.studio/api/v1/oembed",
+        "frame": "https://flo.uri.sh/visualisation/{id}/embed",
+        "frame_hosts": ["flo.uri.sh"],
+    },
+    "soundcloud": {
+        "name": "SoundCloud",
+        "patterns": [r"https://soundcloud\.com/[\w-]+/[\w-]+"],
+        "endpoint": "https://soundcloud.com/oembed",
+        "frame_hosts": ["w.soundcloud.com"],
+    },
+}
+
+# The crops made around each photo's focal point: name -> (ratio, widths). Cards show
+# 16:9, thumbnails 1:1, social cards 1.91:1 (1200 wide, as Facebook and X ask); the
+# NewsArticle JSON-LD lists 16:9, 4:3 and 1:1 at 1200 (Google's recommendation).
+PHOTO_CROPS = {
+    "16:9": ((16, 9), (480, 800, 1200, 1600)),
+    "4:3": ((4, 3), (800, 1200)),
+    "1:1": ((1, 1), (480, 1200)),
+    "1.91:1": ((191, 100), (1200,)),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -226,15 +431,44 @@ LOGIN_URL = "admin:login"
 # The admin's address, e.g. "newsroom-desk/" to keep it off the usual scanners' paths.
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
-# Admin logins: after 5 failures, that username and that client are each locked out for
-# 15 minutes; the answer is the same whether the username exists or not.
+# Admin logins (accounts/backends.py): after 5 failures, that username from that client,
+# and that client whatever username it tries, are each locked out for 15 minutes; the
+# answer is the same whether the username exists or not. A username alone is never
+# locked by failures from other clients below LOGIN_USERNAME_FAILURE_LIMIT (counted over
+# every client in the cool-off); above it the password alone no longer signs it in from
+# a new browser, but a second factor or a browser it signed in from before still does,
+# so does a browser that just set a new password from an e-mailed reset link, so no
+# outsider can keep its owner out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
 AXES_USERNAME_CALLABLE = "newsroom.clients.login_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+# Password reset links by e-mail: at most this many requests per client and per address
+# (links already sent stay valid), each link valid for an hour and used once.
+PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="3/h")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# A browser that signed in as a user is known for this long (a signed cookie on the
+# admin's path only).
+LOGIN_KNOWN_BROWSER_DAYS = env.int("LOGIN_KNOWN_BROWSER_DAYS", default=90)
+
+# Staff's second factor (accounts/): TOTP apps, passkeys and security keys, recovery
+# codes. Users in these roles ("superuser" or a role's group name) enrol one before any
+# other admin page; anyone who has one proves it after the password.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["superuser", "Editor"])
+# Passkeys are bound to a host name (never an IP address) served over HTTPS, which
+# browsers waive only for localhost: the site's own address in production, else
+# http://localhost:8000 (development).
+PASSKEY_ORIGIN = SITE_URL if SITE_URL.startswith("https://") else "http://localhost:8000"
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default=urlsplit(PASSKEY_ORIGIN).hostname)
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[PASSKEY_ORIGIN])
+# A passkey is a second factor only: the password (and its lockout) always comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Security headers for every response (the prod settings add HTTPS-only ones).
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -276,18 +510,23 @@ CONTENT_SECURITY_POLICY = {
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.ReaderComment"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # a comment, a reply, and a reply to that
+# A story page shows this many threads (a top-level comment and its replies) at most.
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_SALT = env("COMMENTS_XTD_SALT", default="newsroom-comments").encode()
 COMMENT_MAX_LENGTH = 3000
 # A cached article page may carry an old form: its signed timestamp stays good this long.
 COMMENTS_TIMEOUT = 3 * 24 * 3600
+# The moderation rules' first values: migrate stores them once (comments 0005), then
+# moderators edit the rules in the admin ("Moderation rules"), and these are not read.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=30)
 # Publish a commenter's comment at once if their email already has an approved one.
 COMMENTS_TRUST_PREVIOUSLY_APPROVED = env.bool("COMMENTS_TRUST_PREVIOUSLY_APPROVED", default=False)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_MODERATION_WORDS = env.list("COMMENTS_MODERATION_WORDS", default=[])
 COMMENTS_BLOCK_WORDS = env.list("COMMENTS_BLOCK_WORDS", default=["viagra", "casino bonus"])
-COMMENTS_SPAM_CHECK = env("COMMENTS_SPAM_CHECK", default="comments.moderation.rules_spam_check")
+# A spam classifier beside the block words (e.g. one that asks Akismet); none by default.
+COMMENTS_SPAM_CHECK = env("COMMENTS_SPAM_CHECK", default="")
 COMMENTS_RATE_PER_CLIENT = env("COMMENTS_RATE_PER_CLIENT", default="1/15s")
 COMMENTS_RATE_PER_CLIENT_DAY = env("COMMENTS_RATE_PER_CLIENT_DAY", default="40/d")
 COMMENTS_RATE_PER_EMAIL = env("COMMENTS_RATE_PER_EMAIL", default="1/15s")
@@ -296,6 +535,41 @@ COMMENTS_REPORT_RATE = env("COMMENTS_REPORT_RATE", default="10/h")
 COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", default=3)
 COMMENTS_NOTIFY_EVERY_SECONDS = env.int("COMMENTS_NOTIFY_EVERY_SECONDS", default=600)
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+# The moderators are mailed once when the oldest pending comment has waited this long
+# (checked when a comment is held and when the queue is opened; 0: never).
+COMMENTS_QUEUE_ALERT_MINUTES = env.int("COMMENTS_QUEUE_ALERT_MINUTES", default=120)
+# A banned commenter is answered as if the comment awaited moderation (so a ban is not
+# a signal to try another address); True answers "you can't comment here" instead.
+COMMENTS_TELL_BANNED = env.bool("COMMENTS_TELL_BANNED", default=False)
+# Commenters' e-mail links (comments/links.py): how long each kind works, in seconds.
+COMMENTS_CONFIRM_LINK_MAX_AGE = env.int("COMMENTS_CONFIRM_LINK_MAX_AGE", default=3 * 24 * 3600)
+COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE = env.int(
+    "COMMENTS_UNSUBSCRIBE_LINK_MAX_AGE", default=180 * 24 * 3600
+)
+COMMENTS_DATA_LINK_MAX_AGE = env.int("COMMENTS_DATA_LINK_MAX_AGE", default=24 * 3600)
+# How often one address or one network may ask for a data link.
+COMMENTS_DATA_REQUEST_RATE = env("COMMENTS_DATA_REQUEST_RATE", default="3/h")
+# Commenters' IP addresses are cleared this many days after the comment
+# (`manage.py prune_comment_ips`, scheduled by the operator).
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=90)
+
+# Live coverage: how often readers' pages ask for new entries (a multiple of 5 seconds;
+# raise it to slow every reader down under load: each answer tells the page the next).
+LIVEBLOG_POLL_SECONDS = env.int("LIVEBLOG_POLL_SECONDS", default=15)
+# An ad (the in-article placement) after every this many entries of a live page; 0: none.
+LIVEBLOG_AD_EVERY_ENTRIES = env.int("LIVEBLOG_AD_EVERY_ENTRIES", default=5)
+
+# The editing desk (editing/): an open form beats (and autosaves what changed) every
+# EDITING_AUTOSAVE_SECONDS; a user not heard from for EDITING_PRESENCE_SECONDS has left.
+# A draft larger than EDITING_DRAFT_MAX_BYTES is refused (the page says to save it).
+EDITING_AUTOSAVE_SECONDS = env.int("EDITING_AUTOSAVE_SECONDS", default=5)
+EDITING_PRESENCE_SECONDS = env.int("EDITING_PRESENCE_SECONDS", default=30)
+EDITING_DRAFT_MAX_BYTES = env.int("EDITING_DRAFT_MAX_BYTES", default=1024 * 1024)
+# An editing page's autosave token lasts this long (a form left open for days reloads).
+EDITING_TOKEN_MAX_AGE_SECONDS = 3 * 24 * 3600
+# Reading time: words read per minute, and the length from which readers are told it.
+READING_WORDS_PER_MINUTE = env.int("READING_WORDS_PER_MINUTE", default=230)
+READING_TIME_MIN_WORDS = env.int("READING_TIME_MIN_WORDS", default=600)
 
 # Addresses of the reverse proxies in front of the site: only their X-Forwarded-For
 # is believed when finding a reader's address (rate limits, the moderation queue).

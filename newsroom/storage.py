@@ -1,0 +1,44 @@
+"""Uploads on the local disk, never left half-written."""
+
+import os
+import tempfile
+
+from django.core.files.storage import FileSystemStorage
+
+
+class _WrittenFile:
+    """A complete file on disk, which FileSystemStorage._save moves into place by name."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def temporary_file_path(self):
+        return self.path
+
+
+class MediaStorage(FileSystemStorage):
+    """FileSystemStorage whose files appear whole or not at all.
+
+    Django's writes a file in place under its final name, and when a write fails (a
+    full disk) leaves what it got: a 0-byte original, a truncated rendition. Here the
+    file is written under a temporary name in the same directory, and only renamed to
+    its own (atomic within one file system) once complete; if writing fails, the
+    temporary file is removed. A process killed mid-write can still leave a temporary
+    ".upload-" file: `manage.py prune_media` finds those. (In S3 an object appears only
+    once its upload completes, so the S3 storage needs none of this.)
+    """
+
+    def _save(self, name, content):
+        directory = os.path.dirname(self.path(name))
+        os.makedirs(directory, exist_ok=True)
+        # Created 0600; FILE_UPLOAD_PERMISSIONS (0644 by default) is applied once it is moved.
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-")
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                for chunk in content.chunks():
+                    file.write(chunk.encode() if isinstance(chunk, str) else chunk)
+            # Moved by rename, finding a free name as Django always does.
+            return super()._save(name, _WrittenFile(temporary))
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
