@@ -1,10 +1,14 @@
+import logging
+
 from csp.constants import NONCE
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +16,17 @@ from django.utils.translation import ngettext
 from js_asset import Media
 from reversion.admin import VersionAdmin
 
+from editing.admin import EditDeskAdminMixin
+from editing.forms import EditGuardFormMixin
 from newsroom.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
 from newsroom.links import absolute_url
 
 from . import services
-from .images import validate_image
-from .models import Article, Author, Byline, Correction, Photo, Section, Tag
+from .forms import PhotoImageField, PhotoUploadForm, clean_body_blocks
+from .models import Article, Author, BreakingNews, Byline, Correction, Photo, Section, Tag
 from .previews import preview_token
+
+logger = logging.getLogger(__name__)
 
 
 def photo_thumbnail(photo, width=120):
@@ -39,12 +47,32 @@ def photo_thumbnail(photo, width=120):
 PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """Refuses, with a message next to the status, what the user may not do with it."""
+class ArticleAdminForm(EditGuardFormMixin, forms.ModelForm):
+    """Refuses, with a message next to the status, what the user may not do with it,
+    and a save over a version someone else saved since the form was opened."""
+
+    edit_compared_fields = ("headline", "standfirst", "body")
+
+    # Not stored as such: ticking it on a save moves the story's significant_update_at
+    # (services.article_save), so it is unticked again on the next edit.
+    significant_update = forms.BooleanField(
+        label=_("significant update"),
+        required=False,
+        help_text=_(
+            "Tick when this change matters to readers (new facts, a changed outcome): the "
+            "story then shows “Updated” with the time of this save, and search engines and "
+            "feeds are told. Leave it unticked for a typo or a style fix. Only for a story "
+            "already published."
+        ),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        body = self.fields.get("body")  # none on a read-only page
+        if body is not None and user is not None and user.has_perm("articles.add_photo"):
+            # The body editor's "Upload a photo" button posts here (static/js/body-blocks.js).
+            body.widget.attrs["data-photo-upload-url"] = reverse("admin:articles_photo_upload")
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -59,6 +87,9 @@ class ArticleAdminForm(forms.ModelForm):
             )
         return status
 
+    def clean_body(self):
+        return clean_body_blocks(self.cleaned_data["body"])
+
     def clean(self):
         cleaned_data = super().clean()
         # article_save() stamps the time as well, but the form checks the "a published
@@ -68,6 +99,33 @@ class ArticleAdminForm(forms.ModelForm):
         ):
             cleaned_data["published_at"] = timezone.now()
         return cleaned_data
+
+
+class SensitiveStoryFilter(admin.SimpleListFilter):
+    title = _("sensitive story")
+    parameter_name = "sensitive"
+    flags = {
+        "no-ads": (_("No advertising"), Q(hide_ads=True)),
+        "no-promotion": (_("Kept out of promotion"), Q(keep_out_of_promotion=True)),
+        "no-social-image": (_("No social image"), Q(hide_social_image=True)),
+        "no-comments": (_("Comments off"), Q(allow_comments=False)),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any of these")),
+            *((value, label) for value, (label, _condition) in self.flags.items()),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            any_flag = Q()
+            for _label, condition in self.flags.values():
+                any_flag |= condition
+            return queryset.filter(any_flag)
+        if self.value() in self.flags:
+            return queryset.filter(self.flags[self.value()][1])
+        return queryset
 
 
 class BylineInline(admin.TabularInline):
@@ -84,8 +142,9 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
+class ArticleAdmin(EditDeskAdminMixin, SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
     form = ArticleAdminForm
+    desk_full_height = True
     list_display = [
         "headline",
         "section",
@@ -94,12 +153,14 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
         "author_names",
         "is_must_read",
         "comment_count",
+        "views",
     ]
     list_filter = [
         "status",
         "section",
         ("bylines__author", admin.RelatedOnlyFieldListFilter),
         "is_must_read",
+        SensitiveStoryFilter,
     ]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
@@ -107,7 +168,7 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo", "social_image"]
     inlines = [BylineInline, CorrectionInline]
-    readonly_fields = ["hero_thumbnail", "preview_links", "updated_at"]
+    readonly_fields = ["hero_thumbnail", "preview_links", "significant_update_at", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
@@ -121,10 +182,28 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
                     "published_at",
                     "is_must_read",
                     "must_read_until",
-                    "allow_comments",
+                    "coverage",
                     "preview_links",
+                    "significant_update",
+                    "significant_update_at",
                     "updated_at",
                 ]
+            },
+        ),
+        (
+            _("Sensitive story"),
+            {
+                "fields": [
+                    "hide_ads",
+                    "keep_out_of_promotion",
+                    "hide_social_image",
+                    "allow_comments",
+                ],
+                "description": _(
+                    "For a death, an attack, a court case or anything readers should not meet "
+                    "beside an ad or a “you may also like”. Each box does one thing, "
+                    "everywhere the story appears."
+                ),
             },
         ),
         (
@@ -148,6 +227,7 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
             .get_queryset(request)
             .editable_by(request.user)
             .prefetch_related("bylines__author")
+            .with_recent_views()
         )
 
     def has_change_permission(self, request, obj=None):
@@ -169,7 +249,14 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form refuses forbidden status changes with a message; the service is the backstop.
-        services.article_save(article=obj, by=request.user)
+        services.article_save(
+            article=obj,
+            by=request.user,
+            significant_update=form.cleaned_data.get("significant_update", False),
+        )
+        # article_save asked the providers about the body's embeds.
+        for warning in services.article_embed_warnings(article=obj):
+            messages.warning(request, warning)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -202,6 +289,14 @@ class ArticleAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
         if obj.is_scheduled:
             return _("Scheduled")
         return obj.get_status_display()
+
+    @admin.display(
+        description=_("views, last %(hours)d h") % {"hours": settings.MOST_READ_HOURS},
+        ordering="recent_views",
+    )
+    def views(self, obj):
+        """Readers' views over Most read's period (settings.MOST_READ_HOURS)."""
+        return obj.recent_views
 
     @admin.display(description=_("authors"))
     def author_names(self, obj):
@@ -282,30 +377,50 @@ class AuthorAdmin(VersionAdmin):
     raw_id_fields = ["user"]
 
 
-class PhotoImageField(forms.ImageField):
-    """Newsroom's upload checks before Django's, whose single message fits no case well.
-
-    Django calls a decompression bomb or a huge upload "not an image or a corrupted
-    image"; validate_image says what is wrong and what to do about it.
-    """
-
-    def to_python(self, data):
-        if data not in self.empty_values:
-            validate_image(data)
-        return super().to_python(data)
-
-
 class PhotoAdminForm(forms.ModelForm):
     class Meta:
         field_classes = {"image": PhotoImageField}
+        # Typed as numbers without JavaScript; with it, set by a click on the picture.
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "max": 1, "step": 0.001})
+            for name in ("focal_x", "focal_y")
+        }
+
+
+class LicenceFilter(admin.SimpleListFilter):
+    """Photos whose licence ends soon, so editors can renew or replace them, and those
+    already shown as placeholders."""
+
+    title = _("licence")
+    parameter_name = "licence"
+    ENDING_DAYS = 30
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ending", _("Licence ends within %(days)s days") % {"days": self.ENDING_DAYS}),
+            ("ended", _("Licence ended")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ending":
+            return queryset.licence_ending_within(self.ENDING_DAYS)
+        if self.value() == "ended":
+            return queryset.licence_ended()
+        return queryset
 
 
 @admin.register(Photo)
 class PhotoAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
+    list_display = [
+        "thumbnail", "__str__", "credit", "width", "height", "licence_ends_at", "is_licensed",
+        "created_at",
+    ]  # fmt: skip
+    list_filter = [LicenceFilter]
     search_fields = ["caption", "credit", "alt_text"]
-    readonly_fields = ["thumbnail", "width", "height", "rendition_list", "created_by"]
+    readonly_fields = [
+        "thumbnail", "focal_picker", "width", "height", "rendition_list", "created_by",
+    ]  # fmt: skip
     fields = [
         "image",
         "thumbnail",
@@ -313,15 +428,47 @@ class PhotoAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
         "is_decorative",
         "caption",
         "credit",
+        "licence_ends_at",
+        "focal_picker",
+        "focal_x",
+        "focal_y",
         "width",
         "height",
         "rendition_list",
         "created_by",
     ]
 
+    class Media:
+        js = ["js/focal_point.js"]
+        css = {"all": ["css/focal_point.css"]}
+
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
         return photo_thumbnail(obj)
+
+    @admin.display(boolean=True, description=_("licensed"))
+    def is_licensed(self, obj):
+        return obj.is_licensed
+
+    @admin.display(description=_("focal point"))
+    def focal_picker(self, obj):
+        """The picture to click on the point of interest (static/js/focal_point.js)."""
+        if not obj.image:
+            return _("Upload the photo first; then click its point of interest here.")
+        image = obj.fallback
+        return format_html(
+            '<div class="focal-picker" data-focal-picker>'
+            '<img src="{}" alt="" width="{}" height="{}">'
+            '<span class="focal-picker__mark" hidden></span></div>'
+            '<p class="help">{}</p>',
+            image["url"],
+            image["width"],
+            image["height"],
+            _(
+                "Click the point of interest (a face, say) once: every crop keeps it in "
+                "frame. Without JavaScript, type it below."
+            ),
+        )
 
     @admin.display(description=_("renditions"))
     def rendition_list(self, obj):
@@ -334,3 +481,79 @@ class PhotoAdmin(SaveFailureAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.photo_save(photo=obj, by=request.user)
+
+    def get_urls(self):
+        upload = path(
+            "upload/", self.admin_site.admin_view(self.upload_view), name="articles_photo_upload"
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        """A photo uploaded from the body editor's dialog (static/js/body-blocks.js): its
+        number as JSON, or the form's errors for the dialog to show beside the fields.
+        The admin's sign-in and CSRF checks apply; the add permission is needed."""
+        if request.method != "POST":
+            return JsonResponse({"error": _("Upload with POST.")}, status=405)
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": _("You may not add photos.")}, status=403)
+        form = PhotoUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        try:
+            photo = services.photo_save(photo=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        except OSError:
+            logger.exception("Storing a photo uploaded from the body editor failed")
+            message = _("The photo could not be stored (the disk may be full). Try again soon.")
+            return JsonResponse({"errors": {"image": [{"message": message}]}}, status=503)
+        return JsonResponse({"id": photo.pk, "caption": photo.caption}, status=201)
+
+
+class BreakingNewsForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("link"),
+        required=False,
+        assume_scheme="https",
+        help_text=BreakingNews._meta.get_field("url").help_text,
+    )
+
+    class Meta:
+        model = BreakingNews
+        fields = ["text", "url", "is_live", "ends_at"]
+
+    def clean_ends_at(self):
+        ends_at = self.cleaned_data["ends_at"]
+        if ends_at <= timezone.now():
+            raise forms.ValidationError(
+                _("The end must be in the future; “End now” takes a banner down.")
+            )
+        return ends_at
+
+
+@admin.register(BreakingNews)
+class BreakingNewsAdmin(admin.ModelAdmin):
+    """Adding a banner puts it up at once and ends the one up before it (one step to
+    replace it); "End now" takes it down early. Every public page shows it at once."""
+
+    form = BreakingNewsForm
+    list_display = ["text", "is_live", "starts_at", "ends_at", "is_up"]
+    actions = ["end_selected"]
+
+    @admin.display(boolean=True, description=_("up now"))
+    def is_up(self, banner):
+        return banner.is_showing
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+        else:
+            services.breaking_news_publish(banner=obj, by=request.user)
+
+    @admin.action(description=_("End selected banners now"), permissions=["change"])
+    def end_selected(self, request, queryset):
+        for banner in queryset:
+            services.breaking_news_end(banner=banner, by=request.user)
+        self.message_user(request, _("The banners are down."), messages.SUCCESS)

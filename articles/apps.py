@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
     # a page too.
     public_models = (
         "Article", "Article.tags", "ArticleSlugRedirect", "Author", "Byline", "Correction",
-        "Photo", "Section", "Tag",
+        "Photo", "Embed", "Section", "Tag", "BreakingNews",
     )  # fmt: skip
 
     # What each role may do here; newsroom.roles applies it to the groups.
@@ -27,14 +27,31 @@ class ArticlesConfig(AppConfig):
         ],
         EDITOR: [
             f"{action}_{model}"
-            for model in ("article", "byline", "correction", "photo", "tag", "section", "author")
+            for model in (
+                "article", "byline", "correction", "photo", "tag", "section", "author",
+                "breakingnews",
+            )
             for action in ("add", "change", "delete", "view")
         ]
         + ["publish_article", "view_articleslugredirect"],
     }  # fmt: skip
 
-    def next_public_change(self, now):
-        """A scheduled article goes live, or a “Must read” pick ends."""
-        from .models import Article
+    def media_in_use(self):
+        """Stored files named outside file fields: photos' renditions (for prune_media)."""
+        from .models import Photo
 
-        return Article.objects.next_scheduled_change()
+        for renditions in Photo.objects.values_list("renditions", flat=True).iterator():
+            for rendition in renditions:
+                yield rendition["name"]
+
+    def next_public_change(self, now):
+        """A scheduled article goes live, a “Must read” pick ends, the breaking-news
+        banner ends, or a photo's licence ends (its pages show a placeholder then)."""
+        from .models import Article, BreakingNews, Photo
+
+        changes = [
+            Article.objects.next_scheduled_change(),
+            BreakingNews.objects.next_end(),
+            Photo.objects.next_licence_end(),
+        ]
+        return min(filter(None, changes), default=None)

@@ -10,10 +10,39 @@ from newsroom.links import absolute_url
 from .models import LATEST_KEY, SECTIONS_KEY, Article, Author, Section, Tag
 
 FEED_SIZE = 30
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+class PhotoFeed(Rss201rev2Feed):
+    """RSS 2.0 with each story's photo as Media RSS <media:content> (what feed readers
+    and aggregators show as its picture), with its credit and caption."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if (photo := item.get("photo")) is None:
+            return
+        handler.startElement(
+            "media:content",
+            {
+                "url": photo["url"],
+                "medium": "image",
+                "type": "image/jpeg",
+                "width": str(photo["width"]),
+                "height": str(photo["height"]),
+            },
+        )
+        if photo["credit"]:
+            handler.addQuickElement("media:credit", photo["credit"])
+        if photo["caption"]:
+            handler.addQuickElement("media:description", photo["caption"])
+        handler.endElement("media:content")
 
 
 class LatestArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = PhotoFeed
     url_name = "articles:feed"
 
     def title(self, obj=None):
@@ -33,7 +62,9 @@ class LatestArticlesFeed(Feed):
 
     def get_feed(self, obj, request):
         shows(request, SECTIONS_KEY, *self.shown_cache_keys(obj))  # items name their section
-        return super().get_feed(obj, request)
+        feed = super().get_feed(obj, request)
+        shows(request, *(item["photo_key"] for item in feed.items if "photo_key" in item))
+        return feed
 
     def shown_cache_keys(self, obj):
         """The surrogate keys of the list this feed follows, and of its subject."""
@@ -57,7 +88,9 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # The time readers are told of (a significant update), not a typo fix's: it is
+        # the feed's lastBuildDate, which readers' feed apps show as news.
+        return item.modified_at
 
     def item_author_name(self, item):
         names = [author.name for author in item.byline_authors]
@@ -73,6 +106,26 @@ class LatestArticlesFeed(Feed):
         return f"{settings.SITE_URL}/#article-{item.pk}"
 
     item_guid_is_permalink = False
+
+    def item_extra_kwargs(self, item):
+        """The story's hero photo in its 16:9 crop; none once its licence has ended
+        (no feed is kept past that: articles.apps.next_public_change)."""
+        photo = item.hero_photo
+        if photo is None:
+            return {}
+        if not photo.is_licensed:  # a licence extended brings it back
+            return {"photo_key": cache_key(photo)}
+        image = photo.fallback_for("16:9")
+        return {
+            "photo_key": cache_key(photo),
+            "photo": {
+                "url": absolute_url(image["url"]),
+                "width": image["width"],
+                "height": image["height"],
+                "credit": photo.credit,
+                "caption": photo.caption,
+            },
+        }
 
 
 class SectionFeed(LatestArticlesFeed):

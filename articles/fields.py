@@ -1,6 +1,7 @@
 from django_prose_editor.fields import ProseEditorField
 
-ARTICLE_BODY_EXTENSIONS = {
+# Rich text: a live entry's, and the base of a story's.
+TEXT_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
     "Subscript": True,
@@ -15,6 +16,24 @@ ARTICLE_BODY_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
 }
 
+# A story's body: rich text and the blocks only the story page expands.
+ARTICLE_BODY_EXTENSIONS = {
+    **TEXT_EXTENSIONS,
+    # Tables live in a captioned figure that scrolls sideways on a narrow screen.
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "TableFigure": True,
+    "TableCaption": True,
+    # Our blocks (articles.body): each adds its own tags to the sanitiser's allow-list.
+    "BodyPhoto": True,
+    "Gallery": True,
+    "Embed": True,
+    "PullQuote": True,
+    "FactBox": True,
+}
+
 
 class SanitizedProseField(ProseEditorField):
     """A rich-text field whose HTML is cleaned to the editor's allow-list on every save.
@@ -25,7 +44,7 @@ class SanitizedProseField(ProseEditorField):
     """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("extensions", ARTICLE_BODY_EXTENSIONS)
+        kwargs.setdefault("extensions", TEXT_EXTENSIONS)
         kwargs.setdefault("sanitize", True)
         super().__init__(*args, **kwargs)
 

@@ -7,6 +7,7 @@ Every entry point decodes the upload through the same checks, so a file that
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Protocol
@@ -93,6 +94,14 @@ class Rendition:
     format: str
     content: ContentFile
     extension: str
+    ratio: str = ""  # the crop's name ("16:9"), or "" for the whole picture
+
+
+# A crop's aspect ratio as whole numbers: 1.91:1 is (191, 100).
+Ratio = tuple[int, int]
+# Where the point of interest is: fractions of the width (from the left) and height (from the top).
+FocalPoint = tuple[float, float]
+CENTRE: FocalPoint = (0.5, 0.5)
 
 
 def validate_image(file: Upload, *, min_width: int | None = None) -> None:
@@ -136,16 +145,70 @@ def make_renditions(
     narrower than every requested width gets a single rendition at its own width.
     WebP keeps transparency; the JPEG is flattened on white.
     """
-    image = _prepare(file)[0]
-    image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image = _prepare_pixels(file)
     targets = sorted({width for width in widths if width <= image.width}) or [image.width]
+    return _resized(image, targets, ratio="")
+
+
+def make_crops(
+    file: Upload, *, crops: Mapping[str, tuple[Ratio, tuple[int, ...]]], focal: FocalPoint = CENTRE
+) -> list[Rendition]:
+    """Crop to each named ratio around the focal point, then resize like make_renditions.
+
+    `crops` maps a name ("16:9") to its ratio and widths. Each crop is the largest box
+    of its ratio that the picture holds (focal_crop_box). Never upscales; a crop
+    narrower than its widest width also gets a rendition at its own width, so the
+    largest crop the picture allows always exists.
+    """
+    image = _prepare_pixels(file)
     renditions = []
-    for width in targets:
+    for name, (ratio, widths) in crops.items():
+        box = focal_crop_box(image.width, image.height, ratio=ratio, focal=focal)
+        cropped = image.crop(box)
+        targets = {width for width in widths if width <= cropped.width}
+        if cropped.width < max(widths):
+            targets.add(cropped.width)
+        renditions += _resized(cropped, sorted(targets), ratio=name)
+    return renditions
+
+
+def focal_crop_box(
+    width: int, height: int, *, ratio: Ratio, focal: FocalPoint = CENTRE
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` inside a `width` x `height` picture, centred on the
+    focal point as far as the picture's edges allow, as (left, top, right, bottom).
+
+    The box always spans the full width or the full height, so the point is always
+    inside it; only near an edge is it off the box's centre.
+    """
+    ratio_width, ratio_height = ratio
+    if width * ratio_height > height * ratio_width:  # wider than the ratio: full height
+        box_width = max(1, min(width, round(height * ratio_width / ratio_height)))
+        box_height = height
+    else:
+        box_width = width
+        box_height = max(1, min(height, round(width * ratio_height / ratio_width)))
+    focal_x, focal_y = focal
+    left = min(max(round(focal_x * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(focal_y * height - box_height / 2), 0), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def _prepare_pixels(file: Upload) -> Image.Image:
+    image = _prepare(file)[0]
+    return image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+
+def _resized(image: Image.Image, widths: list[int], *, ratio: str) -> list[Rendition]:
+    """`image` at each of `widths`, as WebP plus a JPEG flattened on white."""
+    renditions = []
+    for width in widths:
         height = max(1, round(image.height * width / image.width))
-        resized = image.resize((width, height), Image.Resampling.LANCZOS)
-        renditions.append(Rendition(width, height, "WEBP", _encode(resized, "WEBP"), "webp"))
-        flat = _flatten_on_white(resized)
-        renditions.append(Rendition(width, height, "JPEG", _encode(flat, "JPEG"), "jpg"))
+        resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        webp = _encode(resized, "WEBP")
+        jpeg = _encode(_flatten_on_white(resized), "JPEG")
+        renditions.append(Rendition(width, height, "WEBP", webp, "webp", ratio))
+        renditions.append(Rendition(width, height, "JPEG", jpeg, "jpg", ratio))
     return renditions
 
 

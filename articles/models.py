@@ -1,14 +1,19 @@
+import math
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import Purge, cache_key
 
-from .fields import SanitizedProseField
+from .fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from .images import validate_image
 
 # Publishing, scheduling and unpublishing: editors have it, reporters do not.
@@ -18,10 +23,13 @@ PUBLISH_PERMISSION = "articles.publish_article"
 # sitemaps, every story's Latest sidebar) and the sections (every page's navigation).
 LATEST_KEY = "latest"
 SECTIONS_KEY = "sections"
+# The breaking-news banner, which every page shows.
+BREAKING_KEY = "breaking"
 
 RESERVED_SECTION_SLUGS = {  # "latest/sidebar/" is the Latest list's fragment
     "admin", "search", "feeds", "tags", "authors", "preview", "sitemap.xml",
     "sitemap-news.xml", "robots.txt", "static", "media", "comments", "ads", "healthz", "latest",
+    "live",
 }  # fmt: skip
 
 
@@ -101,6 +109,22 @@ class Tag(models.Model):
         return Purge(hard={cache_key(self)}, soft={self.articles_cache_key, LATEST_KEY})
 
 
+class PhotoQuerySet(models.QuerySet):
+    def licence_ended(self):
+        """Photos whose licence has ended: every page shows a placeholder instead."""
+        return self.filter(licence_ends_at__lte=timezone.now())
+
+    def licence_ending_within(self, days):
+        """Photos still usable whose licence ends within `days` days."""
+        now = timezone.now()
+        return self.filter(licence_ends_at__gt=now, licence_ends_at__lte=now + timedelta(days=days))
+
+    def next_licence_end(self):
+        """When the next photo's licence ends (its pages change then), or None."""
+        upcoming = self.filter(licence_ends_at__gt=timezone.now())
+        return upcoming.aggregate(end=models.Min("licence_ends_at"))["end"]
+
+
 class Photo(models.Model):
     image = models.ImageField(
         upload_to="photos/%Y/%m/",
@@ -126,6 +150,30 @@ class Photo(models.Model):
     credit = models.CharField(
         max_length=120, blank=True, help_text=_("Photographer or agency, e.g. “AFP”.")
     )
+    focal_x = models.FloatField(
+        _("focal point across"),
+        default=0.5,
+        help_text=_(
+            "Where the point of interest is, from the left edge (0) to the right (1). "
+            "Every crop (cards, thumbnails, social cards) keeps it in frame."
+        ),
+    )
+    focal_y = models.FloatField(
+        _("focal point down"),
+        default=0.5,
+        help_text=_("Where the point of interest is, from the top (0) to the bottom (1)."),
+    )
+    licence_ends_at = models.DateTimeField(
+        _("licence ends"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the right to use this photo ends (an agency licence, say). From then on "
+            "every page, feed and search listing shows a placeholder instead. Leave empty "
+            "if it never ends."
+        ),
+    )
     renditions = models.JSONField(
         default=list,
         editable=False,
@@ -136,6 +184,8 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -145,7 +195,14 @@ class Photo(models.Model):
                 violation_error_message=_(
                     "Describe the picture in the alt text, or mark it as decorative."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="articles_photo_focal_point_inside",
+                violation_error_message=_(
+                    "The focal point must be inside the picture: both values between 0 and 1."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -158,12 +215,27 @@ class Photo(models.Model):
     def alt(self):
         return "" if self.is_decorative else self.alt_text
 
-    def _renditions(self, fmt):
-        return [r for r in self.renditions if r["format"] == fmt]
+    @property
+    def is_licensed(self):
+        """Whether pages may show the photo now: its licence has not ended."""
+        return self.licence_ends_at is None or self.licence_ends_at > timezone.now()
 
-    def srcset(self, fmt):
+    @property
+    def focal_point(self):
+        return (self.focal_x, self.focal_y)
+
+    def _renditions(self, fmt, ratio=""):
+        """This format's renditions of the crop `ratio` ("" the whole picture); a photo
+        stored before its crops were made falls back to the whole picture."""
+        matching = [r for r in self.renditions if r["format"] == fmt]
+        cropped = [r for r in matching if r.get("ratio", "") == ratio]
+        return cropped or [r for r in matching if not r.get("ratio")]
+
+    def srcset(self, fmt, ratio=""):
         storage = self.image.storage
-        return ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in self._renditions(fmt))
+        return ", ".join(
+            f"{storage.url(r['name'])} {r['width']}w" for r in self._renditions(fmt, ratio)
+        )
 
     @property
     def webp_srcset(self):
@@ -175,14 +247,74 @@ class Photo(models.Model):
 
     @property
     def fallback(self):
-        """The largest JPEG rendition up to 1200px wide, for <img src> and social cards."""
-        jpegs = self._renditions("JPEG")
+        """The largest JPEG rendition up to 1200px wide, for <img src>."""
+        return self.fallback_for("")
+
+    def large_for(self, ratio, min_width=1200):
+        """The JPEG of the crop `ratio` at least `min_width` wide (the narrowest such),
+        else the widest there is (a small picture is never upscaled): for JSON-LD."""
+        jpegs = self._renditions("JPEG", ratio)
+        if not jpegs:
+            return {"url": self.image.url, "width": self.width, "height": self.height}
+        wide = [r for r in jpegs if r["width"] >= min_width]
+        best = min(wide, key=lambda r: r["width"]) if wide else max(jpegs, key=lambda r: r["width"])
+        return {**best, "url": self.image.storage.url(best["name"])}
+
+    @property
+    def social_fallback(self):
+        """The 1.91:1 crop for social cards (og:image)."""
+        return self.fallback_for("1.91:1")
+
+    def fallback_for(self, ratio):
+        """The largest JPEG of the crop `ratio` ("" the whole picture) up to 1200px wide,
+        for <img src>, social cards and JSON-LD: {"url", "width", "height", ...}."""
+        jpegs = self._renditions("JPEG", ratio)
         if not jpegs:
             return {"url": self.image.url, "width": self.width, "height": self.height}
         best = max(
             (r for r in jpegs if r["width"] <= 1200), key=lambda r: r["width"], default=jpegs[0]
         )
         return {**best, "url": self.image.storage.url(best["name"])}
+
+
+class Embed(models.Model):
+    """What a provider said about a post pasted into a story (articles.embeds), asked
+    when the story was saved, so that readers' pages never ask the provider anything."""
+
+    url = models.URLField(max_length=500, unique=True, help_text=_("The address pasted."))
+    provider = models.CharField(max_length=40)
+    title = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    thumbnail = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    width = models.PositiveIntegerField(default=16)
+    height = models.PositiveIntegerField(default=9)
+    frame_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text=_("The provider's player, loaded when a reader asks; empty: a link only."),
+    )
+    error = models.CharField(
+        max_length=300, blank=True, help_text=_("Why the provider could not be asked.")
+    )
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(width__gt=0, height__gt=0),
+                name="articles_embed_size_positive",
+                violation_error_message=_("An embed's width and height are positive."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+    def changed_keys(self, **kwargs):
+        # Asked again (manage.py refresh_embeds): a new title, thumbnail or player.
+        return Purge(hard={cache_key(self)})
 
 
 class Author(models.Model):
@@ -224,6 +356,12 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def for_backfill(self):
+        """Stories a front's backfill may place by itself (fronts.pages): published ones
+        the site may put forward (safe_for_promotion). Every rule of what a backfill must
+        leave out belongs here, once."""
+        return self.published().safe_for_promotion()
+
     def with_card_data(self):
         """Everything an article card shows, in a fixed number of queries."""
         return self.select_related("section", "hero_photo").prefetch_related(
@@ -255,6 +393,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         return self.published().with_detail()
 
+    def safe_for_promotion(self):
+        """Stories the site may put forward by itself: in More articles, Most read and
+        the fronts' automatic blocks (backfills). A sensitive story kept out of promotion
+        still appears where readers look for it: its section, tag and author pages,
+        Latest, feeds, search and the sitemaps; an editor may still pick it by hand."""
+        return self.filter(keep_out_of_promotion=False)
+
     def search(self, query):
         """Published articles matching `query`, best first (full-text on PostgreSQL)."""
         from .search import search_articles
@@ -283,6 +428,33 @@ class ArticleQuerySet(models.QuerySet):
         )
         return min(filter(None, due.values()), default=None)
 
+    def most_read(self, hours=None):
+        """Published stories by readers' views over the last `hours` (first_counted_hour),
+        most read first, as headlines with their count (`recent_views`). One query,
+        through the hourly totals' index on the hour."""
+        since = first_counted_hour(hours)
+        return (
+            self.for_headlines()
+            .safe_for_promotion()
+            .filter(hourly_views__hour__gte=since)
+            .annotate(recent_views=models.Sum("hourly_views__views"))
+            .order_by("-recent_views", "-published_at", "-pk")
+        )
+
+    def with_recent_views(self, hours=None):
+        """Each story with its readers' views over the last `hours` (`recent_views`, 0
+        if none), counted apart so that other joins (bylines) cannot multiply them."""
+        since = first_counted_hour(hours)
+        views = (
+            HourlyViews.objects.filter(article=models.OuterRef("pk"), hour__gte=since)
+            .values("article")
+            .annotate(total=models.Sum("views"))
+            .values("total")
+        )
+        return self.annotate(
+            recent_views=Coalesce(models.Subquery(views), 0, output_field=models.IntegerField())
+        )
+
     def editable_by(self, user):
         """Editors edit everything; a reporter only articles they created or are credited on."""
         if user.has_perm(PUBLISH_PERMISSION):
@@ -290,11 +462,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
 
     def related_to(self, article):
-        """Other published articles from the same section or sharing a tag."""
+        """Other published articles from the same section or sharing a tag (More
+        articles), leaving out those kept out of promotion."""
         tag_ids = [tag.pk for tag in article.tags.all()]
         sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
         return (
             self.for_listing()
+            .safe_for_promotion()
             .filter(Q(section_id=article.section_id) | Q(pk__in=sharing_a_tag))
             .exclude(pk=article.pk)
         )
@@ -305,6 +479,11 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+
+    class Coverage(models.TextChoices):
+        STORY = "", _("A story (not live)")
+        LIVE = "live", _("Live coverage, updating")
+        CLOSED = "closed", _("Live coverage, ended")
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -318,7 +497,7 @@ class Article(models.Model):
     standfirst = models.CharField(
         max_length=400, blank=True, help_text=_("The summary under the headline.")
     )
-    body = SanitizedProseField(blank=True)
+    body = SanitizedProseField(blank=True, extensions=ARTICLE_BODY_EXTENSIONS)
     hero_photo = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -346,7 +525,64 @@ class Article(models.Model):
         help_text=_("A time in the future schedules the article: it appears by itself then."),
     )
     updated_at = models.DateTimeField(auto_now=True)
-    allow_comments = models.BooleanField(default=True)
+    significant_update_at = models.DateTimeField(
+        _("significant update"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When an editor last marked a change as one that matters to readers: the "
+            "“Updated” time, dateModified and the feeds' updated time."
+        ),
+    )
+    # Live coverage is a state of the story itself (on the row the page already reads,
+    # versioned with it); its entries are the liveblog app's.
+    coverage = models.CharField(
+        _("live coverage"),
+        max_length=6,
+        choices=Coverage,
+        default=Coverage.STORY,
+        blank=True,
+        help_text=_(
+            "Live: the page shows timestamped entries, newest first, and readers get new "
+            "ones without reloading. Closed: the entries stay as an archive."
+        ),
+    )
+    coverage_ended_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When the live coverage was closed.")
+    )
+    # Sensitive stories (a death, an attack, a court case): one flag per effect, as the
+    # Guardian's content API has them (shouldHideAdverts, showInRelatedContent,
+    # commentable), since a story may need one without the others; comments off is
+    # allow_comments. Each is read in one place (ArticleQuerySet.safe_for_promotion,
+    # Article.shows_ads, Article.social_photo).
+    hide_ads = models.BooleanField(
+        _("no advertising"),
+        default=False,
+        help_text=_("No ad slots anywhere on the story's page, and none inside its text."),
+    )
+    keep_out_of_promotion = models.BooleanField(
+        _("keep out of promotion"),
+        default=False,
+        help_text=_(
+            "Not in “More articles”, Most read or the fronts' automatic blocks. It stays "
+            "in its section, tag and author pages, Latest, feeds, search and sitemaps, and "
+            "an editor may still pick it for a front."
+        ),
+    )
+    hide_social_image = models.BooleanField(
+        _("no social image"),
+        default=False,
+        help_text=_(
+            "Shares and search results show no picture (no og:image, Twitter image or "
+            "structured-data image); the page itself keeps its photo."
+        ),
+    )
+    allow_comments = models.BooleanField(
+        _("allow comments"),
+        default=True,
+        help_text=_("Untick to close comments; the comments already published stay."),
+    )
     comment_count = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -448,12 +684,30 @@ class Article(models.Model):
         )
 
     @property
+    def is_live_coverage(self):
+        """Live or closed: the page shows entries."""
+        return self.coverage != self.Coverage.STORY
+
+    @property
     def is_scheduled(self):
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def reading_time(self):
+        """The body's words and minutes of reading, for stories long enough for readers
+        to be told (settings.READING_TIME_MIN_WORDS); None for shorter ones and live pages.
+        Counted as the desk's script counts them (static/js/desk.js)."""
+        if self.is_live_coverage:
+            return None
+        # A space before each tag, so that words in two paragraphs stay two words.
+        words = len(strip_tags(self.body.replace("<", " <")).split())
+        if words < settings.READING_TIME_MIN_WORDS:
+            return None
+        return {"words": words, "minutes": math.ceil(words / settings.READING_WORDS_PER_MINUTE)}
 
     @property
     def byline_authors(self):
@@ -465,20 +719,45 @@ class Article(models.Model):
 
     @property
     def card_photo(self):
-        return self.social_image or self.hero_photo
+        """The photo for social cards and JSON-LD: the social image, else the hero,
+        whichever is still licensed (None if neither)."""
+        usable = [photo for photo in (self.social_image, self.hero_photo) if photo is not None]
+        return next((photo for photo in usable if photo.is_licensed), None)
+
+    @property
+    def social_photo(self):
+        """The picture shares and search results show, or None for a story that must
+        not have one."""
+        return None if self.hide_social_image else self.card_photo
+
+    @property
+    def shows_ads(self):
+        return not self.hide_ads
+
+    @property
+    def is_promotable(self):
+        """ArticleQuerySet.safe_for_promotion's rule, for a story already read."""
+        return not self.keep_out_of_promotion
 
     @property
     def modified_at(self):
-        """The last change readers can see: an edit, or a correction added since."""
+        """When readers were last told the story changed: its publication, or the last
+        significant update since (the “Updated” time, dateModified, the feeds' updated
+        time, the sitemap's lastmod). A typo fix does not move it."""
+        times = [self.published_at, self.significant_update_at]
+        return max(filter(None, times), default=self.updated_at)
+
+    @property
+    def last_edited_at(self):
+        """The last change of any kind, a typo fix or a correction added: the page's
+        Last-Modified, so that a cache asking again gets the fixed page."""
         corrections = [correction.created_at for correction in self.corrections.all()]
         return max([self.updated_at, *corrections])
 
     @property
     def was_updated(self):
-        """Readers see “Updated” only for changes made well after publication."""
-        if self.published_at is None:
-            return False
-        return (self.modified_at - self.published_at).total_seconds() > 600
+        """Readers see “Updated” once an editor marks a change as significant."""
+        return self.published_at is not None and self.modified_at > self.published_at
 
     def url_kwargs(self):
         date = timezone.localdate(self.published_at or timezone.now())
@@ -544,3 +823,115 @@ class ArticleSlugRedirect(models.Model):
 
     def changed_keys(self, **kwargs):
         return Purge(hard={f"article-{self.article_id}"})
+
+
+def default_breaking_end():
+    """Editors forget: a banner ends by itself half an hour after it goes up."""
+    return timezone.now() + timedelta(minutes=settings.BREAKING_NEWS_MINUTES)
+
+
+class BreakingNewsQuerySet(models.QuerySet):
+    def showing(self):
+        """Banners up now: started and not yet ended."""
+        now = timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now)
+
+    def current(self):
+        """The banner readers see, or None: the newest of those up now (there is one,
+        as breaking_news_publish ends the previous)."""
+        return self.showing().order_by("-starts_at", "-pk").first()
+
+    def next_end(self):
+        """When the banner up now ends by itself, or None."""
+        return self.showing().aggregate(end=models.Min("ends_at"))["end"]
+
+
+class BreakingNews(models.Model):
+    """The banner at the top of every public page, from publication until its end."""
+
+    text = models.CharField(max_length=200, help_text=_("One line: what happened."))
+    url = models.URLField(
+        _("link"), blank=True, help_text=_("Where the banner leads, e.g. the story's address.")
+    )
+    is_live = models.BooleanField(
+        _("live"),
+        default=False,
+        help_text=_("Show it as “Live” (a live story) instead of “Breaking”."),
+    )
+    starts_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
+    ends_at = models.DateTimeField(
+        _("ends"),
+        default=default_breaking_end,
+        help_text=_("It disappears by itself then."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = BreakingNewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("breaking news banner")
+        verbose_name_plural = _("breaking news")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="articles_breaking_ends_after_start",
+                violation_error_message=_("The banner must end after it is published."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_showing(self):
+        return self.starts_at <= timezone.now() < self.ends_at
+
+    def changed_keys(self, **kwargs):
+        # Every page shows the banner: one put up, replaced or ended goes at once.
+        return Purge(hard={BREAKING_KEY})
+
+
+def view_hour(moment):
+    """The hour a view is counted in: its start."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def first_counted_hour(hours=None):
+    """The first hour of the last `hours` (by default settings.MOST_READ_HOURS), the
+    current one included."""
+    return view_hour(timezone.now()) - timedelta(hours=(hours or settings.MOST_READ_HOURS) - 1)
+
+
+class HourlyViews(models.Model):
+    """Readers' views of one story in one hour, for Most read: counted from the page's
+    beacon (articles.services.article_view_record), never when the page is made."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="hourly_views")
+    hour = models.DateTimeField(help_text=_("The start of the hour."))
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = _("hourly views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "hour"],
+                name="articles_views_one_row_per_hour",
+                violation_error_message=_("A story has one count per hour."),
+            ),
+        ]
+        # Most read reads the last hours' rows from this index alone (an index-only scan
+        # on PostgreSQL; INCLUDE would do the same but SQLite has no covering indexes).
+        indexes = [
+            models.Index(fields=["hour", "article", "views"], name="articles_views_hour_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.views}"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from newsroom.cachekeys import shows
@@ -30,18 +31,26 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .select_related("section")
-            .only("slug", "headline", "published_at", "updated_at", "section__slug")
+            .select_related("section", "hero_photo")
+            .only(
+                "slug", "headline", "published_at", "significant_update_at", "updated_at",
+                "section__slug", "hero_photo__image", "hero_photo__width", "hero_photo__height",
+                "hero_photo__renditions", "hero_photo__licence_ends_at",
+            )
             .order_by("-published_at", "-pk")
-        )
+        )  # fmt: skip
 
     def lastmod(self, item):
-        # To the second: articles/sitemap.xml writes a full W3C datetime.
-        return item.updated_at.replace(microsecond=0)
+        # The last significant update, as Google asks of lastmod ("not the copyright
+        # date"): a typo fix does not send crawlers back. To the second:
+        # articles/sitemap.xml writes a full W3C datetime.
+        return item.modified_at.replace(microsecond=0)
 
     def get_latest_lastmod(self):
-        # Django's default loads every item to find the newest; the index asks on each request.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        # Django's default loads every item to find the newest; the index asks on each
+        # request. Article.modified_at, in SQL.
+        modified = Greatest("published_at", Coalesce("significant_update_at", "published_at"))
+        return self.items().aggregate(latest=Max(modified))["latest"]
 
 
 class NewsSitemap(ArticleSitemap):
@@ -106,4 +115,11 @@ def sitemap(request, sitemaps, **kwargs):
     """Django's sitemap view. Sitemaps list stories, sections, authors and tags: a story
     published or changed, or a section, author or tag renamed, purges them."""
     shows(request, LATEST_KEY, SECTIONS_KEY)
-    return sitemap_views.sitemap(request, sitemaps, **kwargs)
+    response = sitemap_views.sitemap(request, sitemaps, **kwargs)
+    # Stories list their photo (articles/sitemap.xml) while its licence lasts: one
+    # extended brings it back (no sitemap is kept past a licence's end either).
+    photos = {
+        getattr(url["item"], "hero_photo_id", None) for url in response.context_data["urlset"]
+    }
+    shows(request, *(f"photo-{pk}" for pk in photos if pk is not None))
+    return response

@@ -8,7 +8,6 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("latest/", views.LatestView.as_view(), name="latest"),
     path("latest/sidebar/", views.latest_fragment, name="latest-fragment"),
@@ -18,6 +17,7 @@ urlpatterns = [
     path("feeds/tags/<slug:slug>/", feeds.TagFeed(), name="tag-feed"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("beacons/viewed/<int:pk>/", views.article_viewed, name="viewed"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("preview/share/<str:token>/", views.preview_share, name="preview-share"),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),

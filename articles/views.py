@@ -1,17 +1,30 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from newsroom.cachekeys import cache_key, shows
+from newsroom.beacons import PIXEL
+from newsroom.cachekeys import cache_key, shown_changed_at, shows
+from newsroom.clients import client_hash, from_other_site
+from newsroom.fragments import kept_fragments_rendered_at
 from newsroom.frontcache import ESI_CONTENT, assembles_fragments
+from newsroom.sectionpages import above_section_list
 
+from . import services
+from .blocks import allow_frames
 from .forms import SearchForm
 from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
-from .pages import LISTING_PAGE_SIZE, article_page_context, front_page, latest_headlines
+from .pages import (
+    LISTING_PAGE_SIZE,
+    article_page_context,
+    latest_headlines,
+)
 from .previews import previewed_pk
 
 
@@ -27,26 +40,6 @@ def set_last_modified(response, articles, *extra_times):
     if times:
         response["Last-Modified"] = http_date(max(filter(None, times)).timestamp())
     return response
-
-
-def home(request):
-    page = front_page()
-    # Any story published or taken down changes the home page (LATEST_KEY purges).
-    shows(request, LATEST_KEY)
-    response = render(
-        request,
-        "articles/home.html",
-        {
-            "lead": page.lead,
-            "latest": page.latest,
-            "must_read": page.must_read,
-            "section_blocks": page.section_blocks,
-            # The navigation's sections too (instead of navigation()'s own query).
-            "nav_sections": page.sections,
-            "page_type": "home",
-        },
-    )
-    return set_last_modified(response, page.articles)
 
 
 def article_detail(request, section, year, month, day, slug):
@@ -76,10 +69,18 @@ def article_detail(request, section, year, month, day, slug):
     response = render(
         request, "articles/article_detail.html", {**context, "latest_fragment": assembled}
     )
+    allow_frames(request, response, context["body"])
     if assembled:
         response["Surrogate-Control"] = ESI_CONTENT
-    shown = [article, *context["latest"], *context["more_articles"]]
-    return set_last_modified(response, shown, article.modified_at, article.comments_changed_at)
+    shown = [article, *context["latest"].read_so_far(), *context["more_articles"].read_so_far()]
+    return set_last_modified(
+        response,
+        shown,
+        article.last_edited_at,
+        article.comments_changed_at,
+        kept_fragments_rendered_at(request),
+        shown_changed_at(request),  # live coverage's entries, say
+    )
 
 
 def latest_fragment(request):
@@ -87,12 +88,36 @@ def latest_fragment(request):
     articles = latest_headlines()
     response = render(request, "includes/_latest.html", {"articles": articles})
     response["X-Robots-Tag"] = "noindex"
-    return set_last_modified(response, articles)
+    return set_last_modified(response, articles.read_so_far(), kept_fragments_rendered_at(request))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def article_viewed(request, pk):
+    """A reader opened a story: a beacon (POST) from its page's script, or the no-script
+    pixel (GET), for Most read.
+
+    Counted here rather than when the page is made, so that views of pages served from
+    a cache count too; bots and repeats are not counted (services.article_view_record),
+    and a beacon from another site is refused.
+    """
+    if from_other_site(request):
+        return HttpResponseForbidden()
+    services.article_view_record(
+        article_id=pk,
+        client=client_hash(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    if request.method == "POST":
+        return HttpResponse(status=204)
+    return HttpResponse(PIXEL, content_type="image/gif")
 
 
 def _render_preview(request, article):
     context = {**article_page_context(article), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
+    allow_frames(request, response, context["body"])
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     return response
@@ -134,10 +159,16 @@ class ArticleListMixin:
         """The surrogate keys of the list this page is a page of, and of its subject."""
         return [LATEST_KEY]
 
+    def also_shown(self):
+        """Stories the page shows besides its list, and other times what it shows
+        changed, for its Last-Modified."""
+        return [], []
+
     def render_to_response(self, context, **response_kwargs):
         shows(self.request, *self.shown_cache_keys())
         response = super().render_to_response(context, **response_kwargs)
-        return set_last_modified(response, context["articles"])
+        articles, times = self.also_shown()
+        return set_last_modified(response, [*context["articles"], *articles], *times)
 
 
 class LatestView(ArticleListMixin, ListView):
@@ -149,15 +180,31 @@ class SectionView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(section=self.section)
+        # The section's front, shown on the first page: its stories are left out of
+        # every page of the list, so that no story appears twice and pages follow on.
+        self.above_list = above_section_list(self.request, self.section)
+        articles = super().get_queryset().filter(section=self.section)
+        if self.above_list is not None:
+            articles = articles.exclude(pk__in=[a.pk for a in self.above_list.articles])
+        return articles
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            section=self.section, page_type="section", page_section=self.section, **kwargs
+            section=self.section,
+            above_list=self.above_list,
+            page_type="section",
+            page_section=self.section,
+            **kwargs,
         )
 
     def shown_cache_keys(self):
         return [cache_key(self.section), self.section.articles_cache_key]
+
+    def also_shown(self):
+        # The front changes every page of the list, which leaves its stories out.
+        if self.above_list is None:
+            return [], []
+        return self.above_list.articles, [self.above_list.published_at]
 
 
 class TagView(ArticleListMixin, ListView):

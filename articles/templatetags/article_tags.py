@@ -5,8 +5,9 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.models import BREAKING_KEY, BreakingNews
 from articles.search import excerpt_html
-from newsroom.cachekeys import cache_key, shows
+from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
 from newsroom.links import absolute_url
 
 register = template.Library()
@@ -18,7 +19,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.simple_tag
 def article_json_ld(article):
     """The article as schema.org NewsArticle, for search engines."""
-    photo = article.card_photo
+    photo = article.social_photo
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -41,7 +42,31 @@ def article_json_ld(article):
         },
     }
     if photo is not None:
-        data["image"] = [absolute_url(photo.fallback["url"])]
+        data["image"] = json_ld_images(photo)
+    return json_ld_script(data)
+
+
+# Google asks for 16:9, 4:3 and 1:1 images at least 1200 pixels wide:
+# https://developers.google.com/search/docs/appearance/structured-data/article
+JSON_LD_RATIOS = ("16:9", "4:3", "1:1")
+
+
+def json_ld_images(photo):
+    """The photo's crops as schema.org ImageObjects (one each; a photo stored before
+    its crops were made lists its whole picture once)."""
+    images = {}
+    for ratio in JSON_LD_RATIOS:
+        image = photo.large_for(ratio)
+        url = absolute_url(image["url"])
+        width, height = image["width"], image["height"]
+        images.setdefault(
+            url, {"@type": "ImageObject", "url": url, "width": width, "height": height}
+        )
+    return list(images.values())
+
+
+def json_ld_script(data):
+    """`data` as a JSON-LD <script> element."""
     payload = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     # <, > and & are escaped inside the JSON, so it cannot close the script element.
     safe_payload = mark_safe(payload)  # noqa: S308  # nosec B308 B703
@@ -56,9 +81,60 @@ def search_excerpt(article, query):
     return excerpt_html(article, query)
 
 
+# Where static/css/site.css shows a card's photo as a square thumbnail 6.5rem wide
+# (phones, in Must read, More articles and listings): there a card gets the 1:1 crop.
+PHONE_THUMBNAIL_MEDIA = "(max-width: 39.99em)"
+PHONE_THUMBNAIL_SIZES = "6.5rem"
+PHONE_THUMBNAIL_RATIO = "1:1"
+
+
 @register.inclusion_tag("includes/_picture.html", takes_context=True)
-def picture(context, photo, sizes="100vw", loading="lazy", css_class=""):
-    """A responsive <picture>: WebP renditions, a JPEG fallback, fixed width and height."""
-    if photo is not None and (request := getattr(context, "request", None)) is not None:
-        shows(request, cache_key(photo))
-    return {"photo": photo, "sizes": sizes, "loading": loading, "css_class": css_class}
+def picture(
+    context, photo, sizes="100vw", loading="lazy", css_class="", ratio="", phone_thumbnail=False
+):
+    """A responsive <picture> of the crop `ratio` ("16:9"; "" the whole picture): WebP
+    renditions, a JPEG fallback, fixed width and height. With `phone_thumbnail`, phones
+    get the square crop instead (sources of their own, with its width and height, so
+    nothing shifts). A photo whose licence has ended is a placeholder of the same size,
+    decided when the page is built (no page is kept past a licence's end:
+    articles.apps.next_public_change)."""
+    if photo is None:
+        return {"photo": None}
+    if (request := getattr(context, "request", None)) is not None:
+        shows(request, cache_key(photo))  # a licence extended brings the photo back
+    phone = None
+    if phone_thumbnail and (jpeg := photo.srcset("JPEG", PHONE_THUMBNAIL_RATIO)):
+        phone = {
+            "media": PHONE_THUMBNAIL_MEDIA,
+            "sizes": PHONE_THUMBNAIL_SIZES,
+            "webp": photo.srcset("WEBP", PHONE_THUMBNAIL_RATIO),
+            "jpeg": jpeg,
+            "fallback": photo.fallback_for(PHONE_THUMBNAIL_RATIO),
+        }
+    return {
+        "photo": photo,
+        "licensed": photo.is_licensed,
+        "fallback": photo.fallback_for(ratio),
+        "webp": photo.srcset("WEBP", ratio),
+        "jpeg": photo.srcset("JPEG", ratio),
+        "phone": phone,
+        "sizes": sizes,
+        "loading": loading,
+        "css_class": css_class,
+    }
+
+
+@register.inclusion_tag("articles/_breaking.html", takes_context=True)
+def breaking_news(context):
+    """The breaking-news banner, on every page; purged the moment one goes up, is
+    replaced or ends, and never kept past its end (articles.apps.next_public_change)."""
+    request = context.get("request")
+    if request is not None:
+        shows(request, BREAKING_KEY)
+    banner = remembered(
+        "articles:breaking-news",
+        compute=BreakingNews.objects.current,
+        keys_of=lambda banner: {BREAKING_KEY},
+        seconds=PURGES_KEPT_SECONDS,
+    )
+    return {"banner": banner if banner is not None and banner.is_showing else None}

@@ -1,5 +1,6 @@
 """The editors' admin, driven through its real views as a reporter or an editor would."""
 
+import errno
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from unittest import mock
@@ -94,12 +95,14 @@ def own_draft(as_reporter, section):
 # --- Roles -----------------------------------------------------------------------------
 
 
-def test_the_four_roles_exist_as_groups(db):
+def test_the_roles_exist_as_groups(db):
     assert set(Group.objects.values_list("name", flat=True)) == {
         "Reporter",
         "Editor",
         "Moderator",
         "Ad manager",
+        "Live editor",
+        "Front editor",
     }
 
 
@@ -683,6 +686,73 @@ def test_a_full_disk_during_an_upload_gives_a_form_error_and_leaves_no_files(as_
     assert response.context["adminform"].form["caption"].value() == "Cranes at dusk"
     assert not Photo.objects.exists()
     assert media_files(media_root) == []
+
+
+class DiskFillingUp:
+    """Stands in for a disk that fills up while the `failing`th file of an upload is
+    written: that file's first half is written, then the write fails with ENOSPC, as a
+    full disk's does (what was written stays on disk unless someone removes it)."""
+
+    def __init__(self, failing):
+        self.failing = failing
+        self.files = 0
+        self.real_save = default_storage._save
+
+    def save(self, name, content):
+        self.files += 1
+        if self.files == self.failing:
+            content = self.half_then_full(content.read())
+        return self.real_save(name, content)
+
+    @staticmethod
+    def half_then_full(data):
+        class Content:
+            def chunks(self):
+                yield data[: len(data) // 2]
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        return Content()
+
+
+@pytest.mark.parametrize(
+    "failing", [1, 2, 3], ids=["original", "first-rendition", "last-rendition"]
+)
+def test_a_disk_filling_up_in_the_middle_of_a_file_leaves_no_partial_files(
+    as_editor, media_root, failing
+):
+    disk = DiskFillingUp(failing)
+    with mock.patch.object(default_storage, "_save", side_effect=disk.save):
+        response = upload_photo(as_editor, jpeg_upload(), caption="Cranes at dusk")
+
+    assert response.status_code == 200
+    assert "could not be stored" in str(form_errors(response)["image"])
+    assert disk.files == failing
+    assert not Photo.objects.exists()
+    assert media_files(media_root) == []  # nor a temporary file
+
+
+def test_a_file_that_cannot_be_removed_does_not_stop_the_others_being_removed(
+    as_editor, media_root, caplog
+):
+    real_delete = default_storage.delete
+    refused = []
+
+    def delete_all_but_the_original(name):
+        if name.startswith("photos/20"):
+            refused.append(name)
+            raise OSError(errno.EIO, "Input/output error")
+        real_delete(name)
+
+    disk = DiskFillingUp(failing=3)
+    with (
+        mock.patch.object(default_storage, "_save", side_effect=disk.save),
+        mock.patch.object(default_storage, "delete", side_effect=delete_all_but_the_original),
+    ):
+        response = upload_photo(as_editor, jpeg_upload())
+
+    assert "could not be stored" in str(form_errors(response)["image"])
+    assert [path.relative_to(media_root).as_posix() for path in media_files(media_root)] == refused
+    assert f"Could not remove {refused[0]}" in caplog.text
 
 
 def test_a_disk_failing_half_way_through_the_renditions_leaves_no_files(as_editor, media_root):

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from articles import services
 from articles.models import Article
@@ -251,7 +252,7 @@ def test_sitemap_index_view_puts_locations_on_site_url_whatever_the_host(rf, art
         absolute(f"/sitemap-{section}.xml") for section in SITEMAPS
     ]
     lastmod = root.find(f"{SITEMAP_NS}sitemap/{SITEMAP_NS}lastmod")
-    assert datetime.fromisoformat(lastmod.text) == article.updated_at
+    assert datetime.fromisoformat(lastmod.text) == article.modified_at
 
 
 def test_each_sitemap_in_the_index_answers(client, article):
@@ -272,7 +273,7 @@ def test_article_sitemap_lists_only_published_articles_with_lastmod(client, arti
     ]
     # A full W3C datetime in the site's time zone, to the second: news changes hourly.
     lastmod = urls[0].findtext(f"{SITEMAP_NS}lastmod")
-    expected = timezone.localtime(article.updated_at).replace(microsecond=0).isoformat()
+    expected = timezone.localtime(article.modified_at).replace(microsecond=0).isoformat()
     assert lastmod == expected
 
 
@@ -381,7 +382,7 @@ def test_article_page_describes_the_article_as_news_article(client, article):
     assert data["headline"] == "Harbour tunnel opens to traffic"
     assert data["mainEntityOfPage"] == absolute(article.get_absolute_url())
     assert datetime.fromisoformat(data["datePublished"]) == article.published_at
-    assert datetime.fromisoformat(data["dateModified"]) == article.updated_at
+    assert datetime.fromisoformat(data["dateModified"]) == article.published_at
     assert data["author"] == [
         {"@type": "Person", "name": "Ada Reyes", "url": absolute("/authors/ada-reyes/")}
     ]
@@ -420,14 +421,37 @@ def test_json_ld_credits_the_agency_when_there_is_no_byline(client, section):
     assert data["author"] == [{"@type": "Organization", "name": "AFP"}]
 
 
-def test_json_ld_image_is_absolute_url_of_hero_photo(client, section):
+def test_json_ld_lists_the_hero_photo_in_16_9_4_3_and_1_1_at_1200_pixels(client, section):
+    photo = PhotoFactory(dimensions=(2400, 1600))
+    article = ArticleFactory(section=section, hero_photo=photo)
+
+    data = json_ld(client.get(article.get_absolute_url()).content.decode())
+
+    assert [(image["width"], image["height"]) for image in data["image"]] == [
+        (1200, 675),
+        (1200, 900),
+        (1200, 1200),
+    ]
+    for image in data["image"]:
+        assert image["@type"] == "ImageObject"
+        assert image["url"].startswith(f"{settings.SITE_URL}/media/photos/renditions/")
+        stored = urlsplit(image["url"]).path.removeprefix(settings.MEDIA_URL)
+        with Image.open(photo.image.storage.open(stored)) as stored_image:
+            assert stored_image.size == (image["width"], image["height"])
+
+
+def test_json_ld_lists_the_largest_crop_a_small_photo_allows_never_upscaled(client, section):
     photo = PhotoFactory(dimensions=(1600, 900))
     article = ArticleFactory(section=section, hero_photo=photo)
 
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
 
-    assert data["image"] == [absolute(photo.fallback["url"])]
-    assert data["image"][0].startswith(f"{settings.SITE_URL}/media/")
+    # 900 pixels high: the square crop is 900 wide, the others reach 1200.
+    assert [(image["width"], image["height"]) for image in data["image"]] == [
+        (1200, 675),
+        (1200, 900),
+        (900, 900),
+    ]
 
 
 def test_headline_cannot_close_the_json_ld_script(client, section):
@@ -478,9 +502,10 @@ def test_article_page_has_canonical_and_social_tags(client, section):
     assert tags.meta["og:title"] == "Harbour tunnel opens"
     assert tags.meta["og:description"] == "Commuters save twenty minutes."
     assert tags.meta["og:url"] == canonical
-    assert tags.meta["og:image"] == absolute(photo.fallback["url"])
-    assert tags.meta["og:image:width"] == str(photo.fallback["width"])
-    assert tags.meta["og:image:height"] == str(photo.fallback["height"])
+    assert tags.meta["og:image"] == absolute(photo.social_fallback["url"])
+    assert "/1.91x1-" in tags.meta["og:image"]  # the social card's own crop
+    assert tags.meta["og:image:width"] == "1200"
+    assert tags.meta["og:image:height"] == "628"
     assert tags.meta["og:image:alt"] == "Cranes at dusk"
     assert tags.meta["twitter:card"] == "summary_large_image"
     assert tags.meta["twitter:title"] == "Harbour tunnel opens"
@@ -498,7 +523,7 @@ def test_social_image_and_search_description_take_precedence(client, section):
 
     tags = head_tags(client.get(article.get_absolute_url()).content.decode())
 
-    assert tags.meta["og:image"] == absolute(social.fallback["url"])
+    assert tags.meta["og:image"] == absolute(social.social_fallback["url"])
     assert tags.meta["og:description"] == "For sharing."
     assert tags.meta["twitter:description"] == "For sharing."
 

@@ -259,9 +259,10 @@ def test_home_page_has_date_line_lead_must_read_latest_and_sections(client, news
     assert today.strftime("%A, %B ") + str(today.day) + today.strftime(", %Y") in html
     assert response.context["lead"] is not None
     assert "Must read" in html and "Latest" in html
-    assert [section for section, _ in response.context["section_blocks"]] == newsroom["sections"]
-    for _, articles in response.context["section_blocks"]:
-        assert 1 <= len(articles) <= 4
+    blocks = [c for c in response.context["front"].containers if c.backfill == "section"]
+    assert [block.section for block in blocks] == newsroom["sections"]
+    for block in blocks:
+        assert 1 <= len(block.cards) <= 4
 
 
 def test_preview_is_for_staff_who_may_edit(client, reporter, editor, section):
