@@ -1,4 +1,5 @@
 import time
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,27 @@ from .models import ReaderComment
 
 NAME_MAX_LENGTH = 50
 EMAIL_MAX_LENGTH = 254
+# Control and format characters (Unicode categories Cc and Cf): bidi overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069), zero-width spaces and joiners (U+200B-U+200D),
+# the word joiner (U+2060), the byte-order mark (U+FEFF)...
+INVISIBLE_CATEGORIES = {"Cc", "Cf"}
+
+
+def without_invisible(value: str) -> str:
+    """The text with runs of whitespace made one space and control and format
+    characters taken out: what is left is what a reader sees, in the order typed.
+
+    A right-to-left override would turn a name around and everything shown after it
+    on the line (the date, the permalink); a zero-width space makes two names that look
+    the same. Letters and combining marks of every script stay.
+    """
+    return "".join(
+        character
+        for character in " ".join(value.split())
+        if unicodedata.category(character) not in INVISIBLE_CATEGORIES
+    )
+
+
 REPLY_MISSING = _("The comment you are replying to is not available. Post it as a new comment.")
 
 
@@ -55,6 +77,11 @@ class CommentForm(CommentSecurityForm):
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    notify = forms.BooleanField(
+        required=False,
+        label=_("Notify me by e-mail when my comment is published and when someone replies to it"),
+        help_text=_("We first e-mail you a link to confirm; every e-mail has a link to stop them."),
+    )
     honeypot = forms.CharField(
         required=False,
         label=_("Leave this field empty"),
@@ -86,6 +113,14 @@ class CommentForm(CommentSecurityForm):
             "security_hash": self.initial_security_hash(timestamp),
         }
 
+    def clean_name(self):
+        """Invisible characters are taken out rather than refused: the reader cannot see
+        them to remove them, and what is left is the name they meant to give."""
+        name = without_invisible(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
     def clean_reply_to(self):
         """Replies only to a public comment of this article, within the thread depth."""
         parent_id = self.cleaned_data.get("reply_to")
@@ -112,3 +147,25 @@ class CommentForm(CommentSecurityForm):
             or "content_type" in self.errors
             or "object_pk" in self.errors
         )
+
+
+class DataRequestForm(forms.Form):
+    """A commenter asks for their data: we mail a link to the address they give."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("The address you commented with. We e-mail a link to it."),
+        error_messages={
+            "required": _("Please enter your email address here"),
+            "invalid": _("Please enter an e-mail address such as ada@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, erase my comments and everything stored under my address"),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

@@ -1,14 +1,25 @@
 import hashlib
+import ipaddress
+import secrets
 import unicodedata
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import DomainNameValidator, validate_email
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Q
+from django.db.models.functions import Cast, Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
+from articles.models import Article
 from newsroom.cachekeys import Purge
 
 # Unicode's Default_Ignorable_Code_Point characters that are not format characters (Cf):
@@ -72,33 +83,87 @@ class ReaderCommentQuerySet(models.QuerySet):
         """What readers may see."""
         return self.filter(status=ReaderComment.Status.PUBLIC)
 
+    def counted(self):
+        """The public comments an article's count counts: not the places kept in a
+        thread for comments erased at their authors' request."""
+        return self.public().filter(erased_at__isnull=True)
+
+    def by_email(self, email: str):
+        """Everything posted under one e-mail address, whatever its case."""
+        return self.filter(user_email__iexact=email)
+
     def pending(self):
         return self.filter(status=ReaderComment.Status.PENDING)
 
     def history_by_email(self, emails):
-        """How many comments each email had approved and rejected, in one query.
+        """How many comments each email had approved, rejected (removed or spam), removed,
+        marked as spam and pending, in one query.
 
         Keyed by the lower-cased email: like the "previously approved" rule, it takes
         Ada@Example.com and ada@example.com for the same reader.
         """
+        Status = ReaderComment.Status
         rows = (
             self.annotate(email_key=Lower("user_email"))
             .filter(email_key__in={email.lower() for email in emails})
             .values("email_key")
             .annotate(
-                approved=Count("pk", filter=Q(status=ReaderComment.Status.PUBLIC)),
-                rejected=Count(
-                    "pk",
-                    filter=Q(status__in=[ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM]),
-                ),
+                approved=Count("pk", filter=Q(status=Status.PUBLIC)),
+                rejected=Count("pk", filter=Q(status__in=[Status.REMOVED, Status.SPAM])),
+                removed=Count("pk", filter=Q(status=Status.REMOVED)),
+                spam=Count("pk", filter=Q(status=Status.SPAM)),
+                pending=Count("pk", filter=Q(status=Status.PENDING)),
             )
             .order_by()
         )
         return {row["email_key"]: row for row in rows}
 
-    def thread(self):
-        """Public comments in thread order: each thread oldest first, replies under their parent."""
-        return self.public().order_by("thread_id", "order")
+    def oldest_pending(self) -> "ReaderComment | None":
+        """The comment that has waited longest for a moderator."""
+        return self.pending().order_by("submit_date", "pk").first()
+
+    def pending_by_article(self) -> dict[int, int]:
+        """How many comments wait on each article (by its pk), in one query."""
+        article_type = ContentType.objects.get_by_natural_key("articles", "article")
+        rows = (
+            self.pending()
+            .filter(content_type=article_type)
+            .values_list("object_pk")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        return {int(object_pk): count for object_pk, count in rows}
+
+    def in_section(self, section_id: int):
+        """The comments on the articles of one section."""
+        article_type = ContentType.objects.get_by_natural_key("articles", "article")
+        # object_pk is text: the articles' keys are compared as text, which both
+        # databases do, rather than casting every comment's object_pk to a number.
+        keys = (
+            Article.objects.filter(section_id=section_id)
+            .annotate(key=Cast("pk", models.CharField()))
+            .values("key")
+        )
+        return self.filter(content_type=article_type, object_pk__in=keys)
+
+    def thread_ids(self, *, newest_first: bool, start: int | None, limit: int, inclusive=True):
+        """The ids of up to `limit` threads with public comments, from thread `start` on
+        (or from the first), in posting order or newest first: a keyset read, no OFFSET."""
+        threads = self.public()
+        if start is not None:
+            bound = ("lt" if newest_first else "gt") + ("e" if inclusive else "")
+            threads = threads.filter(**{f"thread_id__{bound}": start})
+        ordered = threads.order_by("-thread_id" if newest_first else "thread_id")
+        return list(ordered.values_list("thread_id", flat=True).distinct()[:limit])
+
+    def thread(self, thread_ids, *, newest_first=False):
+        """The public comments of these threads in thread order: threads oldest or newest
+        first, each thread in reading order, replies under their parent."""
+        return (
+            self.public()
+            .filter(thread_id__in=thread_ids)
+            .order_by("-thread_id" if newest_first else "thread_id", "order")
+        )
 
 
 class ReaderCommentManager(XtdCommentManager.from_queryset(ReaderCommentQuerySet)):
@@ -135,6 +200,9 @@ class ReaderComment(XtdComment):
         editable=False,
         related_name="+",
     )
+    # Set when the author had their data erased and replies keep the comment's place:
+    # it shows as "comment removed at the author's request", with no name or text.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReaderCommentManager()
 
@@ -145,11 +213,15 @@ class ReaderComment(XtdComment):
         ]
 
     def __str__(self):
-        return f"{self.user_name}: {self.comment[:60]}"
+        # First-strong isolate ... pop directional isolate: the name, whatever its
+        # direction (or an override stored before names were cleaned), cannot turn the
+        # rest of a title, breadcrumb or log line around (a <bdi> for plain text).
+        return f"\u2068{self.user_name}\u2069: {self.comment[:60]}"
 
-    def get_absolute_url(self, anchor_pattern="#c%(id)s"):
-        """The comment's place on its article; never a redirect through another view."""
-        return self.content_object.get_absolute_url() + anchor_pattern % {"id": self.pk}
+    def get_absolute_url(self):
+        """The comment's lasting address: it leads to the page of its story's thread that
+        holds it (comments.views.comment_permalink), as that page changes with the thread."""
+        return reverse("comments:permalink", args=[self.pk])
 
     def changed_keys(self, *, deleted=False, update_fields=None):
         """Only what readers see, or saw, changes pages: a public comment or a moderation
@@ -160,7 +232,8 @@ class ReaderComment(XtdComment):
         if not (deleted or "status" in fields or (self.is_public and fields != {"report_count"})):
             return None
         thread = f"comments-{self.object_pk}"
-        if self.is_public and not deleted:
+        # An edited text may be a redaction: it must be gone at once too.
+        if self.is_public and not deleted and "comment" not in fields:
             return Purge(soft={thread})
         return Purge(hard={thread})
 
@@ -187,3 +260,444 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"Report on comment {self.comment_id}"
+
+
+class CommentBanQuerySet(models.QuerySet):
+    def active(self):
+        """Bans in force now: those without an end, or whose end is still ahead."""
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
+
+    def matching(self, *, email: str, ip_address: str | None):
+        """The active bans that cover this e-mail or address: one indexed query, the
+        same on SQLite and PostgreSQL."""
+        email_key = email.casefold()
+        # A domain ban covers its subdomains: example.com covers mail.example.com.
+        labels = email_key.rpartition("@")[2].split(".")
+        domains = [".".join(labels[i:]) for i in range(len(labels))]
+        covers = Q(
+            kind=CommentBan.Kind.EMAIL, value__in=[email_key, erased_email_key(email_key)]
+        ) | Q(kind=CommentBan.Kind.DOMAIN, value__in=domains)
+        try:
+            key = address_key(ipaddress.ip_address(ip_address or ""))
+        except ValueError:
+            pass
+        else:
+            covers |= Q(kind=CommentBan.Kind.NETWORK, first_key__lte=key, last_key__gte=key)
+            covers |= Q(kind=CommentBan.Kind.NETWORK, value=erased_address_key(key))
+        return self.active().filter(covers)
+
+
+ERASED_PREFIX = "erased:"
+
+
+def erased_email_key(email: str) -> str:
+    """What an e-mail ban keeps of the address once its owner had their data erased: a
+    keyed hash, which still matches their posts but from which the address cannot be
+    read back (changing SECRET_KEY ends such bans)."""
+    digest = salted_hmac("comments.erased-ban", email.casefold(), algorithm="sha256")
+    return ERASED_PREFIX + digest.hexdigest()
+
+
+def erased_address_key(key: str) -> str:
+    """What a ban of one IP address (by its address_key) keeps once the only commenter
+    who used it had their data erased: a keyed hash, like erased_email_key."""
+    digest = salted_hmac("comments.erased-ban-address", key, algorithm="sha256")
+    return ERASED_PREFIX + digest.hexdigest()
+
+
+# Decimal digits, zero-padded to the 39 of the largest IPv6 address: keys that compare as
+# strings the way the addresses compare as numbers, under any collation, on both databases
+# (neither SQLite nor Django's PostgreSQL backend has a 128-bit integer).
+ADDRESS_KEY_DIGITS = 39
+
+
+def address_key(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """The address as a sortable key, IPv4 in IPv6's IPv4-mapped range (::ffff:0:0/96),
+    so that a client seen as ::ffff:203.0.113.5 meets the bans of 203.0.113.5."""
+    if isinstance(address, ipaddress.IPv4Address):
+        address = ipaddress.IPv6Address(f"::ffff:{address}")
+    return str(int(address)).zfill(ADDRESS_KEY_DIGITS)
+
+
+class CommentBan(models.Model):
+    """A commenter kept out: by e-mail, e-mail domain, or IP address or network.
+
+    A banned commenter's posts are answered as if held for moderation (or with a clear
+    message, settings.COMMENTS_TELL_BANNED) and are not stored.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail address")
+        DOMAIN = "domain", _("E-mail domain")
+        NETWORK = "network", _("IP address or network")
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    # A CharField, not a GenericIPAddressField: a network is an address and a prefix
+    # length ("2001:db8::/32"), which that field does not hold.
+    value = models.CharField(
+        max_length=254,
+        help_text=_(
+            "ada@example.com, example.com (also covers its subdomains), "
+            "203.0.113.7, 203.0.113.0/24 or 2001:db8::/48."
+        ),
+    )
+    reason = models.TextField(help_text=_("Why: other moderators read it."))
+    ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("The ban lapses by itself at this time; empty for a ban without end."),
+    )
+    # A network ban's first and last address (see address_key), set by clean().
+    first_key = models.CharField(max_length=ADDRESS_KEY_DIGITS, blank=True, editable=False)
+    last_key = models.CharField(max_length=ADDRESS_KEY_DIGITS, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CommentBanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment ban")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["kind", "value"], name="comments_ban_kind_value"),
+            models.Index(fields=["kind", "first_key"], name="comments_ban_kind_first"),
+        ]
+        constraints = [
+            # An erased commenter's address ban (erased_address_key) has no range left.
+            models.CheckConstraint(
+                condition=(Q(kind="network") & ~Q(first_key="") & ~Q(last_key=""))
+                | (
+                    (~Q(kind="network") | Q(value__startswith=ERASED_PREFIX))
+                    & Q(first_key="", last_key="")
+                ),
+                name="comments_ban_network_has_range",
+                violation_error_message=_("A network ban needs its first and last address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("created_at")),
+                name="comments_ban_ends_after_start",
+                violation_error_message=_("A ban ends after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        """The value in the one spelling matching looks for: a lower-case e-mail or
+        domain, a network in CIDR form (a single address as /32 or /128)."""
+        if self.value.startswith(ERASED_PREFIX):
+            return  # an erased commenter's ban (erased_*_key): nothing to normalise
+        try:
+            self.value = self._normalised(self.value.strip())
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from None
+        self.first_key = self.last_key = ""
+        if self.kind == self.Kind.NETWORK:
+            network = ipaddress.ip_network(self.value)
+            self.first_key = address_key(network.network_address)
+            self.last_key = address_key(network.broadcast_address)
+
+    def _normalised(self, value: str) -> str:
+        if self.kind == self.Kind.EMAIL:
+            validate_email(value)
+            return value.casefold()
+        if self.kind == self.Kind.DOMAIN:
+            domain = value.removeprefix("@").casefold()
+            DomainNameValidator(message=_("Enter a domain such as example.com."))(domain)
+            return domain
+        try:
+            return str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ValidationError(
+                _("Enter an IP address or a network such as 203.0.113.0/24.")
+            ) from None
+
+    @property
+    def is_active(self) -> bool:
+        return self.ends_at is None or self.ends_at > timezone.now()
+
+
+class ModerationEventQuerySet(models.QuerySet):
+    def about(self, target: models.Model):
+        """The events about one object (a comment, a ban, a rule), oldest first."""
+        return self.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        ).order_by("at", "pk")
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision, kept for good: who, when, and what it was before and after.
+
+    Written only by ``comments.services.moderation_event_record``; never changed after.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+        SPAM = "spam", _("Mark as spam")
+        HOLD = "hold", _("Back to the queue")
+        EDIT = "edit", _("Edit text")
+        BAN = "ban", _("Ban")
+        UNBAN = "unban", _("Lift ban")
+        RULE_CHANGE = "rule_change", _("Rule change")
+        EXPORT = "export", _("Commenter's data exported")
+        ERASE = "erase", _("Commenter's data erased")
+
+    action = models.CharField(max_length=20, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when no person decided (readers' reports sent it back)."),
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    # What the target was called then, readable after it is deleted.
+    target_repr = models.CharField(max_length=200)
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = ModerationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("moderation event")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="comments_event_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_repr}"
+
+    def change_summary(self, *, limit: int | None = None) -> str:
+        """Each field that changed as "field: before → after", one per line."""
+        lines = []
+        for key in sorted(self.before.keys() | self.after.keys()):
+            old, new = (self.before.get(key, "—"), self.after.get(key, "—"))
+            if limit:
+                old, new = (Truncator(str(value)).chars(limit) for value in (old, new))
+            lines.append(f"{key}: {old} → {new}")
+        return "\n".join(lines)
+
+
+# --- Why a comment was held, and the rules moderators edit (issue 15) -------------------
+
+
+class ModerationReason(models.Model):
+    """One rule that fired on a comment: why it was held, marked as spam or published.
+
+    A row per rule rather than a JSON list on the comment: the queue filters by rule
+    (every comment held for links) the same way on SQLite and PostgreSQL.
+    """
+
+    class Rule(models.TextChoices):
+        BLOCK_WORD = "block word", _("blocked word")
+        SPAM_CHECK = "spam check", _("spam check")
+        HOLD_WORD = "hold word", _("listed word")
+        LINKS = "links", _("too many links")
+        FIRST_COMMENT = "first comment", _("first comment from this address")
+        PRE_MODERATION = "pre-moderation", _("pre-moderation")
+        PREVIOUSLY_APPROVED = "previously approved", _("previously approved")
+        REPORTS = "reports", _("reported by readers")
+
+    comment = models.ForeignKey(
+        ReaderComment, on_delete=models.CASCADE, related_name="moderation_reasons"
+    )
+    rule = models.CharField(max_length=20, choices=Rule, db_index=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        templates = {
+            self.Rule.BLOCK_WORD: _("blocked word: {detail}"),
+            self.Rule.HOLD_WORD: _("listed word: {detail}"),
+            self.Rule.LINKS: _("{detail} links"),
+            self.Rule.REPORTS: _("reported by {detail} readers"),
+        }
+        if self.rule in templates:
+            return str(templates[self.rule]).format(detail=self.detail)
+        label = str(self.Rule(self.rule).label)
+        return f"{label}: {self.detail}" if self.detail else label
+
+
+class Premoderation(models.TextChoices):
+    ALL = "all", _("Hold every comment for a moderator")
+    FIRST_TIME = "first time", _("Hold only a commenter's first comment")
+    NONE = "none", _("Publish unless a rule holds it")
+
+
+def word_list(text: str) -> list[str]:
+    """A word list as moderators type it: one word or phrase a line (commas too)."""
+    return [word.strip() for line in text.splitlines() for word in line.split(",") if word.strip()]
+
+
+# Shown by every article page's comment section: rules decide whether the form is there.
+COMMENT_RULES_KEY = "comment-rules"
+
+
+class ModerationRules(models.Model):
+    """The site's comment rules: one row, edited in the admin, read on every post.
+
+    Its first values came from the COMMENTS_* settings (migration 0005); since then
+    the admin is the source.
+    """
+
+    hold_words = models.TextField(
+        blank=True,
+        help_text=_(
+            "One word or phrase a line: a comment containing one waits for a moderator. "
+            "Case, accents' forms, invisible characters and look-alike letters "
+            "(a Cyrillic a for a Latin one) do not matter; whole words only."
+        ),
+    )
+    block_words = models.TextField(
+        blank=True,
+        help_text=_(
+            "One word or phrase a line: a comment, name or e-mail containing one is "
+            "marked as spam and never reaches the queue. Compared like hold words."
+        ),
+    )
+    max_links = models.PositiveIntegerField(
+        default=2, help_text=_("A comment with more links than this waits for a moderator.")
+    )
+    premoderation = models.CharField(
+        max_length=10,
+        choices=Premoderation,
+        default=Premoderation.ALL,
+        help_text=_("Which comments wait for a moderator when no rule holds them."),
+    )
+    close_after_days = models.PositiveIntegerField(
+        default=30,
+        help_text=_("Comments close this many days after publication (0: never)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("moderation rules")
+        verbose_name_plural = _("moderation rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pk=1),
+                name="comments_moderation_rules_one_row",
+                violation_error_message=_("The site has one set of moderation rules."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Moderation rules"))
+
+    def changed_keys(self, *, deleted=False, update_fields=None):
+        """Any change may open or close comments, on every article page."""
+        return Purge(hard={COMMENT_RULES_KEY})
+
+
+class CommentPolicy(models.Model):
+    """A section's or one article's own comment rules, over the site's; blank fields
+    follow the section (for an article), then the site."""
+
+    class Comments(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    section = models.OneToOneField(
+        "articles.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.OneToOneField(
+        "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    premoderation = models.CharField(
+        max_length=10,
+        choices=Premoderation,
+        blank=True,
+        help_text=_("Blank: as the section, then the site, says."),
+    )
+    comments = models.CharField(
+        max_length=6,
+        choices=Comments,
+        blank=True,
+        help_text=_(
+            "Blank: as the section, then the site, says. An article's own “Allow "
+            "comments” box still closes it."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Blank: as the section, then the site, says; 0: never."),
+    )
+
+    class Meta:
+        verbose_name = _("comment policy")
+        verbose_name_plural = _("comment policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section__isnull=True, article__isnull=False)
+                | Q(section__isnull=False, article__isnull=True),
+                name="comments_policy_for_section_or_article",
+                violation_error_message=_("A policy is for one section or one article."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.article if self.article_id else self.section)
+
+    def changed_keys(self, *, deleted=False, update_fields=None):
+        return Purge(hard={COMMENT_RULES_KEY})
+
+
+# --- Commenters: notices and their data (issue 15) ---------------------------------------
+
+
+def new_address_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class CommenterAddressQuerySet(models.QuerySet):
+    def for_email(self, email: str):
+        return self.filter(email=email.casefold())
+
+    def notified(self):
+        """Addresses whose owner confirmed they want notices (the double opt-in)."""
+        return self.filter(notify_confirmed_at__isnull=False)
+
+
+class CommenterAddress(models.Model):
+    """A commenter's e-mail address, as links in e-mails name it: by an opaque token, so
+    that no link carries the address (or a comment's text).
+
+    Made when a commenter ticks "Notify me" or asks for their data; it holds their
+    consent to notices once they confirm it. Rows that never held a confirmation are
+    forgotten by `manage.py prune_comment_ips` once their links have expired.
+    """
+
+    email = models.EmailField(max_length=254, unique=True, help_text=_("Case-folded."))
+    token = models.CharField(max_length=32, unique=True, default=new_address_token)
+    notify_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the owner confirmed they want notices.")
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommenterAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commenter address")
+        verbose_name_plural = _("commenter addresses")
+
+    def __str__(self):
+        # Never the address: the audit trail keeps this after an erasure.
+        return f"Commenter {self.pk}"

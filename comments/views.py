@@ -7,21 +7,25 @@ are refused by their Origin header, and everything is rate-limited and moderated
 """
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from articles.blocks import allow_frames
 from articles.models import Article
 from articles.pages import article_page_context
-from newsroom.clients import client_hash, client_ip, client_network
+from newsroom.clients import client_hash, client_ip, client_network, is_own_origin
 
 from . import services
-from .forms import CommentForm
+from .forms import CommentForm, DataRequestForm, ErasureForm
+from .links import LinkPurpose, LinkRefused, address_from_link
 from .models import ReaderComment
 from .moderation import closed_reason
+from .threads import comment_path
 from .throttle import seconds_to_wait
 
 MESSAGES = {
@@ -40,6 +44,7 @@ MESSAGES = {
         "Several comments were just posted from here or with this email address. "
         "Please wait a moment and post again; your comment is below."
     ),
+    "banned": _("You can't comment on this site."),
     "reports_too_fast": _("You have reported several comments in a short time. Try again later."),
 }
 
@@ -57,12 +62,7 @@ def _error(request, status, title, message, *, text=""):
 def _cross_site(request):
     """Browsers name the site a form was posted from in Origin; refuse other sites."""
     origin = request.headers.get("Origin")
-    if origin is None:
-        return False
-    return origin not in {
-        f"{request.scheme}://{request.get_host()}",
-        *settings.CSRF_TRUSTED_ORIGINS,
-    }
+    return origin is not None and not is_own_origin(request, origin)
 
 
 def _target(request):
@@ -78,7 +78,8 @@ def _render_article_with_form(request, article, form):
     """The article page again, showing the form's errors (all the page's data, now)."""
     article = Article.objects.for_detail().get(pk=article.pk)
     context = {**article_page_context(article), "comment_form": form}
-    return render(request, "articles/article_detail.html", context, status=400)
+    response = render(request, "articles/article_detail.html", context, status=400)
+    return allow_frames(request, response, context["body"])
 
 
 def _refreshed_form(article, data):
@@ -123,20 +124,36 @@ def post_comment(request):
         client=client_network(request),
         ip_address=client_ip(request),
         request=request,
+        notify=data["notify"],
     )
     if outcome.result == services.PostResult.TOO_FAST:
         response = _error(request, 429, _("Please wait a moment"), MESSAGES["too_fast"], text=text)
         response["Retry-After"] = str(outcome.retry_after)
         return response
-    # Stored now or already, or discarded: the reader is told it was received either way.
+    if outcome.result == services.PostResult.BANNED and settings.COMMENTS_TELL_BANNED:
+        return _error(request, 403, _("Comment not sent"), MESSAGES["banned"], text=text)
+    # Stored now or already, discarded or banned: the reader is told it was received.
     return _posted(article, outcome.comment)
 
 
 def _posted(article, comment):
     """Back to the article, where the reader is told what became of the comment."""
     if comment is not None and comment.status == ReaderComment.Status.PUBLIC:
-        return HttpResponseRedirect(f"{article.get_absolute_url()}?comment=published#c{comment.pk}")
+        url = comment_path(comment, article.get_absolute_url(), {"comment": "published"})
+        return HttpResponseRedirect(url)
     return HttpResponseRedirect(f"{article.get_absolute_url()}?comment=pending#comment-status")
+
+
+@never_cache
+def comment_permalink(request, pk):
+    """A comment's lasting address (in e-mails, the admin, reports): the page of its
+    story that holds its thread now, scrolled to it. A comment not (or no longer)
+    public leads to where its thread is, and shows nothing of it."""
+    comment = get_object_or_404(ReaderComment, pk=pk)
+    article = get_object_or_404(
+        Article.objects.published().select_related("section"), pk=comment.object_pk
+    )
+    return HttpResponseRedirect(comment_path(comment, article.get_absolute_url()))
 
 
 @csrf_exempt
@@ -154,4 +171,160 @@ def report_comment(request, pk):
         response["Retry-After"] = str(wait)
         return response
     services.comment_report(comment=comment, reporter_hash=client_hash(request))
-    return HttpResponseRedirect(f"{article.get_absolute_url()}?reported={comment.pk}#c{comment.pk}")
+    return HttpResponseRedirect(
+        comment_path(comment, article.get_absolute_url(), {"reported": comment.pk})
+    )
+
+
+# --- Commenters' own pages: notices and their data, reached by signed e-mail links ------
+
+LINK_MESSAGES = {
+    True: _(
+        "This link has expired. Links in our e-mails work for a limited time: "
+        "ask for a new one, or post a comment with “Notify me” ticked."
+    ),
+    False: _(
+        "This link does not work: it may have been cut short or changed, or the data "
+        "it was for is no longer stored. Copy the whole link from the e-mail."
+    ),
+}
+
+
+def _commenter_page(request, title, message, *, status=200, **context):
+    context = {"title": title, "message": message, **context}
+    response = render(request, "comments/commenter_page.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _address_or_refusal(request, token, purpose):
+    """(address, None) for a good link; (None, a readable 4xx page) for a refused one."""
+    try:
+        return address_from_link(token, purpose), None
+    except LinkRefused as refused:
+        status = 410 if refused.expired else 400
+        message = LINK_MESSAGES[refused.expired]
+        return None, _commenter_page(request, _("This link does not work"), message, status=status)
+
+
+@never_cache
+def notices_confirm(request, token):
+    """The double opt-in's link: a button, so a mail scanner opening links confirms nothing."""
+    address, refusal = _address_or_refusal(request, token, LinkPurpose.CONFIRM)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        services.commenter_notify_confirm(address=address)
+        return _commenter_page(
+            request,
+            _("Thank you: notices are on"),
+            _(
+                "We will e-mail you when your comments are published and when someone "
+                "replies to them. Every e-mail has a link to stop them."
+            ),
+        )
+    return _commenter_page(
+        request,
+        _("Hear about your comments"),
+        _("Confirm that you want an e-mail when your comments are published or replied to."),
+        button=_("Yes, notify me"),
+    )
+
+
+@csrf_exempt  # RFC 8058: the mail client's one-click POST carries no cookie and no token
+@never_cache
+def notices_unsubscribe(request, token):
+    """One-click unsubscribe (a POST with List-Unsubscribe=One-Click) and the plain link
+    in every e-mail (a page with a button, so opening a link stops nothing)."""
+    address, refusal = _address_or_refusal(request, token, LinkPurpose.UNSUBSCRIBE)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        services.commenter_unsubscribe(address=address)
+        return _commenter_page(
+            request,
+            _("You will get no more e-mails about your comments"),
+            _("To hear about a comment again, tick “Notify me” when you post it."),
+        )
+    return _commenter_page(
+        request,
+        _("Stop e-mails about your comments?"),
+        _("You will no longer hear when your comments are published or replied to."),
+        button=_("Stop the e-mails"),
+    )
+
+
+@never_cache
+def data_request(request):
+    """A commenter asks for their data; the link goes to the address, never on screen."""
+    form = DataRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        rate = settings.COMMENTS_DATA_REQUEST_RATE
+        if wait := seconds_to_wait(
+            [("data-client", rate, client_network(request)), ("data-email", rate, email.casefold())]
+        ):
+            form.add_error(
+                None, _("Several links were asked for just now. Please try again in an hour.")
+            )
+            response = _data_request_page(request, form, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        services.commenter_data_request(email=email)
+        return _commenter_page(
+            request,
+            _("Check your e-mail"),
+            _(
+                "If we hold comments or other data under %(email)s, we have e-mailed a link "
+                "to it. The link works for %(hours)d hours."
+            )
+            % {"email": email, "hours": settings.COMMENTS_DATA_LINK_MAX_AGE // 3600},
+        )
+    return _data_request_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _data_request_page(request, form, *, status):
+    context = {
+        "title": _("Your comments and your data"),
+        "message": _(
+            "Enter the e-mail address you commented with. We e-mail a link to it: from "
+            "there you can download everything we store under that address, or have it "
+            "erased."
+        ),
+        "form": form,
+    }
+    return render(request, "comments/data_request.html", context, status=status)
+
+
+@never_cache
+def data_page(request, token):
+    """What the data link opens: download everything, or erase it."""
+    address, refusal = _address_or_refusal(request, token, LinkPurpose.DATA)
+    if refusal:
+        return refusal
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        erasure = services.commenter_erase(email=address.email)
+        return _commenter_page(
+            request,
+            _("Your data is erased"),
+            _(
+                "%(deleted)d comment(s) deleted; %(kept)d kept as “comment removed at the "
+                "author’s request”, without your name or words, because others replied."
+            )
+            % {"deleted": erasure.deleted, "kept": erasure.kept},
+        )
+    context = {"title": _("Your comments and your data"), "form": form, "token": token}
+    return render(request, "comments/data_page.html", context, status=400 if form.is_bound else 200)
+
+
+@never_cache
+def data_export(request, token):
+    """Everything stored under the link's address, as a JSON download."""
+    address, refusal = _address_or_refusal(request, token, LinkPurpose.DATA)
+    if refusal:
+        return refusal
+    data = services.commenter_data_export(email=address.email)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+    return response

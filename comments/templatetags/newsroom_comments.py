@@ -1,12 +1,17 @@
 from django import template
 from django.conf import settings
 
-from comments.forms import CommentForm
-from comments.models import ReaderComment
+from comments.forms import CommentForm, without_invisible
+from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
-from newsroom.cachekeys import shows
+from comments.threads import OLDEST, Cursor, thread_page
+from newsroom.cachekeys import shows, shows_real_page
 
 register = template.Library()
+
+# For plain-text e-mail, which has no <bdi>: names stored before names were cleaned may
+# still hold a direction override.
+register.filter("without_invisible", without_invisible)
 
 
 def build_tree(comments):
@@ -30,16 +35,29 @@ def _as_int(value):
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def article_comments(context, article):
-    """The public thread, its count, and the form (or why comments are closed)."""
+    """A page of the public thread (``?comments=<cursor>``, see comments.threads), the
+    stored count, and the form (or why comments are closed)."""
     request = context.get("request")
     query = request.GET if request else {}
     if request is not None:
-        shows(request, article.comments_cache_key)
-    comments = list(ReaderComment.objects.for_article(article.pk).thread())
-    by_pk = {comment.pk: comment for comment in comments}
+        shows(request, article.comments_cache_key, COMMENT_RULES_KEY)
+    cursor = Cursor.parse(query.get("comments", OLDEST))
+    page = thread_page(article_id=article.pk, cursor=cursor or Cursor())
+    # One value, naming a page there is: then caches may keep it (see shows_real_page).
+    if (
+        request is not None
+        and cursor is not None
+        and page.is_real
+        and len(query.getlist("comments")) == 1
+    ):
+        shows_real_page(request, "comments")
     form = context.get("comment_form")  # a posted form coming back with its errors
-    wanted = form.data.get("reply_to") if form is not None else query.get("reply_to")
-    reply_to = by_pk.get(_as_int(wanted))
+    wanted = _as_int(form.data.get("reply_to") if form is not None else query.get("reply_to"))
+    on_page = {comment.pk: comment for comment in page.comments}
+    reply_to = on_page.get(wanted) if wanted is not None else None
+    if wanted is not None and reply_to is None:
+        # A reply to a comment on another page (the form came back with its errors).
+        reply_to = ReaderComment.objects.for_article(article.pk).public().filter(pk=wanted).first()
     if reply_to is not None and reply_to.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
         reply_to = None
     if form is None:
@@ -52,11 +70,15 @@ def article_comments(context, article):
     ]
     return {
         "article": article,
-        "tree": build_tree(comments),
-        "count": len(comments),
+        "tree": build_tree(page.comments),
+        "page": page,
+        "article_url": article.get_absolute_url(),
+        # Kept by the comments' services as they change (services.article_comment_count_add).
+        "count": article.comment_count,
         "form": form,
         "form_errors": form_errors,
         "reply_to": reply_to,
+        "reply_to_on_page": reply_to is not None and reply_to.pk in on_page,
         "closed_reason": closed_reason(article) if not context.get("is_preview") else None,
         "is_preview": context.get("is_preview", False),
         "outcome": query.get("comment"),

@@ -13,24 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import services
-from comments.models import ReaderComment
-from tests.admin_pages import logged_in
+from comments.models import (
+    CommentBan,
+    CommentPolicy,
+    ModerationEvent,
+    ModerationRules,
+    ReaderComment,
+)
+from tests.admin_pages import form_data, logged_in
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = ReaderComment.Status
 CHANGELIST_URL = reverse("admin:comments_readercomment_changelist")
-
-
-@pytest.fixture
-def moderator(db):
-    return UserFactory(username="moderator", groups=["Moderator"])
-
-
-@pytest.fixture
-def as_moderator(moderator):
-    return logged_in(moderator)
 
 
 def stored(
@@ -57,15 +53,18 @@ def run_action(client, action, comments):
 
 
 def row_html(html, comment):
-    """The changelist's table row for `comment`."""
+    """The queue's row for `comment`: its card and its decisions."""
     checkbox = html.index(f'name="{ACTION_CHECKBOX_NAME}" value="{comment.pk}"')
     return html[html.rindex("<tr", 0, checkbox) : html.index("</tr>", checkbox)]
 
 
 def cell(row, field):
-    match = re.search(rf'<t[dh] class="field-{field}[^"]*">(.*?)</t[dh]>', row, re.S)
-    assert match, f"no {field} column"
-    return match.group(1)
+    """What the row shows of `field`, in its card or its own column."""
+    match = re.search(
+        rf'<(\w+) class="(?:[^"]* )?field-{field}(?: [^"]*)?"[^>]*>(.*?)</\1>', row, re.S
+    )
+    assert match, f"no {field} in the row"
+    return match.group(2)
 
 
 def listed(client, query=""):
@@ -87,6 +86,13 @@ def test_moderator_group_holds_exactly_the_comment_permissions(db):
         "comments.change_readercomment",
         "comments.moderate_readercomment",
         "comments.view_commentreport",
+        "comments.view_commentban",
+        "comments.add_commentban",
+        "comments.change_commentban",
+        "comments.view_moderationevent",
+        "comments.view_moderationrules",
+        "comments.change_moderationrules",
+        *(f"comments.{action}_commentpolicy" for action in ("add", "change", "delete", "view")),
     }
 
 
@@ -98,12 +104,21 @@ def test_moderator_sees_only_reader_comments_in_the_admin(as_moderator):
         (app["app_label"], [model["object_name"] for model in app["models"]])
         for app in response.context["app_list"]
     ]
-    assert apps == [("comments", ["ReaderComment"])]
+    assert apps == [
+        (
+            "comments",
+            ["CommentBan", "CommentPolicy", "ModerationEvent", "ModerationRules", "ReaderComment"],
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     "model",
-    [m._meta.label for m in admin.site._registry if m is not ReaderComment],
+    [
+        m._meta.label
+        for m in admin.site._registry
+        if m not in (ReaderComment, CommentBan, ModerationEvent, ModerationRules, CommentPolicy)
+    ],
 )
 def test_moderator_cannot_open_any_other_admin_page(as_moderator, model):
     app_label, model_name = model.lower().split(".")
@@ -113,7 +128,9 @@ def test_moderator_cannot_open_any_other_admin_page(as_moderator, model):
         assert response.status_code == 403, (model, view)
 
 
-def test_moderator_can_neither_add_delete_nor_edit_comments(as_moderator, article):
+def test_moderator_can_neither_add_nor_delete_comments_and_edits_only_their_text(
+    as_moderator, article
+):
     comment = stored(article, "What the reader wrote.")
     change_url = reverse("admin:comments_readercomment_change", args=[comment.pk])
 
@@ -125,10 +142,12 @@ def test_moderator_can_neither_add_delete_nor_edit_comments(as_moderator, articl
     assert page.status_code == 200
     assert "What the reader wrote." in page.content.decode()
 
-    as_moderator.post(change_url, {"comment": "Edited by a moderator", "status": Status.PUBLIC})
+    as_moderator.post(
+        change_url, form_data(page, comment="Edited by a moderator", status=Status.PUBLIC)
+    )
 
     comment.refresh_from_db()
-    assert comment.comment == "What the reader wrote."
+    assert comment.comment == "Edited by a moderator"
     assert comment.status == Status.PENDING
 
 
@@ -144,7 +163,14 @@ def test_reporters_and_editors_have_no_access_to_the_queue(article, role):
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
     index = client.get(reverse("admin:index"))
-    assert "comments" not in [app["app_label"] for app in index.context["app_list"]]
+    comments_models = [
+        model["object_name"]
+        for app in index.context["app_list"]
+        if app["app_label"] == "comments"
+        for model in app["models"]
+    ]
+    # editors read the moderation log, nothing else of the desk
+    assert comments_models == (["ModerationEvent"] if role == "Editor" else [])
 
 
 def action_names(client):
@@ -177,16 +203,18 @@ def test_queue_lists_newest_first_with_what_a_moderator_needs(as_moderator, mode
         "The original comment, which a reply answers.",
     ]
     row = row_html(response.content.decode(), reply)
-    assert "A new reply to Bo." in cell(row, "excerpt")
-    assert cell(row, "user_name") == "Ada"
+    assert cell(row, "comment") == "A new reply to Bo."
+    assert cell(row, "commenter") == "Ada"
     assert cell(row, "user_email") == "ada@example.com"
-    assert cell(row, "ip_address") == "198.51.100.7"
     assert cell(row, "submit_date") != "-"
     assert f'href="{article.get_absolute_url()}"' in cell(row, "article_link")
     assert article.headline in cell(row, "article_link")
-    assert cell(row, "in_reply_to") == "Bo: “The original comment, which a reply answers.”"
-    assert cell(row, "history") == "2 / 1"  # Ada's earlier comments: 2 approved, 1 rejected
-    assert cell(row, "status") == "Pending"
+    replied_to = "<bdi>Bo</bdi>: “The original comment, which a reply answers.”"
+    assert cell(row, "in_reply_to") == replied_to
+    assert cell(row, "history") == "2 approved, 1 rejected before"
+    assert "field-status" not in row  # the queue's own state goes without saying
+    rejected = row_html(response.content.decode(), result[1])
+    assert cell(rejected, "status") == "Removed"
 
 
 def test_history_counts_an_email_whatever_its_case(as_moderator, moderator, article):
@@ -197,7 +225,7 @@ def test_history_counts_an_email_whatever_its_case(as_moderator, moderator, arti
 
     html = as_moderator.get(CHANGELIST_URL).content.decode()
 
-    assert cell(row_html(html, pending), "history") == "1 / 1"
+    assert cell(row_html(html, pending), "history") == "1 approved, 1 rejected before"
 
 
 def test_article_link_opens_the_article_for_a_moderator(as_moderator, article):
@@ -227,7 +255,7 @@ def test_queue_filters_by_status_and_reports(settings, as_moderator, moderator, 
     assert listed(as_moderator, "?status__exact=spam") == [spam]
     assert listed(as_moderator, "?reported=yes") == [reported]
     response = as_moderator.get(CHANGELIST_URL + "?reported=yes")
-    assert cell(row_html(response.content.decode(), reported), "report_count") == "2"
+    assert cell(row_html(response.content.decode(), reported), "report_count") == "2 reports"
     filter_titles = {spec.title for spec in response.context["cl"].filter_specs}
     assert {"status", "reported"} <= filter_titles
 
@@ -315,9 +343,24 @@ def test_one_click_decisions_need_the_moderate_permission(article):
     assert comment.status == Status.PENDING
 
 
-@pytest.mark.parametrize("value", ["publish:1", "approve:x", "approve:", ""])
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "publish:{pk}", "approve:x", "approve:", "", "approve:²", "approve:{pk}\x00",
+        "approve:{arabic_pk}",  # str.isdigit() is true, and int() reads it as the pk
+    ],
+)  # fmt: skip
 def test_unknown_one_click_decisions_are_refused(as_moderator, article, value):
+    comment = stored(article, "Still pending.")
+    pk = str(comment.pk)
+    value = value.format(pk=pk, arabic_pk=pk.translate(ARABIC_INDIC))
+
     assert as_moderator.post(CHANGELIST_URL, {"_decide": value}).status_code == 400
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
 
 
 def test_approving_a_parent_in_the_admin_leaves_its_pending_reply_pending(
@@ -387,7 +430,7 @@ def test_reader_input_is_escaped_in_the_queue(as_moderator, moderator, section):
         assert raw not in html
     assert "&lt;script&gt;alert(&#x27;name&#x27;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
-    assert "&lt;b onmouseover=alert(1)&gt;Bo&lt;/b&gt;: “&lt;script&gt;" in html
+    assert "&lt;b onmouseover=alert(1)&gt;Bo&lt;/b&gt;</bdi>: “&lt;script&gt;" in html
     assert "Council &lt;em&gt;votes&lt;/em&gt;" in html
 
 
@@ -400,3 +443,28 @@ def test_article_that_is_no_longer_public_is_named_without_a_link(as_moderator, 
     html = as_moderator.get(CHANGELIST_URL).content.decode()
 
     assert cell(row_html(html, comment), "article_link") == "Withdrawn &lt;story&gt;"
+
+
+def test_readers_names_are_isolated_in_the_queue(as_moderator, moderator, article):
+    """Names typed in another direction (or with an override stored before names were
+    cleaned) cannot turn the queue's columns around."""
+    parent = stored(article, "First.", status=Status.PUBLIC, by=moderator, name="ليلى")
+    reply = stored(article, "Second.", parent=parent, email="bo@example.com")
+    ReaderComment.objects.filter(pk=reply.pk).update(user_name="\u202eBo")
+
+    response = as_moderator.get(CHANGELIST_URL)
+
+    row = row_html(response.content.decode(), reply)
+    assert cell(row, "commenter") == "\u202eBo"
+    assert '<bdi class="field-commenter">\u202eBo</bdi>' in row
+    assert cell(row, "in_reply_to").startswith("<bdi>ليلى</bdi>: ")
+    detail = as_moderator.get(reverse("admin:comments_readercomment_change", args=[reply.pk]))
+    assert "<bdi>\u202eBo</bdi>" in detail.content.decode()
+    # Where a name can only be text (the page's title, the moderation log's lines), it is
+    # wrapped in Unicode's own isolates.
+    title = re.search(r"<title>(.*?)</title>", detail.content.decode(), re.S).group(1)
+    assert "\u2068\u202eBo\u2069: Second." in title
+    reply.refresh_from_db()
+    services.comments_moderate(comments=[reply], status=Status.PUBLIC, by=moderator)
+    log = as_moderator.get(reverse("admin:comments_moderationevent_changelist"))
+    assert "\u2068\u202eBo\u2069: Second." in log.content.decode()

@@ -10,10 +10,10 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.forms import CommentForm
-from comments.models import ReaderComment
-from comments.moderation import Action, closed_reason, decide
+from comments.models import Premoderation, ReaderComment
+from comments.moderation import Action, closed_reason, decide, initial_rules
 from newsroom.settings import base as base_settings
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,20 @@ def never_spam(*, name, email, text, request=None):
 
 
 @pytest.fixture(autouse=True)
-def word_lists(settings):
-    settings.COMMENTS_BLOCK_WORDS = ["viagra", "casino bonus", "Großbetrug"]
-    settings.COMMENTS_MODERATION_WORDS = ["lawsuit"]
-    settings.COMMENTS_MAX_LINKS = 2
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = False
-    settings.COMMENTS_SPAM_CHECK = "comments.moderation.rules_spam_check"
+def word_lists(settings, set_rules):
+    set_rules(
+        block_words="viagra\ncasino bonus\nGroßbetrug",
+        hold_words="lawsuit",
+        max_links=2,
+        premoderation=Premoderation.ALL,
+    )
+    settings.COMMENTS_SPAM_CHECK = ""
 
 
 @pytest.fixture
-def moderator(db):
-    return UserFactory(username="moderator", groups=["Moderator"])
+def trusting(set_rules):
+    """Only a commenter's first comment waits for a moderator."""
+    set_rules(premoderation=Premoderation.FIRST_TIME)
 
 
 def post(article, text, *, email="ada@example.com", name="Ada", status=None, by=None):
@@ -65,7 +68,7 @@ def test_new_commenter_is_held_for_a_moderator():
     verdict = verdict_for("The tunnel saves me twenty minutes a day.")
 
     assert verdict.action == Action.HOLD
-    assert verdict.reasons == ["pre-moderation"]
+    assert verdict.why == ["pre-moderation"]
 
 
 def test_held_comment_is_stored_pending_and_not_public(article):
@@ -99,8 +102,7 @@ def test_filled_honeypot_is_discarded_and_not_stored(article):
     assert not ReaderComment.objects.exists()
 
 
-def test_honeypot_beats_trust(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_honeypot_beats_trust(trusting, article, moderator):
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("Another one.", honeypot="x").action == Action.DISCARD
@@ -172,18 +174,16 @@ def test_spam_is_stored_as_spam_out_of_the_queue(article):
 @pytest.mark.parametrize(
     "text", ["I will file a lawsuit", "A LAWSUIT", "A law\u200bsuit", "ｌａｗｓｕｉｔ"]
 )
-def test_moderation_list_holds_even_a_trusted_commenter(settings, article, moderator, text):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_moderation_list_holds_even_a_trusted_commenter(trusting, article, moderator, text):
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     verdict = verdict_for(text)
 
     assert verdict.action == Action.HOLD
-    assert verdict.reasons == ["listed word: lawsuit"]
+    assert verdict.why == ["listed word: lawsuit"]
 
 
-def test_more_links_than_allowed_hold_even_a_trusted_commenter(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_more_links_than_allowed_hold_even_a_trusted_commenter(trusting, article, moderator):
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
     two = "See https://a.example/x and www.b.example for details."
     three = two + " Also http://c.example/y."
@@ -192,12 +192,11 @@ def test_more_links_than_allowed_hold_even_a_trusted_commenter(settings, article
 
     verdict = verdict_for(three)
     assert verdict.action == Action.HOLD
-    assert verdict.reasons == ["3 links"]
+    assert verdict.why == ["3 links"]
 
 
-def test_link_limit_is_a_setting(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
-    settings.COMMENTS_MAX_LINKS = 0
+def test_link_limit_is_a_rule(trusting, set_rules, article, moderator):
+    set_rules(max_links=0)
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("Source: https://a.example/report").action == Action.HOLD
@@ -206,8 +205,7 @@ def test_link_limit_is_a_setting(settings, article, moderator):
 # --- Trust in previously approved commenters -------------------------------------------
 
 
-def test_trust_publishes_a_commenter_with_an_approved_comment(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_trust_publishes_a_commenter_with_an_approved_comment(trusting, article, moderator):
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     comment, verdict = services.comment_create(
@@ -215,7 +213,7 @@ def test_trust_publishes_a_commenter_with_an_approved_comment(settings, article,
     )
 
     assert verdict.action == Action.PUBLISH
-    assert verdict.reasons == ["previously approved"]
+    assert verdict.why == ["previously approved"]
     comment.refresh_from_db()
     assert comment.status == Status.PUBLIC
     assert (comment.is_public, comment.is_removed) == (True, False)
@@ -223,8 +221,7 @@ def test_trust_publishes_a_commenter_with_an_approved_comment(settings, article,
     assert article.comment_count == 2
 
 
-def test_trust_compares_emails_case_insensitively(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_trust_compares_emails_case_insensitively(trusting, article, moderator):
     post(article, "Earlier.", email="Ada.Reyes@Example.COM", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("Later.", email="ada.reyes@example.com").action == Action.PUBLISH
@@ -232,32 +229,30 @@ def test_trust_compares_emails_case_insensitively(settings, article, moderator):
 
 def test_trust_is_off_by_default(article, moderator):
     assert base_settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED is False
+    assert initial_rules().premoderation == Premoderation.ALL
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("And a second one.").action == Action.HOLD
 
 
 @pytest.mark.parametrize("earlier", [None, Status.PENDING, Status.REMOVED, Status.SPAM])
-def test_trust_needs_an_approved_comment(settings, article, moderator, earlier):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_trust_needs_an_approved_comment(trusting, article, moderator, earlier):
     if earlier is not None:
         post(article, "An earlier comment.", status=earlier, by=moderator)
 
     verdict = verdict_for("And a second one.")
 
     assert verdict.action == Action.HOLD
-    assert verdict.reasons == ["pre-moderation"]
+    assert verdict.why == ["first comment from this address"]
 
 
-def test_trust_never_publishes_spam(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_trust_never_publishes_spam(trusting, article, moderator):
     post(article, "An earlier, approved comment.", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("Cheap viagra").action == Action.SPAM
 
 
-def test_another_email_with_approved_comments_does_not_lend_trust(settings, article, moderator):
-    settings.COMMENTS_TRUST_PREVIOUSLY_APPROVED = True
+def test_another_email_with_approved_comments_does_not_lend_trust(trusting, article, moderator):
     post(article, "Earlier.", email="bo@example.com", status=Status.PUBLIC, by=moderator)
 
     assert verdict_for("Later.", email="ada@example.com").action == Action.HOLD
@@ -292,16 +287,17 @@ def test_spam_check_is_pluggable(settings, article, rf):
     ] == SPAM_CHECK_CALLS
 
 
-def test_a_replaced_spam_check_replaces_the_block_list(settings, article):
+def test_the_block_words_apply_whatever_the_spam_check(settings, article):
     settings.COMMENTS_SPAM_CHECK = "tests.comments.test_moderation.never_spam"
 
     comment, verdict = services.comment_create(
         article=article, name="Ada", email="ada@example.com", text="viagra"
     )
 
-    assert verdict.action == Action.HOLD
+    assert verdict.action == Action.SPAM
+    assert verdict.why == ["blocked word: viagra"]
     comment.refresh_from_db()
-    assert comment.status == Status.PENDING
+    assert comment.status == Status.SPAM
 
 
 def test_a_replaced_spam_check_keeps_the_hold_rules(settings, article):
@@ -312,7 +308,7 @@ def test_a_replaced_spam_check_keeps_the_hold_rules(settings, article):
     )
 
     assert verdict.action == Action.HOLD
-    assert set(verdict.reasons) == {"3 links", "listed word: lawsuit"}
+    assert set(verdict.why) == {"3 links", "listed word: lawsuit"}
 
 
 # --- Closed comments -------------------------------------------------------------------
@@ -335,21 +331,21 @@ def test_comments_are_closed_when_the_article_says_so(section):
     assert closed_reason(article) == "Comments are closed."
 
 
-def test_comments_close_after_the_sites_limit_in_days(settings, section):
-    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+def test_comments_close_after_the_sites_limit_in_days(set_rules, section):
+    set_rules(close_after_days=30)
     old = ArticleFactory(section=section, published_at=timezone.now() - timedelta(days=31))
     recent = ArticleFactory(section=section, published_at=timezone.now() - timedelta(days=29))
 
     assert closed_reason(old) == "Comments are closed."
     assert closed_reason(recent) is None
 
-    settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # no limit
+    set_rules(close_after_days=0)  # no limit
 
     assert closed_reason(old) is None
 
 
-def test_scheduled_article_is_closed_without_an_error(settings, section):
-    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+def test_scheduled_article_is_closed_without_an_error(set_rules, section):
+    set_rules(close_after_days=30)
     scheduled = ArticleFactory(section=section, published_at=timezone.now() + timedelta(days=2))
 
     assert closed_reason(scheduled) == "This article is not published."

@@ -952,3 +952,62 @@ def test_reply_to_link_for_a_comment_at_the_max_depth_offers_a_new_comment(clien
     form = page.find("form", cls="comment-form")
     assert form.find("h3").text() == "Leave a comment"
     assert form.find("input", name="reply_to") is None
+
+
+# Names that cannot change direction (issue 11, item 10)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("\u202eRosa Díaz", "Rosa Díaz"),  # right-to-left override
+        ("Rosa\u200b Díaz", "Rosa Díaz"),  # zero-width space
+        ("\u2067Rosa\u2069 Díaz\ufeff", "Rosa Díaz"),  # isolate, byte-order mark
+        ("Rosa\u2060\u200dDíaz", "RosaDíaz"),  # word joiner, zero-width joiner
+        ("Rosa\tDíaz\x1b", "Rosa Díaz"),  # controls
+    ],
+)
+def test_invisible_and_direction_characters_are_taken_out_of_names(client, article, typed, stored):
+    response = post(client, filled_form(client, article, name=typed))
+
+    assert_pending_redirect(response, article)
+    assert ReaderComment.objects.get().user_name == stored
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ليلى عبد الله",  # Arabic
+        "مُحَمَّد",  # Arabic with its vowel marks (combining)
+        "דנה כהן",  # Hebrew
+        "अनुष्का शर्मा",  # Devanagari: vowel signs and a virama
+        "Zoë O'Brien-Núñez",
+    ],
+)
+def test_names_in_any_script_are_stored_as_typed(client, article, name):
+    response = post(client, filled_form(client, article, name=name))
+
+    assert_pending_redirect(response, article)
+    assert ReaderComment.objects.get().user_name == name
+
+
+def test_a_name_of_only_invisible_characters_is_refused(client, article):
+    response = post(client, filled_form(client, article, name="\u200b\u202e\ufeff"))
+
+    assert response.status_code == 400
+    assert field_error(parse(response), "name") == "Please enter your name here"
+    assert_nothing_stored()
+
+
+def test_readers_names_are_isolated_on_the_article_page(client, article):
+    """A name stored before names were cleaned still cannot turn the line around."""
+    name = "\u202eAda"
+    comment = ReaderCommentFactory(article=article, user_name=name)
+
+    page = parse(client.get(article.get_absolute_url(), {"reply_to": comment.pk}))
+
+    shown = page.find("li", id=f"c{comment.pk}")
+    assert shown.find(cls="comment__author").find("bdi").text() == name
+    assert [bdi.text() for bdi in shown.find(cls="comment__actions").find_all("bdi")] == [name] * 2
+    form = page.find("form", cls="comment-form")
+    assert [bdi.text() for bdi in form.find_all("bdi")] == [name] * 2

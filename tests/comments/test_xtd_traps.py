@@ -47,9 +47,12 @@ def test_the_content_redirect_cannot_reveal_a_draft(client, section):
     assert draft.slug not in response.get("Location", "")
 
 
-def test_a_comments_address_is_its_place_on_the_article(article):
+def test_a_comments_address_leads_to_its_place_on_the_article(client, article):
     comment = ReaderCommentFactory(article=article)
-    assert comment.get_absolute_url() == f"{article.get_absolute_url()}#c{comment.pk}"
+    assert comment.get_absolute_url() == f"/comments/{comment.pk}/"
+    response = client.get(comment.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#c{comment.pk}"
 
 
 def test_moderator_email_is_sent_in_the_request_with_the_sites_own_scheme(

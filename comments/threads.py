@@ -1,0 +1,112 @@
+"""A story's thread, a page at a time.
+
+A page holds up to settings.COMMENTS_THREADS_PER_PAGE threads (a top-level comment with
+its replies), oldest or newest first. It is named by a cursor, ``?comments=<cursor>``:
+the order alone for the first page (``oldest``, the default, or ``newest``), or the
+order and the thread the page starts at (``oldest-812``). Threads are numbered in the
+order they were posted (django-comments-xtd's ``thread_id`` is the top-level comment's
+id), so a page is a range of thread ids read from the index, never an OFFSET, and a
+page starting at a thread keeps holding it whatever is posted or removed around it.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from .models import ReaderComment
+
+OLDEST = "oldest"
+NEWEST = "newest"
+CURSOR = re.compile(r"(oldest|newest)(?:-([0-9]{1,10}))?")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    newest_first: bool = False
+    start: int | None = None  # the thread the page starts at; None: the first page
+
+    @classmethod
+    def parse(cls, value: str | None) -> "Cursor | None":
+        """The cursor a ``?comments=`` value names, or None if it names none."""
+        match = CURSOR.fullmatch(value or "")
+        if match is None:
+            return None
+        order, start = match.groups()
+        return cls(newest_first=order == NEWEST, start=int(start) if start else None)
+
+    @property
+    def order(self) -> str:
+        return NEWEST if self.newest_first else OLDEST
+
+    def __str__(self) -> str:
+        return self.order if self.start is None else f"{self.order}-{self.start}"
+
+    def query(self) -> str:
+        """The page's query string ("" for the default first page), with its "?"."""
+        if self == Cursor():
+            return ""
+        return "?" + urlencode({"comments": str(self)})
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    cursor: Cursor
+    comments: list[ReaderComment]  # the page's threads, each in thread order
+    previous: Cursor | None  # the page before, if any
+    next: Cursor | None  # the page after, if any
+    # The cursor names a thread that starts a page: false for a made-up or stale one,
+    # which is answered but never kept by a cache (a cache holds real pages only).
+    is_real: bool
+
+
+def thread_page(*, article_id: int, cursor: Cursor) -> ThreadPage:
+    """One page of an article's public thread: three queries at most, whatever its size."""
+    size = settings.COMMENTS_THREADS_PER_PAGE
+    comments = ReaderComment.objects.for_article(article_id)
+    ahead = comments.thread_ids(
+        newest_first=cursor.newest_first, start=cursor.start, limit=size + 1
+    )
+    shown = ahead[:size]
+    following = Cursor(cursor.newest_first, ahead[size]) if len(ahead) > size else None
+    previous = None
+    if cursor.start is not None:
+        # The threads before this page, nearest first: the page before starts N back,
+        # or is the first page when there are N or fewer.
+        behind = comments.thread_ids(
+            newest_first=not cursor.newest_first,
+            start=cursor.start,
+            limit=size + 1,
+            inclusive=False,
+        )
+        if behind:
+            previous = Cursor(cursor.newest_first, behind[size - 1] if len(behind) > size else None)
+    return ThreadPage(
+        cursor=cursor,
+        comments=list(comments.thread(shown, newest_first=cursor.newest_first)) if shown else [],
+        previous=previous,
+        next=following,
+        is_real=cursor.start is None or (bool(shown) and shown[0] == cursor.start),
+    )
+
+
+def comment_cursor(comment: ReaderComment) -> Cursor:
+    """The cursor of the page that holds `comment`, oldest first: the first page if its
+    thread is among the first N, else the page its thread starts."""
+    size = settings.COMMENTS_THREADS_PER_PAGE
+    before = ReaderComment.objects.for_article(comment.object_pk).thread_ids(
+        newest_first=True, start=comment.thread_id, limit=size, inclusive=False
+    )
+    return Cursor(start=comment.thread_id) if len(before) >= size else Cursor()
+
+
+def comment_path(
+    comment: ReaderComment, article_url: str, extra: dict[str, str | int] | None = None
+) -> str:
+    """The address, on the story at `article_url`, of the page holding `comment`,
+    scrolled to it; `extra` is added to the query (``{"comment": "published"}``)."""
+    cursor = comment_cursor(comment)
+    query: dict[str, str | int] = {"comments": str(cursor)} if cursor != Cursor() else {}
+    query.update(extra or {})
+    return f"{article_url}{'?' + urlencode(query) if query else ''}#c{comment.pk}"
