@@ -1,6 +1,6 @@
 """The ad manager's admin: advertisers, creatives, placements, ads.txt and the report."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,11 +16,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import FormWithUserAdminMixin, SaveFailureAdminMixin
+from newsroom.admin import FormWithUserAdminMixin, ReadOnlyAdminMixin, SaveFailureAdminMixin
 
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
 from .reports import ReportForm, build_report, ctr_display, report_csv
+from .validators import validate_public_url
 
 # --- Advertisers ------------------------------------------------------------------------
 
@@ -29,6 +30,9 @@ from .reports import ReportForm, build_report, ctr_display, report_csv
 class AdvertiserAdmin(admin.ModelAdmin):
     list_display = ["name", "contact_email", "creative_count"]
     search_fields = ["name", "contact_email"]
+    # Said again here: the count's GROUP BY drops the model's ordering, and pages of the
+    # list and the autocomplete would then be in no order.
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(creative_count=Count("creatives"))
@@ -102,11 +106,22 @@ HTML_FORBIDDEN = _(
     "Only ad managers may enter HTML snippets from ad networks. Choose “Image and link”, "
     "or ask an ad manager to enter the snippet; what you typed is kept below."
 )
+UNENCRYPTED_TARGET = _(
+    "This address starts with http://: readers' clicks would travel unencrypted, where "
+    "anyone on their network can read or change them. Use https:// if the advertiser's "
+    "site has it; otherwise tick “I know this target is not encrypted” below."
+)
 
 
 class CreativeAdminForm(forms.ModelForm):
     class Meta:
         labels = {"html": _("HTML snippet"), "target_url": _("Target URL")}
+
+    accept_unencrypted = forms.BooleanField(
+        required=False,
+        label=_("I know this target is not encrypted"),
+        help_text=_("Needed only to save an http:// target."),
+    )
 
     page_types = forms.MultipleChoiceField(
         choices=Creative.PageType.choices,
@@ -134,6 +149,15 @@ class CreativeAdminForm(forms.ModelForm):
             elif "html" in self.changed_data:
                 # Kept for an image ad it would run once someone switched the kind.
                 self.add_error("html", forms.ValidationError(HTML_FORBIDDEN, code="html"))
+        target_url = cleaned_data.get("target_url") or ""
+        if (
+            "target_url" in self.changed_data
+            and urlsplit(target_url).scheme.lower() == "http"
+            and not cleaned_data.get("accept_unencrypted")
+        ):
+            self.add_error(
+                "target_url", forms.ValidationError(UNENCRYPTED_TARGET, code="unencrypted")
+            )
         return cleaned_data
 
 
@@ -207,12 +231,19 @@ class CreativeAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, admin.ModelAd
     autocomplete_fields = ["advertiser"]
     # Not autocomplete: that would need view permission on sections, which ad managers lack.
     filter_horizontal = ["placements", "sections"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The model field's own check too, so that an address Django's URL check also refuses
+    # ("http://2130706433/") is explained rather than only called "not a valid URL".
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "validators": [validate_public_url]}
+    }
     readonly_fields = ["preview", "created_by", "created_at"]
     actions = ["activate", "deactivate"]
     fieldsets = [
         (None, {"fields": ["name", "advertiser", "kind", "priority", "weight", "is_active"]}),
-        (_("Image ad"), {"fields": ["image", "preview", "alt_text", "target_url"]}),
+        (
+            _("Image ad"),
+            {"fields": ["image", "preview", "alt_text", "target_url", "accept_unencrypted"]},
+        ),
         (_("HTML ad"), {"fields": ["html"]}),
         (_("Where"), {"fields": ["placements", "sections", "page_types"]}),
         (_("When"), {"fields": ["starts_at", "ends_at"]}),
@@ -311,19 +342,10 @@ class CreativeAdmin(SaveFailureAdminMixin, FormWithUserAdminMixin, admin.ModelAd
 
 
 @admin.register(DailyStat)
-class DailyStatAdmin(admin.ModelAdmin):
+class DailyStatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The report: the changelist is replaced by totals for a date range, also as CSV."""
 
     report_template = "admin/ads/dailystat/report.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

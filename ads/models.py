@@ -9,7 +9,7 @@ from articles.images import validate_image
 from articles.models import Section
 from newsroom.cachekeys import Purge
 
-from .validators import validate_ads_txt
+from .validators import validate_ads_txt, validate_public_url
 
 # Surrogate keys (newsroom.cachekeys): every page with an ad slot, and /ads.txt.
 ADS_KEY = "ads"
@@ -131,7 +131,10 @@ class Creative(models.Model):
         max_length=200, blank=True, help_text=_("What the ad says or shows.")
     )
     target_url = models.URLField(
-        max_length=500, blank=True, help_text=_("Where a click goes; only this address, ever.")
+        max_length=500,
+        blank=True,
+        validators=[validate_public_url],
+        help_text=_("Where a click goes; only this address, ever: https:// on a public site."),
     )
     html = models.TextField(
         blank=True,
@@ -215,13 +218,40 @@ class Creative(models.Model):
 
 
 class DailyStat(models.Model):
-    """Impressions and clicks of one creative in one placement on one day (site time)."""
+    """Impressions and clicks of one creative in one placement on one day (site time),
+    and those not counted, by why."""
 
     creative = models.ForeignKey(Creative, on_delete=models.CASCADE, related_name="daily_stats")
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="daily_stats")
     date = models.DateField()
     impressions = models.PositiveIntegerField(default=0)
     clicks = models.PositiveIntegerField(default=0)
+    # Impressions not counted, by why (ads.services.stat_record).
+    impressions_filtered_repeats = models.PositiveIntegerField(
+        default=0, help_text=_("The same client again within half an hour.")
+    )
+    impressions_filtered_bots = models.PositiveIntegerField(
+        default=0, help_text=_("Crawlers, scripts and clients that do not say what they are.")
+    )
+    impressions_filtered_cross_site = models.PositiveIntegerField(
+        default=0, help_text=_("Sent from another site's page.")
+    )
+    impressions_filtered_expired = models.PositiveIntegerField(
+        default=0, help_text=_("From a page older than its ad links may be.")
+    )
+    # Clicks not counted, by the same whys: repeated clicks are not repeated impressions.
+    clicks_filtered_repeats = models.PositiveIntegerField(
+        default=0, help_text=_("The same client again within half an hour.")
+    )
+    clicks_filtered_bots = models.PositiveIntegerField(
+        default=0, help_text=_("Crawlers, scripts and clients that do not say what they are.")
+    )
+    clicks_filtered_cross_site = models.PositiveIntegerField(
+        default=0, help_text=_("Sent from another site's page.")
+    )
+    clicks_filtered_expired = models.PositiveIntegerField(
+        default=0, help_text=_("From a page older than its ad links may be.")
+    )
 
     class Meta:
         ordering = ["-date"]

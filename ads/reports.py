@@ -1,4 +1,5 @@
-"""The ad report: impressions, clicks and CTR per creative, placement or day, also as CSV."""
+"""The ad report: impressions, clicks and CTR per creative, placement or day, and what was
+not counted and why; also as CSV."""
 
 import csv
 from dataclasses import dataclass
@@ -11,10 +12,60 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .models import DailyStat
 
 NO_CTR = "—"
+# What was not counted, for each kind of count and by why: the page's column title, and
+# how the CSV's columns and the page say each why. DailyStat's counts are
+# f"{kind}_filtered_{why}" (ads.services.stat_record).
+NOT_COUNTED = {
+    "impressions": _("Impressions not counted"),
+    "clicks": _("Clicks not counted"),
+}
+REASONS = {
+    "repeats": (
+        _("repeats"),
+        ngettext_lazy("%(count)d repeat", "%(count)d repeats", "count"),
+    ),
+    "bots": (
+        _("bots"),
+        ngettext_lazy("%(count)d bot", "%(count)d bots", "count"),
+    ),
+    "cross_site": (
+        _("cross-site"),
+        ngettext_lazy("%(count)d cross-site", "%(count)d cross-site", "count"),
+    ),
+    "expired": (
+        _("old pages"),
+        ngettext_lazy("%(count)d from an old page", "%(count)d from old pages", "count"),
+    ),
+}
+FILTERED_FIELDS = {
+    f"{kind}_filtered_{reason}": (kind, reason) for kind in NOT_COUNTED for reason in REASONS
+}
+
+
+def filtered_display(filtered):
+    """{"repeats": 12, "bots": 3, ...} as "12 repeats, 3 bots"; "—" for none."""
+    parts = [str(REASONS[reason][1] % {"count": n}) for reason, n in filtered.items() if n]
+    return ", ".join(parts) or "—"
+
+
+def filtered_texts(filtered):
+    """{"impressions": {"repeats": 0, ...}, "clicks": {"repeats": 12, "bots": 3, ...}} as
+    {"impressions": "—", "clicks": "12 repeats, 3 bots"}."""
+    return {kind: filtered_display(counts) for kind, counts in filtered.items()}
+
+
+def filtered_by_kind(counts):
+    """DailyStat's not-counted sums ({"clicks_filtered_bots": 3, ...}) by kind and why:
+    {"impressions": {"repeats": 0, ...}, "clicks": {"repeats": 0, "bots": 3, ...}}."""
+    filtered = {kind: {} for kind in NOT_COUNTED}
+    for field, (kind, reason) in FILTERED_FIELDS.items():
+        filtered[kind][reason] = counts[field]
+    return filtered
 
 
 def ctr_display(clicks, impressions):
@@ -82,27 +133,42 @@ class ReportForm(forms.Form):
 @dataclass
 class Report:
     headers: list
-    rows: list  # {"cells": [(text, url)], "impressions", "clicks", "ctr"}
+    # Each {"cells": [(text, url)], "impressions", "clicks", "ctr", "filtered",
+    # "filtered_text"}; the row's "filtered" and "filtered_text" are shaped as below.
+    rows: list
     impressions: int
     clicks: int
+    # Not counted, by kind and why: {"impressions": {"repeats": 12, ...}, "clicks": {...}}.
+    filtered: dict
 
     @property
     def ctr(self):
         return ctr_display(self.clicks, self.impressions)
 
+    @property
+    def filtered_text(self):
+        """{"impressions": "—", "clicks": "12 repeats, 3 bots"}"""
+        return filtered_texts(self.filtered)
+
 
 def build_report(*, start, end, group_by):
-    """Impressions, clicks and CTR per group between two days (both included)."""
+    """Impressions, clicks, CTR and what was not counted of each, per group between two
+    days (both included)."""
     grouping = GROUPINGS[group_by]
     keys = list(dict.fromkeys([*grouping.fields, *grouping.order]))
     stats = (
         DailyStat.objects.filter(date__range=(start, end))
         .values(*keys)
-        .annotate(impressions=Sum("impressions"), clicks=Sum("clicks"))
+        .annotate(
+            impressions=Sum("impressions"),
+            clicks=Sum("clicks"),
+            **{field: Sum(field) for field in FILTERED_FIELDS},
+        )
         .order_by(*grouping.order)
     )
     rows = []
     for stat in stats:
+        filtered = filtered_by_kind(stat)
         cells = []
         for field in grouping.fields:
             value = stat[field]
@@ -117,6 +183,8 @@ def build_report(*, start, end, group_by):
                 "impressions": stat["impressions"],
                 "clicks": stat["clicks"],
                 "ctr": ctr_display(stat["clicks"], stat["impressions"]),
+                "filtered": filtered,
+                "filtered_text": filtered_texts(filtered),
             }
         )
     return Report(
@@ -124,6 +192,10 @@ def build_report(*, start, end, group_by):
         rows=rows,
         impressions=sum(row["impressions"] for row in rows),
         clicks=sum(row["clicks"] for row in rows),
+        filtered={
+            kind: {reason: sum(row["filtered"][kind][reason] for row in rows) for reason in REASONS}
+            for kind in NOT_COUNTED
+        },
     )
 
 
@@ -137,6 +209,11 @@ def csv_safe(value):
     return value
 
 
+def not_counted_cells(filtered):
+    """A row's not-counted figures in the CSV's order: impressions' whys, then clicks'."""
+    return [filtered[kind][reason] for kind, reason in FILTERED_FIELDS.values()]
+
+
 def report_csv(report, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -145,12 +222,33 @@ def report_csv(report, filename):
     writer = csv.writer(response)
     totals_label = [str(_("Total"))] + [""] * (len(report.headers) - 1)
     lines = [
-        [*report.headers, str(_("Impressions")), str(_("Clicks")), str(_("CTR"))],
+        [
+            *report.headers,
+            str(_("Impressions")),
+            str(_("Clicks")),
+            str(_("CTR")),
+            *(
+                f"{NOT_COUNTED[kind]}: {REASONS[reason][0]}"
+                for kind, reason in FILTERED_FIELDS.values()
+            ),
+        ],
         *(
-            [*(text for text, _url in row["cells"]), row["impressions"], row["clicks"], row["ctr"]]
+            [
+                *(text for text, _url in row["cells"]),
+                row["impressions"],
+                row["clicks"],
+                row["ctr"],
+                *not_counted_cells(row["filtered"]),
+            ]
             for row in report.rows
         ),
-        [*totals_label, report.impressions, report.clicks, report.ctr],
+        [
+            *totals_label,
+            report.impressions,
+            report.clicks,
+            report.ctr,
+            *not_counted_cells(report.filtered),
+        ],
     ]
     for line in lines:
         writer.writerow([csv_safe(cell) for cell in line])

@@ -8,7 +8,7 @@ site, however many slots a page has, so ads add no queries to most pages.
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -54,6 +54,11 @@ class LiveAds:
     placements: dict[str, Placement]  # by key
     candidates: list[Candidate]
     valid_until: float  # a time.time(): the next schedule change, or the cache period
+    # Slots rendered from these ads in this process, by what their HTML depends on
+    # (ads.templatetags.ads.render_slot): a page's eight slots cost eight dict reads.
+    rendered: dict[tuple[str, int | None, int, int], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 class Memo(NamedTuple):

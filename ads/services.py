@@ -1,86 +1,107 @@
 """Writes for ads: counting impressions and clicks, saving creatives."""
 
-import hashlib
-import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
+
+from newsroom.beacons import add_one, first_sight, is_bot
 
 from .models import Creative, DailyStat, Placement
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-BOT_PATTERN = re.compile(
-    r"bot|crawl|spider|slurp|mediapartners|facebookexternalhit|embedly|preview|headless"
-    r"|curl|wget|python-requests|python-urllib|httpx|go-http-client|java/|libwww|monitor|scan",
-    re.IGNORECASE,
-)
-REPEAT_WINDOW_SECONDS = 30 * 60
-
-
-def is_bot(user_agent: str) -> bool:
-    return not user_agent or bool(BOT_PATTERN.search(user_agent))
+# The DailyStat counts: what was counted, and what was not, by kind and why.
+Counter = Literal[
+    "impressions",
+    "clicks",
+    "impressions_filtered_repeats",
+    "impressions_filtered_bots",
+    "impressions_filtered_cross_site",
+    "impressions_filtered_expired",
+    "clicks_filtered_repeats",
+    "clicks_filtered_bots",
+    "clicks_filtered_cross_site",
+    "clicks_filtered_expired",
+]
+Kind = Literal["impressions", "clicks"]
+Reason = Literal["repeats", "bots", "cross_site", "expired"]
+# The count of what was not counted, for each kind and why.
+FILTERED: dict[tuple[Kind, Reason], Counter] = {
+    ("impressions", "repeats"): "impressions_filtered_repeats",
+    ("impressions", "bots"): "impressions_filtered_bots",
+    ("impressions", "cross_site"): "impressions_filtered_cross_site",
+    ("impressions", "expired"): "impressions_filtered_expired",
+    ("clicks", "repeats"): "clicks_filtered_repeats",
+    ("clicks", "bots"): "clicks_filtered_bots",
+    ("clicks", "cross_site"): "clicks_filtered_cross_site",
+    ("clicks", "expired"): "clicks_filtered_expired",
+}
 
 
 def stat_increment(
     *,
     creative_id: int,
     placement_id: int,
-    field: Literal["impressions", "clicks"],
+    field: Counter,
     day: date | None = None,
 ) -> bool:
-    """Add one to today's impressions or clicks; concurrent calls never lose a count.
-
-    An UPDATE adds in the database; only the first count of the day inserts the row,
-    and if another request inserted it first, the UPDATE is simply run again. Returns
-    False if there was nothing to count: the creative or placement has been deleted
+    """Add one to a count of today's (impressions, clicks, or those filtered); concurrent
+    calls never lose a count (newsroom.beacons.add_one). Returns False if there was
+    nothing to count: the creative or placement has been deleted
     since the page was made (tokens outlive them in cached pages and open tabs).
     """
     day = day or timezone.localdate()
-    key = {"creative_id": creative_id, "placement_id": placement_id, "date": day}
-    # As keywords for update() and create() (mypy wants str keys, not the literal's).
-    add_one: dict[str, Any] = {field: F(field) + 1}
-    first_one: dict[str, Any] = {field: 1}
-    if DailyStat.objects.filter(**key).update(**add_one):
-        return True
-    # Foreign keys are only checked at commit, which may be a caller's outer
-    # transaction: an insert for a deleted creative would fail that whole transaction.
-    if not (
-        Creative.objects.filter(pk=creative_id).exists()
-        and Placement.objects.filter(pk=placement_id).exists()
-    ):
-        return False
-    try:
-        with transaction.atomic():
-            DailyStat.objects.create(**key, **first_one)
-    except IntegrityError:
-        return bool(DailyStat.objects.filter(**key).update(**add_one))
-    return True
+    return add_one(
+        DailyStat,
+        key={"creative_id": creative_id, "placement_id": placement_id, "date": day},
+        field=field,
+        may_insert=lambda: (
+            Creative.objects.filter(pk=creative_id).exists()
+            and Placement.objects.filter(pk=placement_id).exists()
+        ),
+    )
 
 
-def impression_record(*, creative_id: int, placement_id: int, viewer: str, user_agent: str) -> bool:
-    """Count an impression unless it is a bot or the same viewer saw it just now."""
-    if is_bot(user_agent):
-        return False
-    seen = hashlib.sha256(f"{viewer}:{creative_id}:{placement_id}".encode()).hexdigest()
-    # False: seen within the window. None: the cache is down and cannot tell; then the
-    # impression counts (a repeat may count twice) rather than every one being lost.
-    if cache.add(f"ads:seen:{seen}", True, REPEAT_WINDOW_SECONDS) is False:
-        return False
-    return stat_increment(creative_id=creative_id, placement_id=placement_id, field="impressions")
+def stat_record(
+    *,
+    field: Kind,
+    creative_id: int,
+    placement_id: int,
+    client: str,
+    user_agent: str,
+    cross_site: bool = False,
+    expired: bool = False,
+) -> bool:
+    """Count an impression or a click, or else why it was not counted (a count per kind
+    and why); True if counted.
 
-
-def click_record(*, creative_id: int, placement_id: int, user_agent: str) -> bool:
-    if is_bot(user_agent):
-        return False
-    return stat_increment(creative_id=creative_id, placement_id=placement_id, field="clicks")
+    Not counted, by the first that applies: sent from another site's page, from a page
+    older than its links may be, by a bot, or a repeat: the same client for the same
+    creative in the same placement within half an hour. The client is the address the
+    site believes (newsroom.clients.client_hash), never a header the client chooses, so
+    changing the User-Agent makes no new reader; readers sharing one address (an
+    office) count once per half hour per ad.
+    """
+    reason: Reason | None = None
+    if cross_site:
+        reason = "cross_site"
+    elif expired:
+        reason = "expired"
+    elif is_bot(user_agent):
+        reason = "bots"
+    elif not first_sight(client=client, thing=f"ad {field} {creative_id} in {placement_id}"):
+        reason = "repeats"
+    counted = stat_increment(
+        creative_id=creative_id,
+        placement_id=placement_id,
+        field=FILTERED[field, reason] if reason else field,
+    )
+    return counted and reason is None
 
 
 def creatives_set_active(

@@ -20,8 +20,12 @@ def make_token(creative_id, placement_id, *, salt):
     The time is kept to the hour, not the second, so a page's HTML (and its ETag)
     stays the same while its ads do.
     """
-    hour = int(time.time()) // 3600
-    return signing.Signer(salt=salt).sign_object([creative_id, placement_id, hour])
+    return signing.Signer(salt=salt).sign_object([creative_id, placement_id, token_hour()])
+
+
+def token_hour():
+    """The hour tokens made now name."""
+    return int(time.time()) // 3600
 
 
 def read_token(token, *, salt, max_age=None):
@@ -36,3 +40,12 @@ def read_token(token, *, salt, max_age=None):
     if max_age is not None and time.time() - hour * 3600 > max_age:
         raise signing.SignatureExpired("Ad token is too old")
     return creative_id, placement_id
+
+
+def read_token_or_expired(token, *, salt, max_age):
+    """(creative_id, placement_id, expired): a token past max_age is still read, since
+    its signature is good, so the page it came from is known; raise BadSignature else."""
+    try:
+        return (*read_token(token, salt=salt, max_age=max_age), False)
+    except signing.SignatureExpired:
+        return (*read_token(token, salt=salt), True)

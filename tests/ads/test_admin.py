@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ads.models import AdsTxt, Advertiser, Creative, DailyStat, Placement
+from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
 from tests.admin_pages import form_data, form_errors, logged_in
 from tests.factories import (
     AdvertiserFactory,
@@ -30,6 +32,12 @@ CREATIVE_ADD_URL = reverse("admin:ads_creative_add")
 CREATIVES_URL = reverse("admin:ads_creative_changelist")
 REPORT_URL = reverse("admin:ads_dailystat_changelist")
 ADS_TXT_URL = reverse("admin:ads_adstxt_changelist")
+NOT_COUNTED_HEADERS = [
+    f"{kind} not counted: {reason}"
+    for kind in ("Impressions", "Clicks")
+    for reason in ("repeats", "bots", "cross-site", "old pages")
+]
+NONE_NOT_COUNTED = ["0"] * len(NOT_COUNTED_HEADERS)
 # 31 March 2025, noon in London (BST): the report's "today".
 TODAY = date(2025, 3, 31)
 NOON = datetime(2025, 3, 31, 11, tzinfo=UTC)
@@ -334,6 +342,58 @@ def test_weight_zero_is_refused_with_the_constraint_message(as_ad_manager):
     assert creative.weight == 1
 
 
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("ftp://bikes.example.com/offer", "must be an https:// address (or http://), not ftp:."),
+        ("http://127.0.0.1/admin/", "127.0.0.1 is a private, local or reserved address"),
+        ("http://[::1]/", "::1 is a private, local or reserved address"),
+        ("http://2130706433/", "2130706433 (127.0.0.1) is a private, local or reserved address"),
+        ("https://localhost/", "“localhost” is a local name, not a public site"),
+        ("https://ads:secret@bikes.example.com/", "Remove the user name and password"),
+    ],
+)
+def test_ad_manager_cannot_point_a_click_at_a_private_or_odd_address(
+    as_ad_manager, target, message
+):
+    creative = CreativeFactory()
+    url = reverse("admin:ads_creative_change", args=[creative.pk])
+
+    response = as_ad_manager.post(
+        url, form_data(as_ad_manager.get(url), target_url=target, accept_unencrypted="on")
+    )
+
+    assert response.status_code == 200
+    assert any(message in error for error in form_errors(response)["target_url"])
+    assert message in response.content.decode()
+    creative.refresh_from_db()
+    assert creative.target_url.startswith("https://")
+
+
+def test_an_http_target_needs_the_unencrypted_confirmation(as_ad_manager):
+    creative = CreativeFactory()
+    url = reverse("admin:ads_creative_change", args=[creative.pk])
+    data = form_data(as_ad_manager.get(url), target_url="http://bikes.example.com/spring")
+
+    response = as_ad_manager.post(url, data)
+
+    assert response.status_code == 200
+    [error] = form_errors(response)["target_url"]
+    assert error.startswith("This address starts with http://")
+    assert "I know this target is not encrypted" in response.content.decode()
+    creative.refresh_from_db()
+    assert creative.target_url.startswith("https://")
+
+    response = as_ad_manager.post(url, {**data, "accept_unencrypted": "on"})
+
+    assert response.status_code == 302, form_errors(response)
+    creative.refresh_from_db()
+    assert creative.target_url == "http://bikes.example.com/spring"
+    # Saved once with the confirmation, other changes need not repeat it.
+    response = as_ad_manager.post(url, form_data(as_ad_manager.get(url), weight="3"))
+    assert response.status_code == 302, form_errors(response)
+
+
 def test_change_form_keeps_page_types_as_checkboxes(as_ad_manager):
     creative = CreativeFactory(page_types=["section"])
     url = reverse("admin:ads_creative_change", args=[creative.pk])
@@ -560,6 +620,115 @@ def test_report_keeps_to_the_date_range(as_ad_manager, campaign):
     assert rows == [["Ferry Line", "Ferry", 999, 99, "9.91%"]]
 
 
+class ReportTable(HTMLParser):
+    """The report's table as the page shows it: the text of each row's cells, by part."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.parts = {"thead": [], "tbody": [], "tfoot": []}
+        self.in_report = False
+        self.part = self.cell = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.in_report = ("id", "ad-report") in attrs
+        elif tag in self.parts and self.in_report:
+            self.part = tag
+        elif tag == "tr" and self.part:
+            self.parts[self.part].append([])
+        elif tag in ("th", "td") and self.part:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            self.parts[self.part][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag in self.parts:
+            self.part = None
+        elif tag == "table":
+            self.in_report = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_report_shows_what_was_not_counted_and_why(as_ad_manager, client):
+    creative = CreativeFactory(name="Spring sale", placements=["header-leaderboard"])
+    header = placement("header-leaderboard")
+    reader = {"REMOTE_ADDR": "203.0.113.5", "HTTP_USER_AGENT": "Mozilla/5.0 Firefox/126.0"}
+    with time_machine.travel(NOON, tick=False):
+        click = reverse("ads:click", args=[make_token(creative.pk, header.pk, salt=CLICK_SALT)])
+        for _ in range(13):
+            client.get(click, **reader)
+        for bot in ("curl/8.5.0", "Googlebot/2.1", ""):
+            client.get(click, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT=bot)
+        client.get(click, **reader, HTTP_SEC_FETCH_SITE="cross-site")
+
+    response = report(as_ad_manager)
+
+    [row] = response.context["report"].rows
+    assert row["clicks"] == 1
+    clicks_not_counted = "12 repeats, 3 bots, 1 cross-site"
+    assert row["filtered_text"] == {"impressions": "—", "clicks": clicks_not_counted}
+    page = ReportTable(response.content.decode()).parts
+    assert page["thead"][0][-2:] == ["Impressions not counted", "Clicks not counted"]
+    assert page["tbody"][0][2:] == ["0", "1", "—", "—", clicks_not_counted]
+    assert page["tfoot"][0][1:] == ["0", "1", "—", "—", clicks_not_counted]
+    rows = csv_rows(report(as_ad_manager, format="csv"))
+    assert rows[0][5:] == NOT_COUNTED_HEADERS
+    impressions_not_counted = ["0", "0", "0", "0"]
+    assert rows[1][2:] == ["0", "1", "—", *impressions_not_counted, "12", "3", "1", "0"]
+    assert rows[-1][2:] == ["0", "1", "—", *impressions_not_counted, "12", "3", "1", "0"]
+
+
+def test_report_tells_impressions_not_counted_from_clicks_not_counted(as_ad_manager, client):
+    clicked = CreativeFactory(name="Clicked", placements=["header-leaderboard"])
+    seen = CreativeFactory(name="Seen", placements=["header-leaderboard"])
+    header = placement("header-leaderboard")
+    reader = {"REMOTE_ADDR": "203.0.113.5", "HTTP_USER_AGENT": "Mozilla/5.0 Firefox/126.0"}
+    with time_machine.travel(NOON, tick=False):
+        click = reverse("ads:click", args=[make_token(clicked.pk, header.pk, salt=CLICK_SALT)])
+        for _ in range(3):
+            client.get(click, **reader)
+        beacon = reverse(
+            "ads:impression", args=[make_token(seen.pk, header.pk, salt=IMPRESSION_SALT)]
+        )
+        for _ in range(4):
+            client.post(beacon, **reader)
+        client.post(beacon, **reader, HTTP_ORIGIN="https://evil.example")
+        client.post(beacon, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="curl/8.5.0")
+        seen_click = reverse("ads:click", args=[make_token(seen.pk, header.pk, salt=CLICK_SALT)])
+        client.get(seen_click, **reader)
+
+    response = report(as_ad_manager)
+
+    page = ReportTable(response.content.decode()).parts
+    assert [cells[1:] for cells in page["tbody"]] == [
+        ["Clicked", "0", "1", "—", "—", "2 repeats"],
+        ["Seen", "1", "1", "100.00%", "3 repeats, 1 bot, 1 cross-site", "—"],
+    ]
+    assert page["tfoot"][0][1:] == [
+        "1", "2", "200.00%", "3 repeats, 1 bot, 1 cross-site", "2 repeats",
+    ]  # fmt: skip
+    assert response.context["report"].filtered == {
+        "impressions": {"repeats": 3, "bots": 1, "cross_site": 1, "expired": 0},
+        "clicks": {"repeats": 2, "bots": 0, "cross_site": 0, "expired": 0},
+    }
+    rows = csv_rows(report(as_ad_manager, format="csv"))
+    assert [row[5:] for row in rows[1:]] == [
+        ["0", "0", "0", "0", "2", "0", "0", "0"],
+        ["3", "1", "1", "0", "0", "0", "0", "0"],
+        ["3", "1", "1", "0", "2", "0", "0", "0"],
+    ]
+
+
 def test_report_shows_a_dash_for_ctr_without_impressions(as_ad_manager):
     creative = CreativeFactory(name="Clicked from a cached page")
     stat(creative, "header-leaderboard", TODAY, 0, 2)
@@ -606,11 +775,11 @@ def test_report_csv_has_a_header_the_rows_and_the_totals(as_ad_manager, campaign
         'attachment; filename="ads-report-placement-2025-03-02-to-2025-03-31.csv"'
     )
     assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
-        ["Placement", "Impressions", "Clicks", "CTR"],
-        ["Header leaderboard", "1500", "25", "1.67%"],
-        ["Sidebar, top", "300", "0", "0.00%"],
-        ["Footer", "200", "1", "0.50%"],
-        ["Total", "2000", "26", "1.30%"],
+        ["Placement", "Impressions", "Clicks", "CTR", *NOT_COUNTED_HEADERS],
+        ["Header leaderboard", "1500", "25", "1.67%", *NONE_NOT_COUNTED],
+        ["Sidebar, top", "300", "0", "0.00%", *NONE_NOT_COUNTED],
+        ["Footer", "200", "1", "0.50%", *NONE_NOT_COUNTED],
+        ["Total", "2000", "26", "1.30%", *NONE_NOT_COUNTED],
     ]
 
 
@@ -621,8 +790,9 @@ def test_report_links_to_the_csv_of_the_same_report(as_ad_manager, campaign):
     assert csv_url in response.content.decode().replace("&amp;", "&")
     response = report(as_ad_manager, **dict(p.split("=") for p in csv_url[1:].split("&")))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Day", "Advertiser", "Creative", "Impressions", "Clicks", "CTR"]
-    assert rows[-1] == ["Total", "", "", "1800", "25", "1.39%"]
+    assert rows[0] == ["Day", "Advertiser", "Creative", "Impressions", "Clicks", "CTR",
+                       *NOT_COUNTED_HEADERS]  # fmt: skip
+    assert rows[-1] == ["Total", "", "", "1800", "25", "1.39%", *NONE_NOT_COUNTED]
     assert len(rows) == 4
 
 
@@ -634,7 +804,7 @@ def test_report_csv_defuses_spreadsheet_formulas(as_ad_manager):
     response = report(as_ad_manager, format="csv")
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1] == ["'@SUM(A1:A9)", "'" + formula, "10", "1", "10.00%"]
+    assert rows[1] == ["'@SUM(A1:A9)", "'" + formula, "10", "1", "10.00%", *NONE_NOT_COUNTED]
     assert formula in report(as_ad_manager).context["report"].rows[0]["cells"][1][0]
 
 

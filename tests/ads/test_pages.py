@@ -27,8 +27,9 @@ from ads.placements import (
     SIDEBAR_BOTTOM,
     SIDEBAR_TOP,
 )
-from ads.selection import live_ads
+from ads.selection import forget_candidates, live_ads
 from ads.signing import CLICK_SALT, read_token
+from ads.templatetags.ads import render_slot
 from tests.factories import ArticleFactory, SectionFactory
 from tests.queries import count_queries
 
@@ -120,6 +121,26 @@ def test_slot_shows_the_placements_own_label(make_creative):
     Placement.objects.filter(key=FOOTER).update(label="Sponsored <b>content</b>")
     html = render_tag('{% ad_slot "footer" %}')
     assert '<p class="ad-slot__label">Sponsored &lt;b&gt;content&lt;/b&gt;</p>' in html
+
+
+def test_a_slot_is_rendered_once_for_the_same_ads_within_the_hour_its_tokens_name(
+    make_creative,
+):
+    creative = make_creative([HEADER], alt_text="Fresh loaves by the water")
+    first = render_slot(HEADER, page="home")
+    assert render_slot(HEADER, page="home") is first  # kept, not rendered again
+    assert render_slot(HEADER, page="home", ordinal=2) != first  # a landmark of its own
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        next_hour = render_slot(HEADER, page="home")
+    assert next_hour != first  # tokens of the new hour
+    assert without_tokens(next_hour) == without_tokens(first)
+    Creative.objects.filter(pk=creative.pk).update(alt_text="Warm rolls at dawn")
+    forget_candidates()  # as saving it through the admin does
+    assert 'alt="Warm rolls at dawn"' in render_slot(HEADER, page="home")
+
+
+def without_tokens(html):
+    return re.sub(r"/ads/([ci])/[^/]+/", r"/ads/\1/…/", html)
 
 
 def test_empty_placement_keeps_its_reserved_box():

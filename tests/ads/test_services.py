@@ -3,13 +3,14 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import get_args
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from ads import services
@@ -38,40 +39,12 @@ def stat(creative, placement, day=None):
     )
 
 
-# --- Bots ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "user_agent",
-    [
-        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-        "Mediapartners-Google",
-        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/124.0 Safari/537.36",
-        "curl/8.5.0",
-        "Wget/1.21.4",
-        "python-requests/2.32.3",
-        "Go-http-client/2.0",
-        "",
-    ],
-)
-def test_is_bot_recognises_crawlers_and_scripts(user_agent):
-    assert services.is_bot(user_agent)
-
-
-@pytest.mark.parametrize(
-    "user_agent",
-    [
-        BROWSER,
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0",
-    ],
-)
-def test_is_bot_lets_browsers_through(user_agent):
-    assert not services.is_bot(user_agent)
+def filtered(row, kind):
+    """What of one kind (impressions, clicks) a DailyStat did not count, by why."""
+    return {
+        reason: getattr(row, f"{kind}_filtered_{reason}")
+        for reason in ("repeats", "bots", "cross_site", "expired")
+    }
 
 
 # --- Daily totals -------------------------------------------------------------------------
@@ -89,6 +62,22 @@ def test_stat_increment_creates_the_days_row_then_adds_to_it(creative, placement
     row = stat(creative, placement)
     assert (row.impressions, row.clicks) == (5, 1)
     assert DailyStat.objects.count() == 1
+
+
+def test_stat_increment_adds_to_each_of_the_days_counts_alone(creative, placement):
+    counters = get_args(services.Counter)
+    daily_counts = {
+        field.name
+        for field in DailyStat._meta.concrete_fields
+        if isinstance(field, models.PositiveIntegerField)
+    }
+    assert set(counters) == daily_counts
+    for field in counters:
+        services.stat_increment(creative_id=creative.pk, placement_id=placement.pk, field=field)
+        row = stat(creative, placement)
+        assert {name: getattr(row, name) for name in counters} == {
+            name: int(counters.index(name) <= counters.index(field)) for name in counters
+        }
 
 
 @pytest.mark.usefixtures("midday")
@@ -115,44 +104,60 @@ def test_stat_increment_for_a_deleted_creative_counts_nothing(creative, placemen
 
 
 @pytest.mark.usefixtures("midday")
-def test_impression_record_counts_a_viewer_once_in_the_window(creative, placement):
-    def record(viewer="viewer-a", user_agent=BROWSER):
-        return services.impression_record(
-            creative_id=creative.pk, placement_id=placement.pk, viewer=viewer,
-            user_agent=user_agent,
+def test_stat_record_counts_a_client_once_in_the_window(creative, placement):
+    def record(client="client-a", user_agent=BROWSER):
+        return services.stat_record(
+            field="impressions", creative_id=creative.pk, placement_id=placement.pk,
+            client=client, user_agent=user_agent,
         )  # fmt: skip
 
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         assert record()
         assert not record()
-        assert record(viewer="viewer-b")
+        assert record(client="client-b")
+        assert not record(user_agent=BROWSER.replace("126", "127"))  # the same client
         assert not record(user_agent="Googlebot/2.1")
     with time_machine.travel(start + timedelta(minutes=30, seconds=1), tick=False):
         assert record()
-    assert stat(creative, placement).impressions == 3
+    row = stat(creative, placement)
+    assert row.impressions == 3
+    assert filtered(row, "impressions") == {"repeats": 2, "bots": 1, "cross_site": 0, "expired": 0}
+    assert not any(filtered(row, "clicks").values())
 
 
 @pytest.mark.usefixtures("midday")
 def test_impressions_still_count_when_the_cache_is_down(creative, placement):
     # django-redis answers None instead of raising when it ignores a connection error.
-    with mock.patch.object(services.cache, "add", return_value=None):
+    with mock.patch("newsroom.beacons.cache.add", return_value=None):
         for _ in range(2):
-            assert services.impression_record(
-                creative_id=creative.pk, placement_id=placement.pk, viewer="viewer-a",
-                user_agent=BROWSER,
+            assert services.stat_record(
+                field="impressions", creative_id=creative.pk, placement_id=placement.pk,
+                client="client-a", user_agent=BROWSER,
             )  # fmt: skip
     assert stat(creative, placement).impressions == 2
 
 
-def test_click_record_skips_bots(creative, placement):
-    assert not services.click_record(
-        creative_id=creative.pk, placement_id=placement.pk, user_agent="curl/8.5.0"
-    )
-    assert services.click_record(
-        creative_id=creative.pk, placement_id=placement.pk, user_agent=BROWSER
-    )
-    assert stat(creative, placement).clicks == 1
+def test_clicks_and_impressions_are_filtered_apart_and_counted_by_why(creative, placement):
+    def record(field, **filters):
+        return services.stat_record(
+            field=field, creative_id=creative.pk, placement_id=placement.pk,
+            client="client-a", user_agent=filters.pop("user_agent", BROWSER), **filters,
+        )  # fmt: skip
+
+    assert not record("clicks", user_agent="curl/8.5.0")
+    assert not record("clicks", cross_site=True)
+    assert not record("clicks", expired=True)
+    assert record("clicks")
+    assert record("impressions")  # a click does not make the impression a repeat
+    assert not record("clicks")
+    assert not record("clicks")
+    assert not record("impressions")
+    assert not record("impressions", user_agent="")
+    row = stat(creative, placement)
+    assert (row.impressions, row.clicks) == (1, 1)
+    assert filtered(row, "clicks") == {"repeats": 2, "bots": 1, "cross_site": 1, "expired": 1}
+    assert filtered(row, "impressions") == {"repeats": 1, "bots": 1, "cross_site": 0, "expired": 0}
 
 
 # --- Concurrency --------------------------------------------------------------------------

@@ -19,7 +19,6 @@ BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 )
-OTHER_BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Safari/605.1"
 BOTS = [
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     "curl/8.5.0",
@@ -53,6 +52,20 @@ def counts(creative, placement):
     return (stat.impressions, stat.clicks) if stat else (0, 0)
 
 
+def not_counted(creative, placement):
+    """Today's impressions and clicks filtered out, by kind and why (only those seen):
+    {"clicks": {"repeats": 19}}."""
+    stat = DailyStat.objects.filter(
+        creative=creative, placement=placement, date=timezone.localdate()
+    ).first()
+    found = {}
+    for kind in ("impressions", "clicks"):
+        for reason in ("repeats", "bots", "cross_site", "expired"):
+            if n := getattr(stat, f"{kind}_filtered_{reason}", 0):
+                found.setdefault(kind, {})[reason] = n
+    return found
+
+
 def tamper(token):
     """The same token with one character of its signature changed."""
     last = "A" if token[-1] != "A" else "B"
@@ -80,10 +93,57 @@ def test_click_counts_on_the_site_day_not_the_utc_day(client, creative, placemen
     assert (stat.date, stat.clicks, stat.impressions) == (date(2025, 7, 2), 1, 0)
 
 
-def test_every_click_counts(client, creative, placement):
-    for _ in range(3):
-        client.get(click_url(creative, placement), HTTP_USER_AGENT=BROWSER)
+def test_twenty_clicks_of_one_link_from_one_client_count_once(client, creative, placement):
+    url = click_url(creative, placement)
+    for _ in range(20):
+        response = client.get(url, REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT=BROWSER)
+        assert response["Location"] == "https://bakery.example.com/spring"  # every time
+    assert counts(creative, placement) == (0, 1)
+    assert not_counted(creative, placement) == {"clicks": {"repeats": 19}}
+
+
+def test_clicks_from_different_clients_each_count(client, creative, placement):
+    for address in ("203.0.113.5", "203.0.113.6", "2001:db8:1::5"):
+        client.get(click_url(creative, placement), REMOTE_ADDR=address, HTTP_USER_AGENT=BROWSER)
     assert counts(creative, placement) == (0, 3)
+
+
+@pytest.mark.usefixtures("midday")
+def test_a_click_counts_again_after_half_an_hour(client, creative, placement):
+    url = click_url(creative, placement)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(url, HTTP_USER_AGENT=BROWSER)
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        client.get(url, HTTP_USER_AGENT=BROWSER)
+    assert counts(creative, placement) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_REFERER": "https://evil.example/clickfarm.html"},
+    ],
+)
+def test_a_click_from_another_sites_page_goes_through_uncounted(
+    client, creative, placement, headers
+):
+    response = client.get(click_url(creative, placement), HTTP_USER_AGENT=BROWSER, **headers)
+    assert response.status_code == 302
+    assert response["Location"] == "https://bakery.example.com/spring"
+    assert counts(creative, placement) == (0, 0)
+    assert not_counted(creative, placement) == {"clicks": {"cross_site": 1}}
+
+
+def test_a_click_from_our_own_page_counts(client, creative, placement):
+    client.get(
+        click_url(creative, placement),
+        HTTP_USER_AGENT=BROWSER,
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_REFERER="http://testserver/news/2025/03/12/harbour/",
+    )
+    assert counts(creative, placement) == (0, 1)
 
 
 def test_tampered_click_token_is_refused_and_not_counted(client, creative, placement):
@@ -184,9 +244,10 @@ def test_expired_click_token_still_redirects_but_is_not_counted(client, creative
     url = click_url(creative, placement)
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
         response = client.get(url, HTTP_USER_AGENT=BROWSER)
+        assert not_counted(creative, placement) == {"clicks": {"expired": 1}}
     assert response.status_code == 302
     assert response["Location"] == "https://bakery.example.com/spring"
-    assert not DailyStat.objects.exists()
+    assert counts(creative, placement) == (0, 0)
 
 
 def test_click_token_within_seven_days_is_counted(client, creative, placement):
@@ -211,13 +272,14 @@ def test_bot_clicks_are_redirected_but_not_counted(client, creative, placement, 
     response = client.get(click_url(creative, placement), HTTP_USER_AGENT=user_agent)
     assert response.status_code == 302
     assert response["Location"] == "https://bakery.example.com/spring"
-    assert not DailyStat.objects.exists()
+    assert counts(creative, placement) == (0, 0)
+    assert not_counted(creative, placement) == {"clicks": {"bots": 1}}
 
 
 def test_click_without_user_agent_header_is_not_counted(client, creative, placement):
     response = client.get(click_url(creative, placement))
     assert response.status_code == 302
-    assert not DailyStat.objects.exists()
+    assert counts(creative, placement) == (0, 0)
 
 
 def test_click_redirect_answers_only_get(client, creative, placement):
@@ -272,9 +334,80 @@ def test_different_viewers_count_separately(client, creative, placement):
     url = impression_url(creative, placement)
     client.post(url, REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT=BROWSER)
     client.post(url, REMOTE_ADDR="203.0.113.6", HTTP_USER_AGENT=BROWSER)
-    client.post(url, REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT=OTHER_BROWSER)
+    client.post(url, REMOTE_ADDR="2001:db8:1::5", HTTP_USER_AGENT=BROWSER)
     client.post(url, REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT=BROWSER)  # seen already
     assert counts(creative, placement) == (3, 0)
+
+
+def test_twenty_impressions_varying_the_user_agent_count_once(client, creative, placement):
+    url = impression_url(creative, placement)
+    for n in range(20):
+        user_agent = f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/{100 + n}.0"
+        assert (
+            client.post(url, REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT=user_agent).status_code
+            == 204
+        )
+    assert counts(creative, placement) == (1, 0)
+    assert not_counted(creative, placement) == {"impressions": {"repeats": 19}}
+
+
+def test_behind_the_proxy_a_forged_forwarded_for_makes_no_new_reader(
+    client, settings, creative, placement
+):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    url = impression_url(creative, placement)
+    for n in range(20):
+        # What the reader sent, then the address nginx appends: the one believed.
+        forwarded = f"198.51.100.{n}, 203.0.113.5"
+        client.post(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded,
+                    HTTP_USER_AGENT=f"{BROWSER} {n}")  # fmt: skip
+    assert counts(creative, placement) == (1, 0)
+
+
+def test_one_ipv6_subscriber_changing_address_in_its_64_counts_once(client, creative, placement):
+    url = impression_url(creative, placement)
+    for n in range(1, 6):
+        client.post(url, REMOTE_ADDR=f"2001:db8:1:2::{n}", HTTP_USER_AGENT=BROWSER)
+    assert counts(creative, placement) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_REFERER": "https://evil.example/page.html"},
+    ],
+)
+def test_a_beacon_from_another_site_is_refused_and_not_counted(
+    client, creative, placement, headers
+):
+    url = impression_url(creative, placement)
+    assert client.post(url, HTTP_USER_AGENT=BROWSER, **headers).status_code == 403
+    assert client.get(url, HTTP_USER_AGENT=BROWSER, **headers).status_code == 403  # the pixel
+    assert counts(creative, placement) == (0, 0)
+    assert not_counted(creative, placement) == {"impressions": {"cross_site": 2}}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"},
+        {"HTTP_REFERER": "http://testserver/news/2025/03/12/harbour/"},
+        {"HTTP_ORIGIN": "https://www.newsroom.example"},  # CSRF_TRUSTED_ORIGINS
+    ],
+)
+def test_a_beacon_from_our_own_pages_counts(client, settings, creative, placement, headers):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.newsroom.example"]
+    assert (
+        client.post(
+            impression_url(creative, placement), HTTP_USER_AGENT=BROWSER, **headers
+        ).status_code
+        == 204
+    )
+    assert counts(creative, placement) == (1, 0)
 
 
 def test_same_viewer_counts_once_per_creative_and_placement(
@@ -296,7 +429,8 @@ def test_bot_impressions_are_not_counted(client, creative, placement, user_agent
     url = impression_url(creative, placement)
     assert client.post(url, HTTP_USER_AGENT=user_agent).status_code == 204
     assert client.get(url, HTTP_USER_AGENT=user_agent)["Content-Type"] == "image/gif"
-    assert not DailyStat.objects.exists()
+    assert counts(creative, placement) == (0, 0)
+    assert not_counted(creative, placement) == {"impressions": {"bots": 2}}
 
 
 def test_bad_impression_token_is_400_for_the_beacon_and_404_for_the_pixel(
@@ -317,7 +451,8 @@ def test_expired_impression_token_is_not_counted(client, creative, placement):
     url = impression_url(creative, placement)
     with time_machine.travel(timezone.now() + timedelta(days=2, minutes=1)):
         assert client.post(url, HTTP_USER_AGENT=BROWSER).status_code == 400
-    assert not DailyStat.objects.exists()
+        assert counts(creative, placement) == (0, 0)
+        assert not_counted(creative, placement) == {"impressions": {"expired": 1}}
 
 
 def test_impression_for_a_deleted_creative_is_not_counted(client, creative, placement):
