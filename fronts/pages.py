@@ -1,0 +1,338 @@
+"""What a front shows, assembled: its containers' picks, then their backfills, each story
+once, in a fixed number of queries however many cards there are.
+
+A layout is a front as data, the shape a published version keeps (FrontVersion.layout)
+and the draft is read into for a preview, so both render the same way::
+
+    [{"id": 3, "title": "Top stories", "layout": "lead", "max_cards": 5, "backfill": "top",
+      "section_id": None, "tag_id": None,
+      "cards": [{"article_id": 12, "headline": "", "standfirst": "", "photo_id": None,
+                 "kicker": "Live"}]}]
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from articles.models import LATEST_KEY, Article, Photo, Section, Tag
+
+from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
+
+ContainerLayout = dict[str, Any]
+
+HOME_SECTION_BLOCK_SIZE = 4  # stories per section block on the default home front
+HOME_MUST_READ_COUNT = 4
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    article: Article
+    headline: str
+    standfirst: str
+    photo: Photo | None
+    kicker: str
+    pinned: bool  # hand-picked, not backfilled
+
+
+@dataclass(frozen=True)
+class ShownContainer:
+    title: str
+    layout: str
+    backfill: str
+    cards: list[ShownCard]
+    section: Section | None  # the section it backfills from: its heading links there
+    index: int  # its place in the layout, empty containers counted (the editor's blocks)
+
+    @property
+    def lead(self) -> ShownCard:
+        return self.cards[0]  # a container shown has a card
+
+    @property
+    def rest(self) -> list[ShownCard]:
+        return self.cards[1:]
+
+    @property
+    def has_phone_thumbnails(self) -> bool:
+        """Whether its cards' photos are square thumbnails on phones (static/css/site.css:
+        a Must read block's or a list's, where the template names them so)."""
+        return self.backfill == "must-read" or self.layout == "list"
+
+
+@dataclass(frozen=True)
+class ShownFront:
+    containers: list[ShownContainer]  # none empty
+    cache_keys: set[str]  # the lists its backfills read, for the page's surrogate keys
+    published_at: datetime | None = None  # when its version went live, for Last-Modified
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every story the front shows, for the page's Last-Modified."""
+        return [card.article for container in self.containers for card in container.cards]
+
+
+def default_home_layout(sections: Iterable[Section]) -> list[ContainerLayout]:
+    """The home page before editors curate it, as it always was: a lead (the newest story
+    with a photo), the Must read picks, then the newest stories of each section."""
+
+    def container(
+        title: str, layout: str, max_cards: int, backfill: str, **rule: Any
+    ) -> ContainerLayout:
+        return {
+            "title": title, "layout": layout, "max_cards": max_cards, "backfill": backfill,
+            "section_id": rule.get("section_id"), "tag_id": None, "cards": [],
+        }  # fmt: skip
+
+    return [
+        container("Top stories", Layout.SINGLE, 1, Backfill.TOP),
+        container("Must read", Layout.GRID_4, HOME_MUST_READ_COUNT, Backfill.MUST_READ),
+        *(
+            container(
+                section.name,
+                Layout.GRID_4,
+                HOME_SECTION_BLOCK_SIZE,
+                Backfill.SECTION,
+                section_id=section.pk,
+            )
+            for section in sections
+        ),
+    ]
+
+
+def draft_layout(front: Front) -> list[ContainerLayout]:
+    """The front's draft (its containers and cards) as a layout, in two queries. A
+    block's id (its draft row's) tells a version's summary a block renamed from one
+    removed and another added; layouts of the demo and the default have none."""
+    containers = front.containers.prefetch_related("cards")
+    return [
+        {
+            "id": container.pk,
+            "title": container.title,
+            "layout": container.layout,
+            "max_cards": container.max_cards,
+            "backfill": container.backfill,
+            "section_id": container.backfill_section_id,
+            "tag_id": container.backfill_tag_id,
+            "cards": [
+                {
+                    "article_id": card.article_id,
+                    "headline": card.headline,
+                    "standfirst": card.standfirst,
+                    "photo_id": card.photo_id,
+                    "kicker": card.kicker,
+                }
+                for card in container.cards.all()
+            ],
+        }
+        for container in containers
+    ]
+
+
+def published_version(*, section_id: int | None) -> FrontVersion | None:
+    """The version readers see on the home page (no section) or a section's page: the
+    newest live now, or None when none was ever published. One query."""
+    versions = (
+        FrontVersion.objects.filter(front__section__isnull=True)
+        if section_id is None
+        else FrontVersion.objects.filter(front__section_id=section_id)
+    )
+    version: FrontVersion | None = versions.live().only("layout", "published_at").first()
+    return version
+
+
+def _backfill_candidates(
+    layout: list[ContainerLayout], depth: int
+) -> dict[tuple[str, int | None], list[int]]:
+    """The stories each backfill rule of the layout would pick, best first, at most
+    `depth` per rule: one query per kind of rule, however many containers use it."""
+    rules = {
+        (container["backfill"], container.get("section_id") or container.get("tag_id"))
+        for container in layout
+        if container["backfill"]
+    }
+    kinds = {kind for kind, _param in rules}
+    pool = Article.objects.for_backfill()
+    found: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+
+    def newest_first(queryset: Any) -> Any:
+        return queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[:depth]
+
+    if Backfill.LATEST in kinds:
+        found[(Backfill.LATEST, None)] = list(newest_first(pool))
+    if Backfill.TOP in kinds:
+        with_photo = ExpressionWrapper(Q(hero_photo__isnull=False), output_field=BooleanField())
+        found[(Backfill.TOP, None)] = list(
+            pool.annotate(with_photo=with_photo)
+            .order_by("-with_photo", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:depth]
+        )
+    if Backfill.MUST_READ in kinds:
+        # Must read is the editors' own pick (Article.is_must_read), so a story kept out
+        # of promotion that an editor marked Must read is shown, as on the article lists.
+        must_read = Article.objects.must_read()
+        found[(Backfill.MUST_READ, None)] = list(newest_first(must_read))
+    if Backfill.MOST_READ in kinds:
+        found[(Backfill.MOST_READ, None)] = list(
+            pool.most_read().values_list("pk", flat=True)[:depth]
+        )
+    for kind, field in ((Backfill.SECTION, "section"), (Backfill.TAG, "tags")):
+        params = [param for rule, param in rules if rule == kind and param]
+        if not params:
+            continue
+        # The newest `depth` of each section (or tag) at once, as the old home page's
+        # section blocks were read.
+        ranked = (
+            pool.filter(**{f"{field}__in": params})
+            .annotate(
+                group=F(field),
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F(field),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                ),
+            )
+            .filter(rank__lte=depth)
+            .order_by("group", "rank")
+            .values_list("group", "pk")
+        )
+        for group, pk in ranked:
+            found[(kind, group)].append(pk)
+    return found
+
+
+def assemble(layout: list[ContainerLayout]) -> ShownFront:
+    """The front a layout shows now, in a fixed number of queries (one for the picks
+    still public, one per kind of backfill rule, two for the stories' cards, one for the
+    photos picked instead of the stories' own).
+
+    Each container shows its picks still public, in the editor's order, then its
+    backfill up to its size. A story appears once: a story picked anywhere is left out
+    of every backfill, and a story already shown above is left out of those below.
+    """
+    picked_ids = [card["article_id"] for container in layout for card in container["cards"]]
+    public_picks = (
+        set(Article.objects.published().filter(pk__in=picked_ids).values_list("pk", flat=True))
+        if picked_ids
+        else set()
+    )
+    depth = len(picked_ids) + sum(container["max_cards"] for container in layout)
+    candidates = _backfill_candidates(layout, depth)
+
+    shown: set[int] = set(public_picks)
+    slots: list[list[tuple[int, dict[str, Any] | None]]] = []
+    placed: set[int] = set()
+    for container in layout:
+        cards: list[tuple[int, dict[str, Any] | None]] = []
+        for card in container["cards"]:
+            pk = card["article_id"]
+            if pk in public_picks and pk not in placed and len(cards) < container["max_cards"]:
+                placed.add(pk)
+                cards.append((pk, card))
+        rule = (container["backfill"], container.get("section_id") or container.get("tag_id"))
+        for pk in candidates.get(rule, []) if container["backfill"] else []:
+            if len(cards) >= container["max_cards"]:
+                break
+            if pk not in shown:
+                shown.add(pk)
+                cards.append((pk, None))
+        slots.append(cards)
+
+    ids = {pk for cards in slots for pk, _card in cards}
+    articles = Article.objects.for_listing().in_bulk(ids) if ids else {}
+    photo_ids = {
+        card["photo_id"] for cards in slots for _pk, card in cards if card and card["photo_id"]
+    }
+    photos = Photo.objects.in_bulk(photo_ids) if photo_ids else {}
+    sections = {article.section_id: article.section for article in articles.values()}
+
+    containers = []
+    for index, (container, cards) in enumerate(zip(layout, slots, strict=True)):
+        shown_cards = [
+            _shown_card(articles[pk], card, photos) for pk, card in cards if pk in articles
+        ]
+        if shown_cards:
+            section = (
+                sections.get(container.get("section_id"))
+                if container["backfill"] == (Backfill.SECTION)
+                else None
+            )
+            containers.append(
+                ShownContainer(
+                    container["title"],
+                    container["layout"],
+                    container["backfill"],
+                    shown_cards,
+                    section,
+                    index,
+                )
+            )
+    return ShownFront(containers, backfill_cache_keys(layout))
+
+
+def _shown_card(
+    article: Article, card: dict[str, Any] | None, photos: dict[int, Photo]
+) -> ShownCard:
+    if card is None:
+        return ShownCard(article, article.headline, article.standfirst, None, "", pinned=False)
+    return ShownCard(
+        article,
+        card["headline"] or article.headline,
+        card["standfirst"] or article.standfirst,
+        photos.get(card["photo_id"]) if card["photo_id"] else None,
+        card["kicker"],
+        pinned=True,
+    )
+
+
+def recent_views_of(article_ids: Iterable[int]) -> dict[int, int]:
+    """Readers' views of each story over Most read's period, for the front editor: one
+    query however many stories."""
+    ids = set(article_ids)
+    if not ids:
+        return {}
+    counted = Article.objects.filter(pk__in=ids).with_recent_views()
+    return dict(counted.values_list("pk", "recent_views"))
+
+
+def backfill_cache_keys(layout: list[ContainerLayout]) -> set[str]:
+    """The lists a layout's backfills read: a story published in them changes the front."""
+    keys = set()
+    for container in layout:
+        match container["backfill"]:
+            case Backfill.SECTION:
+                keys.add(Section(pk=container["section_id"]).articles_cache_key)
+            case Backfill.TAG:
+                keys.add(Tag(pk=container["tag_id"]).articles_cache_key)
+            case "":
+                pass
+            case _:
+                keys.add(LATEST_KEY)
+    return keys
+
+
+def home_front(sections: list[Section]) -> ShownFront:
+    """The home page's front: its published version, or the default layout (a block
+    for each of `sections`)."""
+    version = published_version(section_id=None)
+    if version is None:
+        front = assemble(default_home_layout(sections))
+    else:
+        front = replace(assemble(version.layout), published_at=version.published_at)
+    return replace(front, cache_keys=front.cache_keys | {front_cache_key(None)})
+
+
+def section_front(section: Section) -> ShownFront | None:
+    """A section's published front, or None: the section page then lists its stories."""
+    version = published_version(section_id=section.pk)
+    if version is None:
+        return None
+    front = assemble(version.layout)
+    return replace(
+        front,
+        cache_keys=front.cache_keys | {front_cache_key(section.pk)},
+        published_at=version.published_at,
+    )
