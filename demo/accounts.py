@@ -13,6 +13,8 @@ DEMO_ACCOUNTS = [
     ("reporter", roles.REPORTER, False),
     ("moderator", roles.MODERATOR, False),
     ("admanager", roles.AD_MANAGER, False),
+    ("liveeditor", roles.LIVE_EDITOR, False),
+    ("fronteditor", roles.FRONT_EDITOR, False),
 ]
 
 

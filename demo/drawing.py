@@ -31,7 +31,7 @@ def draw_illustration(*, palette="harbour", seed=0, size=(1600, 900), fmt="JPEG"
         mix = y / height
         colour = tuple(round(a * (1 - mix) + b * mix) for a, b in zip(top, bottom, strict=True))
         draw.line([(0, y), (width, y)], fill=colour)
-    sun = rng.randint(width // 5, 4 * width // 5), rng.randint(height // 8, height // 3)
+    sun = _sun(rng, width, height)
     radius = height // 9
     draw.ellipse(
         [sun[0] - radius, sun[1] - radius, sun[0] + radius, sun[1] + radius], fill=colours[3]
@@ -50,6 +50,18 @@ def draw_illustration(*, palette="harbour", seed=0, size=(1600, 900), fmt="JPEG"
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def sun_position(*, seed=0, size=(1600, 900)) -> tuple[float, float]:
+    """Where draw_illustration puts the sun (its point of interest), as fractions of
+    the width and height: the demo photos' focal point."""
+    width, height = size
+    x, y = _sun(random.Random(seed), width, height)  # noqa: S311  # nosec B311
+    return x / width, y / height
+
+
+def _sun(rng, width, height):
+    return rng.randint(width // 5, 4 * width // 5), rng.randint(height // 8, height // 3)
 
 
 def draw_banner(width, height, background, text_colour, title, slogan) -> SimpleUploadedFile:

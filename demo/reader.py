@@ -41,6 +41,27 @@ class Story:
     agency: str = ""
     photo: Photo | None = None
     corrections: tuple[Correction, ...] = field(default=())
+    coverage: str = ""  # "live" or "closed": its entries are in live/<slug>.toml
+    # A sensitive story's flags (articles.models.Article).
+    hide_ads: bool = False
+    keep_out_of_promotion: bool = False
+    hide_social_image: bool = False
+    allow_comments: bool = True
+    blocks: tuple[dict, ...] = ()  # [[block]] tables: photos, galleries, quotes, tables…
+
+
+@dataclass(frozen=True)
+class LiveEntry:
+    minutes: int  # after the story's publication
+    text: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    key_event: bool = False
+    pinned: bool = False
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [" ".join(block.split()) for block in re.split(r"\n\s*\n", self.text.strip())]
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,12 @@ def tags() -> tuple[dict[str, str], ...]:
 
 
 @cache
+def fronts() -> tuple[dict, ...]:
+    """The curated fronts: blocks with their hand-picked cards (see content/README.md)."""
+    return tuple(_toml("fronts.toml")["front"])
+
+
+@cache
 def stories() -> tuple[Story, ...]:
     """Every story, in the order of the files' names."""
     return tuple(read_story(path) for path in sorted((CONTENT / "stories").glob("*.md")))
@@ -100,6 +127,7 @@ def read_story(path: Path) -> Story:
         tags=tuple(data.pop("tags")),
         photo=Photo(**photo) if photo else None,
         corrections=tuple(Correction(**c) for c in data.pop("corrections", [])),
+        blocks=tuple(data.pop("block", [])),
         **data,
     )
 
@@ -121,3 +149,11 @@ def comments() -> tuple[Comment, ...]:
                 )
             )
     return tuple(result)
+
+
+def live_entries(slug: str) -> tuple[LiveEntry, ...]:
+    """The entries of the live story `slug`, oldest first (live/<slug>.toml)."""
+    entries = _toml(f"live/{slug}.toml")["entry"]
+    return tuple(
+        LiveEntry(**{**data, "authors": tuple(data.get("authors", ()))}) for data in entries
+    )

@@ -63,3 +63,16 @@ def test_a_story_file_must_open_with_front_matter(tmp_path):
     path.write_text('headline = "Oops"\n+++\n+++\nText.\n')
     with pytest.raises(ValueError, match="must start with"):
         reader.read_story(path)
+
+
+def test_live_stories_entries_are_well_formed():
+    authors = {data["slug"] for data in reader.authors()}
+    live = [story for story in reader.stories() if story.coverage]
+    assert {story.coverage for story in live} == {"live", "closed"}
+    for story in live:
+        entries = reader.live_entries(story.slug)
+        assert [e.minutes for e in entries] == sorted(e.minutes for e in entries), story.slug
+        assert story.hours_ago * 60 > entries[-1].minutes, "no entry from the future"
+        assert sum(e.pinned for e in entries) == 1, story.slug
+        for entry in entries:
+            assert set(entry.authors) <= authors and entry.paragraphs, story.slug
