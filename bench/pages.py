@@ -11,16 +11,21 @@ warm-up request, and the script reports:
   request;
 - with the page cache off, the median and 95th-percentile wall time of --requests
   requests;
+- with the page cache off, the median CPU time of --requests requests (this thread's
+  CPU clock, so other processes on the machine do not count), and where it goes: SQL,
+  the ORM, templates and the rest, each the median of --requests more requests with the
+  instrumentation of bench/breakdown.py on;
 - with the page cache on (PAGE_CACHE_SECONDS=600), the time of the first request, a miss
   that starts a new cache generation and stores the page, and the median of --requests
-  hits, each checked for ``X-Page-Cache: hit``;
+  hits, each checked for ``X-Page-Cache: hit`` (a miss for the pages never kept: a
+  search, a page past newsroom.pagecache.MAX_CACHED_PAGE);
 - the peak RSS of the whole process.
 
 The tests never time anything; speed is measured here. Run it from the repository root:
 
     .venv/bin/python bench/pages.py [--articles N] [--requests R]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_bench]
-        [--redis-url redis://127.0.0.1:6379/0]
+        [--redis-url redis://127.0.0.1:6379/0] [--save-html DIR]
 
 The exit code is 0 when every page answers 200 and every cached request is a hit;
 otherwise the script exits with a message.
@@ -50,9 +55,11 @@ import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from psycopg import sql
+
+from bench.breakdown import CATEGORIES, instrumented
 
 # The project's own modules (articles, newsroom, tests.factories) are imported inside the
 # functions that use them: they need django.setup(), which configure_django() runs.
@@ -68,6 +75,7 @@ MUST_READ_INDEXES = {1, 4, 9, 16, 25}
 SEARCH_WORD = "Harbourers"
 CACHE_ON_SECONDS = 600
 DEEP_PAGE = 50
+COMMENT_THREADS = 4  # a comment, a reply and a reply to it each: 12 on the story
 
 
 @dataclass
@@ -81,6 +89,10 @@ class PageFigures:
     off_p95_ms: float
     miss_ms: float
     hit_median_ms: float
+    cpu_ms: float
+    cpu_cold_ms: float
+    cpu_parts_ms: dict[str, float]
+    sql_wall_ms: float
 
 
 def parse_args():
@@ -93,6 +105,12 @@ def parse_args():
         help="a PostgreSQL database to create and drop (default: a temporary SQLite file)",
     )
     parser.add_argument("--redis-url", help="use Redis as the cache (default: local memory)")
+    parser.add_argument(
+        "--save-html",
+        type=Path,
+        metavar="DIR",
+        help="write each page's HTML there, to compare the pages before and after a change",
+    )
     return parser.parse_args()
 
 
@@ -156,6 +174,8 @@ def configure_django(database_url, scratch, redis_url):
     os.environ["STATIC_ROOT"] = str(scratch / "static")
     sys.path.insert(0, str(REPO_ROOT))  # run as bench/pages.py, the project is one level up
     settings.PHOTO_RENDITION_WIDTHS = (480, 800)
+    # Production's fragment cache (the test settings turn it off).
+    settings.FRAGMENT_CACHE_SECONDS = 600
     if redis_url:
         settings.CACHES = {
             "default": {
@@ -195,6 +215,8 @@ def build_newsroom(article_count):
     tags = [factories.TagFactory(**data) for data in reader.tags()]
     tags += factories.TagFactory.create_batch(TAG_COUNT - len(tags))
     published = save_articles(article_count, sections, photos, authors, tags)
+    add_comments(published[0])
+    add_ads(sections)
     return {
         "article": published[0],
         "section": next(iter(sections.values())),
@@ -285,6 +307,32 @@ def save_articles(article_count, sections, photos, authors, tags):
     return published
 
 
+def add_comments(article):
+    """A thread under the benched story: top-level comments, replies, replies to replies."""
+    from articles.models import Article
+    from tests import factories
+
+    for _ in range(COMMENT_THREADS):
+        comment = factories.ReaderCommentFactory(article=article)
+        reply = factories.ReaderCommentFactory(parent=comment)
+        factories.ReaderCommentFactory(parent=reply)
+    Article.objects.filter(pk=article.pk).update(comment_count=COMMENT_THREADS * 3)
+
+
+def add_ads(sections):
+    """A live image creative in every placement, and a sponsorship for one section."""
+    from ads.models import Creative
+    from ads.placements import REGISTRY
+    from tests import factories
+
+    factories.CreativeFactory(placements=[key for key, *_ in REGISTRY])
+    factories.CreativeFactory(
+        placements=["sidebar-top"],
+        sections=list(sections.values())[:1],
+        priority=Creative.Priority.SPONSORSHIP,
+    )
+
+
 def analyze_tables():
     """Give PostgreSQL's planner statistics on the new rows now, as autovacuum would a
     minute or so after the load: in the middle of the measurements, changing the plans."""
@@ -298,8 +346,9 @@ def public_pages(newsroom):
 
     section_url = newsroom["section"].get_absolute_url()
     return [
-        ("home", reverse("articles:home")),
+        ("home", reverse("fronts:home")),
         ("article", newsroom["article"].get_absolute_url()),
+        ("latest", reverse("articles:latest")),
         ("section", section_url),
         (f"section ?page={DEEP_PAGE}", f"{section_url}?page={DEEP_PAGE}"),
         ("tag", newsroom["tag"].get_absolute_url()),
@@ -346,8 +395,41 @@ def expect_page_cache(response, expected, label, path):
         )
 
 
+def cpu_fetch(client, label, path):
+    start = time.thread_time()
+    fetch(client, label, path)
+    return (time.thread_time() - start) * 1000
+
+
+def cpu_breakdown(client, label, path, requests):
+    """The median CPU milliseconds of each part (bench/breakdown.py), and of SQL's wall
+    time (which on PostgreSQL includes the server's work and the round trip)."""
+    parts = {category: [] for category in CATEGORIES}
+    sql_wall = []
+    with instrumented() as stopwatch:
+        for _ in range(requests):
+            stopwatch.reset()
+            fetch(client, label, path)
+            for category, ms in stopwatch.read().items():
+                parts[category].append(ms)
+            sql_wall.append(stopwatch.wall_sql * 1000)
+    return {category: statistics.median(ms) for category, ms in parts.items()}, statistics.median(
+        sql_wall
+    )
+
+
+def forget_cached_pages():
+    """Empty this run's cache: the next request is a page cache miss."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # Redis: only keys under this run's KEY_PREFIX
+    else:
+        cache.clear()  # local memory: this process's own
+
+
 def measure_page(client, label, path, requests):
-    from newsroom.pagecache import invalidate_pages
+    from newsroom.pagecache import page_cache_key
 
     fetch(client, label, path)  # warm-up
     with CaptureQueriesContext(connection) as queries:
@@ -355,14 +437,20 @@ def measure_page(client, label, path, requests):
     query_count = len(queries)  # read now: the next request empties the query log
     alloc_peak_kb = allocation_peak_kb(client, label, path)
     times = [timed_fetch(client, label, path)[0] for _ in range(requests)]
+    cpu_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
+    with override_settings(FRAGMENT_CACHE_SECONDS=0):
+        cpu_cold_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
+    cpu_parts_ms, sql_wall_ms = cpu_breakdown(client, label, path, requests)
     with override_settings(PAGE_CACHE_SECONDS=CACHE_ON_SECONDS):
-        invalidate_pages()
+        forget_cached_pages()
         miss_ms, miss = timed_fetch(client, label, path)
         expect_page_cache(miss, "miss", label, path)
+        # A search, and a page past MAX_CACHED_PAGE, are rendered each time.
+        kept = page_cache_key(RequestFactory().get(path)) is not None
         hits = []
         for _ in range(requests):
             hit_ms, hit = timed_fetch(client, label, path)
-            expect_page_cache(hit, "hit", label, path)
+            expect_page_cache(hit, "hit" if kept else "miss", label, path)
             hits.append(hit_ms)
     return PageFigures(
         label=label,
@@ -374,6 +462,10 @@ def measure_page(client, label, path, requests):
         off_p95_ms=nearest_rank(times, 0.95),
         miss_ms=miss_ms,
         hit_median_ms=statistics.median(hits),
+        cpu_ms=cpu_ms,
+        cpu_cold_ms=cpu_cold_ms,
+        cpu_parts_ms=cpu_parts_ms,
+        sql_wall_ms=sql_wall_ms,
     )
 
 
@@ -451,6 +543,27 @@ def report(figures, args, setup_seconds, section):
     print("off: page cache off. on: page cache on, a miss that starts a new generation, then hits.")
     print("alloc peak: the tracemalloc peak of one request, page cache off.")
     print()
+    print("CPU per request, page cache off (this thread's CPU time, median; ms):")
+    header = ["page", "CPU", "SQL", "ORM", "templates", "other", "SQL wall", "CPU, no fragments"]
+    rows = [
+        [
+            f.label,
+            f"{f.cpu_ms:.2f}",
+            *(f"{f.cpu_parts_ms[category]:.2f}" for category in CATEGORIES),
+            f"{f.sql_wall_ms:.2f}",
+            f"{f.cpu_cold_ms:.2f}",
+        ]
+        for f in figures
+    ]
+    print(format_table(header, rows))
+    print(
+        "CPU: uninstrumented. SQL, ORM, templates, other: each the median of as many "
+        "instrumented requests (bench/breakdown.py), so they add up only roughly. "
+        "SQL wall: time inside the driver, the database server's work included. "
+        "CPU, no fragments: as the first render after every part it shows changed "
+        "(FRAGMENT_CACHE_SECONDS=0)."
+    )
+    print()
     for f in figures:
         print(f"{f.label}: {f.path}")
     print(deep_page_note(section))
@@ -473,15 +586,16 @@ def run(args, database_url, scratch):
     for label, path in public_pages(newsroom):
         log(f"measuring {label}")
         figures.append(measure_page(client, label, path, args.requests))
+        if args.save_html:
+            save_html(client, label, path, args.save_html)
     report(figures, args, setup_seconds, newsroom["section"])
 
 
-def forget_cached_pages(redis_url):
-    """Delete this run's keys from Redis; a local-memory cache goes with the process."""
-    if redis_url:
-        from django.core.cache import cache
-
-        cache.delete_pattern("*")  # only keys under this run's KEY_PREFIX
+def save_html(client, label, path, folder):
+    """The page as readers get it, to compare before and after a change: `diff -r`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = label.replace(" ", "-").replace("?", "").replace("=", "-")
+    (folder / f"{name}.html").write_bytes(fetch(client, label, path).content)
 
 
 def main():
@@ -495,7 +609,8 @@ def main():
             try:
                 run(args, database_url, Path(tmp))
             finally:
-                forget_cached_pages(args.redis_url)
+                if args.redis_url:
+                    forget_cached_pages()
                 connections.close_all()
 
 

@@ -67,7 +67,6 @@ import os
 import queue
 import random
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -81,6 +80,7 @@ from stack import (
     REPO_ROOT,
     AppStack,
     PrivatePostgres,
+    clean_up_when_stopped,
     free_port,
     percentile,
     stop_process,
@@ -232,9 +232,11 @@ class NewsdayStack(AppStack):
         self.start_nginx()
         return content, time.monotonic() - started
 
-    def start_editor(self):
+    def start_editor(self, script=__file__):
+        """`script --role editor` with the app's environment, talking JSON lines on its
+        standard input and output."""
         return subprocess.Popen(
-            [sys.executable, __file__, "--role", "editor"],
+            [sys.executable, script, "--role", "editor"],
             cwd=REPO_ROOT,
             env=self.env(),
             stdin=subprocess.PIPE,
@@ -825,8 +827,7 @@ def main(argv=None):
     if args.role == "editor":
         editor()
         return 0
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    clean_up_when_stopped()
     os.chdir(REPO_ROOT)
     for program in ("varnishd", "varnishstat", "nginx", "openssl"):
         if not shutil.which(program):

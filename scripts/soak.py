@@ -17,7 +17,7 @@ The script builds a production-like site of its own on this machine and drives i
    are unique. Each comment comes from an address of its own (X-Forwarded-For, with
    TRUSTED_PROXIES=127.0.0.1), so the site's own flood control stays in force unchanged
    and still lets every honest commenter through;
-4. the time is split into six equal phases:
+4. the time is split into equal phases:
 
    - ``warm``: everything up;
    - ``postgres-restart``: PostgreSQL is restarted 2 s in (``pg_ctl -m fast restart``;
@@ -28,7 +28,14 @@ The script builds a production-like site of its own on this machine and drives i
    - ``redis-back``: it is started again, empty;
    - ``redis-hang``: it is frozen with SIGSTOP, so it accepts connections and answers
      nothing (the site must give up on it quickly), and thawed at the end of the phase;
-   - ``cool``: everything up again.
+   - ``cool``: everything up again;
+   - ``silent-smtp``: the soak's mail server accepts connections and never answers;
+     commenters' posts still queue the moderators' notice (every 5 s at most here),
+     which the task worker (``manage.py db_worker``, restarted when it exits) tries and
+     gives up on after EMAIL_TIMEOUT; readers and commenters must not notice;
+   - ``postgres-frozen``: PostgreSQL is frozen with SIGSTOP (every process of it) 2 s
+     in, and thawed at the end: uncached pages must end in a 503 within the app's deadline,
+     never hang, while pages from the page cache keep being served.
 
 Every request is recorded with its phase (the one it started in), status and latency.
 A comment counts as *accepted* when the answer was the success redirect (302 to
@@ -42,7 +49,9 @@ Checks (exit status 0 when all pass, 1 otherwise):
 
 - every accepted comment is stored, exactly once (accepted == stored);
 - pages are served while Redis is down or hanging (no errors in those phases);
-- no errors in ``warm``, ``redis-back`` and ``cool``: the site recovered by itself.
+- no errors in ``warm``, ``redis-back``, ``cool`` and ``silent-smtp``: the site recovered
+  by itself, and no reader waits on mail;
+- every request in ``postgres-frozen`` is answered (none waits for REQUEST_TIMEOUT).
 
 Errors during ``postgres-restart`` are expected while the server is down; their span is
 the time to recover.
@@ -87,6 +96,7 @@ from stack import (
     REQUEST_TIMEOUT,
     AppStack,
     PrivatePostgres,
+    clean_up_when_stopped,
     percentile,
     request,
 )
@@ -97,6 +107,9 @@ from stack import (
 # ruff: noqa: S311, S603
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from tests.servers import MailServer  # noqa: E402
+
 DATABASE_NAME = "newsroom_soak"
 PHASES = [
     ("warm", "steady load, everything up"),
@@ -105,8 +118,11 @@ PHASES = [
     ("redis-back", "Redis started again, empty"),
     ("redis-hang", "Redis frozen (SIGSTOP): connects, never answers"),
     ("cool", "everything up again"),
+    ("silent-smtp", "mail server accepts, never answers"),
+    ("postgres-frozen", "PostgreSQL frozen (SIGSTOP): connects, never answers"),
 ]
-MUST_BE_CLEAN = ["warm", "redis-down", "redis-back", "redis-hang", "cool"]
+MUST_BE_CLEAN = ["warm", "redis-down", "redis-back", "redis-hang", "cool", "silent-smtp"]
+MUST_ANSWER = ["postgres-frozen"]  # 503s expected there, but no request left hanging
 RESTART_AFTER_SECONDS = 2.0
 ARTICLE_PATH = re.compile(r'href="(/[\w-]+/\d{4}/\d{2}/\d{2}/[\w-]+/)"')
 SEARCH_WORDS = ["harbour", "council", "school", "match", "budget", "river", "tram", "festival"]
@@ -281,6 +297,9 @@ class SharedPostgres:
     def start(self):
         pass
 
+    def send_signal(self, number):
+        """A server others use is never frozen: postgres-frozen runs with it up."""
+
     def stop(self):
         for _ in range(50):
             try:
@@ -305,6 +324,16 @@ class Soak(AppStack):
         )
         super().__init__(postgres, database=args.database, port=args.port, prefix="newsroom-soak-")
         self.restart = None
+        self.smtp = MailServer()
+
+    def env(self):
+        # Moderators' notices every 5 s at most, so each phase sends (or tries) some.
+        return {
+            **super().env(),
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+            "COMMENTS_MODERATOR_EMAILS": "desk@example.org",
+            "COMMENTS_NOTIFY_EVERY_SECONDS": "5",
+        }
 
     # --- setting up ---------------------------------------------------------------
 
@@ -336,6 +365,8 @@ class Soak(AppStack):
 
     def cleanup(self):
         steps = [
+            self.stop_worker,
+            self.smtp.close,
             self.stop_gunicorn,
             self.stop_redis,
             self.keep_log,
@@ -358,6 +389,7 @@ class Soak(AppStack):
         started = time.monotonic()
         self.prepare_site()
         self.start_gunicorn()
+        self.start_worker()
         return time.monotonic() - started
 
     def conduct(self, run):
@@ -386,9 +418,17 @@ class Soak(AppStack):
                 self.start_redis()
             elif name == "redis-hang":
                 self.redis.send_signal(signal.SIGSTOP)
+            elif name == "silent-smtp":
+                self.smtp.silent = True
+            elif name == "postgres-frozen":
+                # As for the restart: the requests of the phase before end first.
+                self.sleep_until(run, run.now() + RESTART_AFTER_SECONDS)
+                self.postgres.send_signal(signal.SIGSTOP)
             self.sleep_until(run, phase_end)
             if name == "redis-hang":
                 self.redis.send_signal(signal.SIGCONT)
+            elif name == "postgres-frozen":
+                self.postgres.send_signal(signal.SIGCONT)
         return events
 
     @staticmethod
@@ -446,7 +486,21 @@ class Soak(AppStack):
                 thread.join(REQUEST_TIMEOUT + 5)
         print(f"  {run.now():6.1f} s  done; load average {os.getloadavg()[0]:.1f}")
         stored = self.stored_comments(run)
-        return report(run, events, stored, self)
+        status = report(run, events, stored, self)
+        print(
+            f"\nModerators' notices: {len(self.smtp.messages)} delivered, "
+            f"{self.smtp.connections} connections to the mail server; tasks "
+            + ", ".join(f"{state} {count}" for state, count in self.notice_tasks())
+            + f"; the worker started {self.worker_starts} time(s)"
+        )
+        return status
+
+    def notice_tasks(self):
+        with psycopg.connect(self.database_url) as connection:
+            return connection.execute(
+                "SELECT status, count(*) FROM django_tasks_database_dbtaskresult "
+                "GROUP BY status ORDER BY status"
+            ).fetchall()
 
 
 def report(run, events, stored, soak):
@@ -531,6 +585,13 @@ def report(run, events, stored, soak):
             for name in MUST_BE_CLEAN
             if name in errors_by_phase
         ),
+        *(
+            (
+                f"every request answered in {name}",
+                not any(s.status == 0 for s in run.samples if s.phase == name),
+            )
+            for name in MUST_ANSWER
+        ),
     ]
     print()
     for label, passed in checks:
@@ -573,8 +634,7 @@ def main(argv=None):
     args = parse_args(argv)
     # Ctrl-C and TERM end the soak through the clean-up, also when it was started with
     # SIGINT ignored (as a background job of a non-interactive shell is).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    clean_up_when_stopped()
     os.chdir(REPO_ROOT)
     started = time.monotonic()
     soak = Soak(args)

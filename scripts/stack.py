@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +31,7 @@ from psycopg import sql
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO_ROOT))  # the tests' server helpers (tests/servers.py)
 REQUEST_TIMEOUT = 15
 
 
@@ -77,6 +79,13 @@ def percentile(values, fraction):
         return math.nan
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def clean_up_when_stopped():
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, so a script's `finally` stops what it
+    started and removes its temporary folders."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def stop_process(process, seconds=10):
@@ -150,6 +159,7 @@ class PrivatePostgres:
 
     def stop(self):
         if self.started:
+            self.send_signal(signal.SIGCONT)  # in case it was left frozen
             subprocess.run([*self.pg_ctl, "-m", "fast", "stop"], check=False, capture_output=True)
             self.started = False
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -160,6 +170,12 @@ class PrivatePostgres:
 
     def resume(self):
         subprocess.run([*self.pg_ctl, "start"], check=True, capture_output=True)
+
+    def send_signal(self, number):
+        """SIGSTOP freezes the whole server (connections accepted, nothing answered)."""
+        from tests.servers import signal_postgres
+
+        signal_postgres(self.data, number)
 
 
 class AppStack:
@@ -177,6 +193,9 @@ class AppStack:
         self.tmp = Path(tempfile.mkdtemp(prefix=prefix))
         self.redis = None
         self.gunicorn = None
+        self.worker = None
+        self.worker_starts = 0
+        self.worker_stopping = threading.Event()
         self.database_created = False
         server = urlsplit(self.postgres.maintenance_url)
         self.database_url = urlunsplit(server._replace(path=f"/{database}"))
@@ -198,6 +217,8 @@ class AppStack:
             "MEDIA_ROOT": str(self.tmp / "media"),
             "STATIC_ROOT": str(self.tmp / "static"),
             "TRUSTED_PROXIES": "127.0.0.1",
+            # The benches sign the demo's superuser in with its password alone.
+            "MFA_REQUIRED_ROLES": "",
             "PAGE_CACHE_SECONDS": "600",
             "EMAIL_URL": "consolemail://",
             "PYTHONUNBUFFERED": "1",
@@ -300,6 +321,31 @@ class AppStack:
                 os.killpg(self.gunicorn.pid, signal.SIGKILL)
                 self.gunicorn.wait()
         self.gunicorn = None
+
+    def start_worker(self):
+        """The task worker (`manage.py db_worker`: the moderators' mail), in gunicorn's
+        log; started again when it exits, as systemd does in production (it exits when
+        it loses the database)."""
+
+        def supervise():
+            while not self.worker_stopping.is_set():
+                self.worker_starts += 1
+                self.worker = subprocess.Popen(
+                    [sys.executable, "manage.py", "db_worker", "--no-reload"],
+                    cwd=REPO_ROOT,
+                    env=self.env(),
+                    stdout=self.gunicorn_log.open("ab"),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                self.worker.wait()
+                self.worker_stopping.wait(1)
+
+        threading.Thread(target=supervise, daemon=True).start()
+
+    def stop_worker(self):
+        self.worker_stopping.set()
+        stop_process(self.worker)
 
     def log_tail(self, lines=40):
         try:

@@ -1,0 +1,931 @@
+"""Newsroom at a regional daily's scale: ten years of archive and ten million comments.
+
+``make bench-scale`` builds (once; kept between runs) a PostgreSQL database of
+--articles stories over ten years and about --comments comments, then measures every
+public page and every admin list and form a newsroom uses, with the page cache off, and
+prints one table: the median and the slowest of --requests requests, the queries of one
+request, the slowest of them with the top of its plan, and the memory one request
+allocates; then the plans of the rows that miss their target (issue 10: public pages
+<= 50 ms median and <= 100 ms at worst, admin lists <= 300 ms, a comment post and a
+moderation decision <= 30 ms).
+
+The content is made from a seed that the project's own factories and demo texts build
+(sections, photos, authors, tags, a few thousand stories), multiplied in the database
+with ``INSERT ... SELECT`` over ``generate_series``: ``random()`` after ``setseed()`` makes
+it the same on every build. Spreads are long-tailed, as a newsroom's are: a few authors
+write most stories, one tag is on a third of the archive, a few sections carry most,
+and comments pile on a few stories (--big-threads of them with 50,000 and more) while
+most have a handful; 5% are pending, some spam or removed. Drafts, stories in review and
+scheduled stories are there too, and two years of ad statistics.
+
+    .venv/bin/python -m bench.scale [--articles 1000000] [--comments 10000000]
+        [--database-url postgres://postgres@127.0.0.1:5432/newsroom_scale]
+        [--requests 5] [--rebuild] [--only PATTERN]
+
+The database is rebuilt when asked (--rebuild) or when it was built with other sizes;
+migrations added since are applied each run. Photos live in .bench-scale/media.
+"""
+
+import argparse
+import contextlib
+import json
+import logging
+import math
+import os
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+import psycopg
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from psycopg import sql
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = REPO_ROOT / ".bench-scale"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_scale"
+YEARS = 10
+SEED_ARTICLES = 2_000
+AUTHOR_COUNT = 400
+TAG_COUNT = 600
+COMMENTERS = 300_000
+BIG_THREAD_SIZES = (60_000, 55_000, 50_000, 45_000, 40_000)
+CREATIVES = 24
+TRACED_UP_TO_MS = 2_000
+TIME_BUDGET_MS = 60_000
+TARGETS_MS = {"public": (50, 100), "admin": (300, 300), "write": (30, 30)}
+
+# A thread shape repeated every nine comments on a story: four threads (a lone comment,
+# a comment with a reply, two with a reply and a reply to it), 2.25 comments a thread.
+# Per position: the thread's root, the parent, the depth, the place in the thread's
+# order and how many comments follow in the same thread (django-comments-xtd's fields).
+THREAD_ROOT = (0, 1, 1, 3, 3, 3, 6, 6, 6)
+THREAD_PARENT = (0, 1, 1, 3, 3, 4, 6, 6, 7)
+THREAD_LEVEL = (0, 0, 1, 0, 1, 2, 0, 1, 2)
+THREAD_ORDER = (1, 1, 2, 1, 2, 3, 1, 2, 3)
+THREAD_NESTED = (0, 1, 0, 2, 1, 0, 2, 1, 0)
+
+# fmt: off
+FIRST_NAMES = (
+    "Ada", "Bram", "Cora", "Dev", "Elin", "Farid", "Greta", "Hal", "Ines", "Jonas", "Kaia",
+    "Lior", "Mina", "Nils", "Orla", "Pavel", "Quinn", "Rosa", "Sami", "Tove", "Uma", "Viggo",
+    "Wren", "Xena", "Yusuf", "Zora",
+)
+LAST_NAMES = (
+    "Alder", "Birch", "Cove", "Dune", "Ferris", "Gale", "Heron", "Inlet", "Kestrel", "Larch",
+    "Marsh", "Norden", "Osprey", "Pike", "Quay", "Reed", "Shore", "Tern", "Vale", "Wick",
+)
+# fmt: on
+MAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example", "post.example")
+COMMENT_SENTENCES = (
+    "The ferry timetable has not matched the tides for years.",
+    "I was on the harbour front that morning and saw the queue myself.",
+    "Good to see the council finally publish the figures.",
+    "Who is going to pay for the new sea wall, though?",
+    "My grandmother ran the bakery on that street for forty years.",
+    "This is the third closure this winter; something has to change.",
+    "The article leaves out what the residents' association proposed.",
+    "Thanks for covering the school board meeting in such detail.",
+    "Parking near the market is impossible on Saturdays already.",
+    "The marathon route past the lighthouse is the best part of the race.",
+    "I would like to know how the budget compares with last year.",
+    "Well reported, and the photos of the bay are lovely.",
+    "The bus to Kestrel Bay was forty minutes late again today.",
+    "Are there plans for a cycle lane along the promenade?",
+    "Local businesses were not consulted at all, as far as I know.",
+    "The football club deserves the promotion after that season.",
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=positive_int, default=1_000_000)
+    parser.add_argument("--comments", type=positive_int, default=10_000_000)
+    parser.add_argument("--big-threads", type=int, default=3, choices=range(0, 6))
+    parser.add_argument("--database-url", default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--requests", type=positive_int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--only", help="measure only the rows whose label matches (regex)")
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args(argv)
+
+
+def positive_int(text):
+    value = int(text.replace("_", "").replace(",", ""))
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def wanted_build(args):
+    return {
+        "articles": args.articles,
+        "comments": args.comments,
+        "big_threads": args.big_threads,
+        "seed": args.seed,
+    }
+
+
+def existing_build(url):
+    """The parameters the database at `url` was built with, or None (missing, empty or
+    half-built: a build records itself last)."""
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT value FROM bench_scale WHERE key = 'build'"
+            ).fetchone()  # fmt: skip
+    except (psycopg.OperationalError, psycopg.errors.UndefinedTable):
+        return None
+    return row[0] if row else None
+
+
+def recreate_database(url):
+    parts = urlsplit(url)
+    name = sql.Identifier(parts.path.strip("/"))
+    maintenance_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def quiet_logs():
+    """The 404 row and the editor's sign-in would log a line per request."""
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    logging.getLogger("axes").setLevel(logging.WARNING)
+
+
+def configure_django(database_url):
+    """Test settings (no page cache, local-memory cache) on the bench's own database."""
+    (SCRATCH / "static").mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.test"
+    os.environ["DATABASE_URL"] = database_url
+    # The build's statements run for minutes; a slow page is measured, not cut short.
+    os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
+    os.environ["MEDIA_ROOT"] = str(SCRATCH / "media")
+    os.environ["STATIC_ROOT"] = str(SCRATCH / "static")
+    sys.path.insert(0, str(REPO_ROOT))
+    settings.PHOTO_RENDITION_WIDTHS = (480, 800)
+    django.setup()
+    quiet_logs()
+
+
+def execute(statement, params=None):
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(statement, params or None)
+        except Exception:
+            log(f"this statement failed:\n{statement}")
+            raise
+        return cursor.rowcount
+
+
+def fetch_value(statement, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
+
+
+def in_parallel(statements_by_worker, seed):
+    """Run each worker's statements in a connection of its own, all at once: PostgreSQL
+    works one core per connection, and the build is mostly its work (the articles' search
+    vectors, the comments' indexes). Each worker seeds random() from `seed` and its number,
+    so a build is the same every time; foreign keys are not checked row by row (the rows
+    are made consistent here)."""
+    url = settings.DATABASES["default"]
+    conninfo = {
+        "dbname": url["NAME"],
+        "user": url["USER"],
+        "host": url["HOST"],
+        "port": url["PORT"] or 5432,
+        **({"password": url["PASSWORD"]} if url["PASSWORD"] else {}),
+    }
+
+    def work(number, statements):
+        with psycopg.connect(**conninfo, autocommit=True) as conn:
+            conn.execute("SET synchronous_commit = off")
+            conn.execute("SET session_replication_role = replica")
+            conn.execute("SELECT setseed(%s)", [((seed * 31 + number) % 1000) / 1000])
+            for statement in statements:
+                try:
+                    conn.execute(statement)
+                except psycopg.Error:
+                    log(f"this statement failed:\n{statement}")
+                    raise
+
+    with ThreadPoolExecutor(max_workers=len(statements_by_worker)) as pool:
+        futures = [pool.submit(work, n, each) for n, each in enumerate(statements_by_worker)]
+        for future in futures:
+            future.result()
+
+
+def workers():
+    return max(os.cpu_count() or 1, 1)
+
+
+def insert_statement(model, expressions, source, *, copy_from=None):
+    """INSERT every column of `model`'s own table from `source` (a FROM clause):
+    `expressions` by column, and for the columns it does not name (say, a field added by a
+    later migration) the same column of the `copy_from` table in `source`, or else the
+    field's default, so the bench keeps up with the models.
+
+    The statements hold no placeholders (defaults are written in as literals), so SQL's
+    `%` operator needs no escaping."""
+    columns, values = [], []
+    for field in model._meta.local_concrete_fields:
+        if getattr(field, "generated", False):
+            continue
+        column = field.column
+        if column in expressions:
+            value = expressions[column]
+        elif copy_from and not field.primary_key:
+            value = f"{copy_from}.{connection.ops.quote_name(column)}"
+        elif field.primary_key:
+            continue
+        elif field.has_default() or field.null:
+            default = field.get_default() if field.has_default() else None
+            value = connection.ops.compose_sql("%s", [field.get_db_prep_save(default, connection)])
+        else:
+            sys.exit(f"error: bench/scale.py does not know how to fill {model.__name__}.{column}")
+        columns.append(connection.ops.quote_name(column))
+        values.append(value)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"
+
+
+def sql_array(values):
+    """An SQL array of integers (ids), written into the statement."""
+    return "ARRAY[" + ", ".join(str(int(value)) for value in values) + "]"
+
+
+def text_array(values):
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return f"ARRAY[{quoted}]::text[]"
+
+
+def build(args):
+    """Seed with the factories, then multiply in SQL; record the build last."""
+    from bench.pages import build_newsroom
+
+    timings = {}
+
+    def step(name, function, *fargs, **fkwargs):
+        log(f"{name}…")
+        started = time.perf_counter()
+        result = function(*fargs, **fkwargs)
+        timings[name] = round(time.perf_counter() - started, 1)
+        log(f"{name}: {timings[name]} s")
+        return result
+
+    step("migrate", call_command, "migrate", verbosity=0)
+    step("seed (factories)", build_newsroom, min(SEED_ARTICLES, args.articles))
+    step("authors, tags, a moderator", add_people_and_tags)
+    step("articles", add_articles, args.articles, args.seed)
+    step("bylines and tags", add_bylines_and_tags, args.seed)
+    step("comments", add_comments, args.comments, args.big_threads, args.seed)
+    step("comment counts", count_comments)
+    step("ad statistics", add_ad_statistics)
+    step("vacuum analyze", vacuum_analyze)
+    common_word = step("commonest search word", commonest_word)
+    size = fetch_value("SELECT pg_size_pretty(pg_database_size(current_database()))")
+    record = {
+        **wanted_build(args),
+        "seconds": round(sum(timings.values())),
+        "steps": timings,
+        "size": size,
+        "common_word": common_word,
+    }
+    execute("CREATE TABLE bench_scale (key text PRIMARY KEY, value jsonb NOT NULL)")
+    execute("INSERT INTO bench_scale VALUES ('build', %s)", [json.dumps(record)])
+    return record
+
+
+def add_people_and_tags():
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Author, Tag
+
+    Author.objects.bulk_create(
+        Author(name=f"{FIRST_NAMES[i % 26]} {LAST_NAMES[i % 20]} {i}", slug=f"writer-{i}")
+        for i in range(AUTHOR_COUNT - Author.objects.count())
+    )
+    Tag.objects.bulk_create(
+        Tag(name=f"Local subject {i}", slug=f"local-subject-{i}")
+        for i in range(TAG_COUNT - Tag.objects.count())
+    )
+    get_user_model().objects.create_superuser("scale-admin", "scale-admin@example.com", "-")
+
+
+def add_articles(count, seed):
+    """`count` stories in all, ten years of them, from the seed's published stories."""
+    from articles.models import Article, Photo, Section
+
+    more = count - fetch_value("SELECT count(*) FROM articles_article")
+    if more <= 0:
+        return
+    execute(
+        "CREATE UNLOGGED TABLE bench_seed AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, * "
+        "FROM articles_article WHERE status = 'published' AND published_at <= now()"
+    )
+    seeds = fetch_value("SELECT count(*) FROM bench_seed")
+    sections = list(Section.objects.order_by("position").values_list("pk", flat=True))
+    photos = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
+    # g = 1 is the newest. Sections by a long tail (the first carries most), a photo on
+    # three stories in four, a few drafts, stories in review and scheduled stories.
+    published_at = (
+        "CASE WHEN g % 400 IN (7, 9) THEN NULL"
+        " WHEN g <= 20 THEN now() + g * interval '3 hours'"
+        f" ELSE now() - (g - 20) * (interval '{YEARS} years' / {more})"
+        " - random() * interval '4 minutes' END"
+    )
+    expressions = {
+        "slug": "left(bench_seed.slug, 100) || '-' || g",
+        "section_id": (
+            f"({sql_array(sections)})[1 + floor(pow(random(), 1.7) * {len(sections)})::int]"
+        ),
+        "hero_photo_id": (
+            f"CASE WHEN g % 4 = 3 THEN NULL ELSE ({sql_array(photos)})[1 + g % {len(photos)}] END"
+        ),
+        "body": "bench_seed.body || bench_seed.body",
+        "status": (
+            "CASE WHEN g % 400 = 7 THEN 'draft' WHEN g % 400 = 9 THEN 'review' ELSE 'published' END"
+        ),
+        "published_at": published_at,
+        "created_at": f"coalesce({published_at}, now())",
+        "updated_at": f"coalesce({published_at}, now())",
+        "is_must_read": "false",
+        "must_read_until": "NULL",
+        "comment_count": "0",
+        "comments_changed_at": "NULL",
+        "social_image_id": "NULL",
+        "created_by_id": "NULL",
+    }
+    chunks = chunked(1, more, workers() * 4)
+    in_parallel(
+        [
+            [
+                insert_statement(
+                    Article,
+                    expressions,
+                    f"generate_series({low}, {high}) AS g "
+                    f"JOIN bench_seed ON bench_seed.n = g % {seeds}",
+                    copy_from="bench_seed",
+                )
+                for low, high in chunks[worker :: workers()]
+            ]
+            for worker in range(workers())
+        ],
+        seed,
+    )
+    execute("DROP TABLE bench_seed")
+    execute(
+        "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), max(id)) "
+        "FROM articles_article"
+    )
+
+
+def chunked(first, last, parts):
+    """[first, last] cut into `parts` ranges (low, high)."""
+    size = math.ceil((last - first + 1) / parts)
+    return [(low, min(low + size - 1, last)) for low in range(first, last + 1, size)]
+
+
+def add_bylines_and_tags(seed):
+    """One to three authors a story, a few writing most; up to four tags, long-tailed,
+    with the commonest tag on a third of the stories."""
+    from articles.models import Author, Tag
+
+    authors = list(Author.objects.order_by("pk").values_list("pk", flat=True))
+    tags = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
+    n = workers()
+    in_parallel(
+        [
+            [
+                f"""
+                INSERT INTO articles_byline (article_id, author_id, position)
+                SELECT a.id,
+                    ({sql_array(authors)})[1 + floor(pow(random(), 2.5) * {len(authors)})::int], p
+                FROM articles_article a CROSS JOIN generate_series(0, 2) AS p
+                WHERE a.id % {n} = {worker}
+                  AND NOT EXISTS (SELECT 1 FROM articles_byline b WHERE b.article_id = a.id)
+                  AND p < 1 + (a.id % 3 = 0)::int + (a.id % 7 = 0)::int
+                ON CONFLICT DO NOTHING
+                """,
+                f"""
+                INSERT INTO articles_article_tags (article_id, tag_id)
+                SELECT a.id, CASE WHEN p = 0 THEN {tags[0]}
+                    ELSE ({sql_array(tags)})[1 + floor(pow(random(), 3) * {len(tags)})::int] END
+                FROM articles_article a CROSS JOIN generate_series(0, 3) AS p
+                WHERE a.id % {n} = {worker}
+                  AND NOT EXISTS (SELECT 1 FROM articles_article_tags t WHERE t.article_id = a.id)
+                  AND ((p = 0 AND a.id % 3 = 0) OR (p > 0 AND p <= a.id % 4))
+                ON CONFLICT DO NOTHING
+                """,
+            ]
+            for worker in range(n)
+        ],
+        seed,
+    )
+
+
+def add_comments(total, big_threads, seed):
+    """About `total` comments: `big_threads` stories with tens of thousands, the rest
+    spread over the published stories, most getting a handful."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django_comments.models import Comment
+    from django_comments_xtd.models import XtdComment
+
+    from articles.models import Article
+    from comments.models import ReaderComment
+
+    published = fetch_value(
+        "SELECT count(*) FROM articles_article WHERE status = 'published' AND published_at <= now()"
+    )
+    big = BIG_THREAD_SIZES[:big_threads]
+    existing = fetch_value("SELECT count(*) FROM django_comments")
+    spread = max(total - sum(big) - existing, 0)
+    # pow(random(), 4) averages 1/5: most stories get a few comments, some fifty. The
+    # newest story has none yet; the next ones are the big threads.
+    execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+    execute(
+        f"""
+        CREATE UNLOGGED TABLE bench_plan AS
+        WITH stories AS (
+            SELECT id, published_at, row_number() OVER (ORDER BY published_at DESC) AS rank
+            FROM articles_article
+            WHERE status = 'published' AND published_at <= now() AND NOT EXISTS (
+                SELECT 1 FROM django_comments c WHERE c.object_pk = articles_article.id::text
+            )
+        ), counted AS (
+            SELECT id, published_at,
+                CASE WHEN rank BETWEEN 2 AND {len(big) + 1} THEN ({sql_array(big or [0])})[rank - 1]
+                     WHEN rank = 1 THEN 0
+                     ELSE floor(pow(random(), 4) * {5 * spread / published})::int END AS n
+            FROM stories
+        )
+        SELECT id AS article_id, published_at, n,
+            (SELECT coalesce(max(id), 0) FROM django_comments)
+                + sum(n) OVER (ORDER BY id) - n + 1 AS first_id
+        FROM counted WHERE n > 0
+        """
+    )
+    last = fetch_value("SELECT max(first_id + n - 1) FROM bench_plan")
+    root = f"p.first_id + j - j % 9 + ({sql_array(THREAD_ROOT)})[j % 9 + 1]"
+    # One status a thread, decided by its root: 5% pending, 2% spam, 1% removed.
+    status = (
+        f"CASE WHEN ({root}) * 37 % 100 < 5 THEN 'pending'"
+        f" WHEN ({root}) * 37 % 100 < 7 THEN 'spam'"
+        f" WHEN ({root}) * 37 % 100 < 8 THEN 'removed' ELSE 'public' END"
+    )
+
+    def staged(low, high):
+        return f"""(
+            SELECT p.first_id + j AS id, p.article_id, p.published_at, p.n, j, j % 9 + 1 AS o,
+                {root} AS root,
+                p.first_id + j - j % 9 + ({sql_array(THREAD_PARENT)})[j % 9 + 1] AS parent,
+                {status} AS status,
+                floor(pow(random(), 3) * {COMMENTERS})::int AS commenter
+            FROM bench_plan p CROSS JOIN LATERAL generate_series(0, p.n - 1) AS j
+            WHERE p.first_id + j BETWEEN {low} AND {high}
+        ) AS staged"""
+
+    article_type = ContentType.objects.get_for_model(Article).pk
+    moderator = get_user_model().objects.get(username="scale-admin").pk
+    sentences = text_array(COMMENT_SENTENCES)
+    comment = {
+        "id": "id",
+        "object_pk": "article_id::text",
+        "content_type_id": str(article_type),
+        "site_id": str(settings.SITE_ID),
+        "user_name": (
+            f"({text_array(FIRST_NAMES)})[1 + commenter % 26] || ' ' || "
+            f"({text_array(LAST_NAMES)})[1 + commenter / 26 % 20]"
+        ),
+        "user_email": (
+            f"'reader' || commenter || '@' || ({text_array(MAIL_DOMAINS)})[1 + commenter % 5]"
+        ),
+        "user_url": "''",
+        "comment": f"({sentences})[1 + id % 16] || ' ' || ({sentences})[1 + id / 16 % 16]",
+        "submit_date": "published_at + j * interval '90 seconds' + interval '5 minutes'",
+        "ip_address": (
+            "('10.' || commenter / 65536 % 256 || '.' || commenter / 256 % 256"
+            " || '.' || commenter % 256)::inet"
+        ),
+        "is_public": "status = 'public'",
+        "is_removed": "status = 'removed'",
+        "user_id": "NULL",
+    }
+    xtd = {
+        "comment_ptr_id": "id",
+        "thread_id": "root",
+        "parent_id": "parent",
+        "level": f"({sql_array(THREAD_LEVEL)})[o]",
+        "order": f"({sql_array(THREAD_ORDER)})[o]",
+        "followup": "false",
+        "nested_count": f"least(({sql_array(THREAD_NESTED)})[o], n - 1 - j)",
+    }
+    reader = {
+        "xtdcomment_ptr_id": "id",
+        "status": "status",
+        "fingerprint": "encode(sha256(id::text::bytea), 'hex')",
+        "report_count": "CASE WHEN id % 997 = 0 THEN 2 ELSE 0 END",
+        "moderated_at": (
+            "CASE WHEN status = 'pending' THEN NULL"
+            " ELSE published_at + j * interval '90 seconds' + interval '1 hour' END"
+        ),
+        "moderated_by_id": f"CASE WHEN status = 'pending' THEN NULL ELSE {moderator} END",
+    }
+    first = fetch_value("SELECT min(first_id) FROM bench_plan")
+    chunks = chunked(first, last, workers() * 8)
+    in_parallel(
+        [
+            [
+                insert_statement(model, expressions, staged(low, high))
+                for low, high in chunks[worker :: workers()]
+                for model, expressions in [
+                    (Comment, comment),
+                    (XtdComment, xtd),
+                    (ReaderComment, reader),
+                ]
+            ]
+            for worker in range(workers())
+        ],
+        seed,
+    )
+    execute("DROP TABLE bench_plan")
+    execute(
+        "SELECT setval(pg_get_serial_sequence('django_comments', 'id'), max(id)) "
+        "FROM django_comments"
+    )
+
+
+def count_comments():
+    execute(
+        """
+        UPDATE articles_article a
+        SET comment_count = counts.public, comments_changed_at = counts.last
+        FROM (
+            SELECT c.object_pk::bigint AS article_id, count(*) AS public,
+                max(c.submit_date) AS last
+            FROM django_comments c
+            JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id
+            WHERE r.status = 'public'
+            GROUP BY 1
+        ) AS counts
+        WHERE a.id = counts.article_id
+        """
+    )
+
+
+def add_ad_statistics():
+    """Two years of daily figures for a few dozen creatives in their placements."""
+    from ads.models import Creative, DailyStat
+    from tests import factories
+
+    for _ in range(CREATIVES - Creative.objects.count()):
+        factories.CreativeFactory(placements=["sidebar-top", "in-article"])
+    execute(
+        insert_statement(
+            DailyStat,
+            {
+                "date": "current_date - d",
+                "creative_id": "creative_id",
+                "placement_id": "placement_id",
+                "impressions": "floor(random() * 5000)::int",
+                "clicks": "floor(random() * 40)::int",
+            },
+            "ads_creative_placements CROSS JOIN generate_series(1, 730) AS d "
+            "ON CONFLICT DO NOTHING",
+        )
+    )
+
+
+def vacuum_analyze():
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def commonest_word():
+    """The lexeme that the most published stories contain (what a reader searching the
+    commonest word costs), from a sample."""
+    return fetch_value(
+        """
+        SELECT word
+        FROM ts_stat($$SELECT search_vector FROM articles_article TABLESAMPLE SYSTEM (1)$$)
+        WHERE length(word) > 3 ORDER BY ndoc DESC LIMIT 1
+        """
+    )
+
+
+# --- the measurements -------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    kind: str  # public, admin or write
+    median_ms: float
+    max_ms: float
+    queries: int
+    slowest_ms: float
+    slowest_sql: str
+    plan: str
+    alloc_kb: float | None
+    requests: int
+
+    @property
+    def passed(self):
+        median_target, max_target = TARGETS_MS[self.kind]
+        return self.median_ms <= median_target and self.max_ms <= max_target
+
+
+def subjects(build_record):
+    """The pages to measure: (label, kind, path) for GETs, (label, kind, callable) for
+    writes, picked from the data (the busiest section, the commonest tag, ...)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from articles.models import Article, Author, Section, Tag
+    from articles.pages import LISTING_PAGE_SIZE
+    from articles.sitemaps import SITEMAPS
+    from comments.models import ReaderComment
+
+    published = Article.objects.published()
+    newest = published.order_by("-published_at").first()
+    # The busiest section, the commonest tag (the first: on a third of the stories) and
+    # the busiest author: their deepest pages are the most expensive.
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    tag = Tag.objects.order_by("pk").first()
+    author = Author.objects.annotate(n=Count("bylines")).order_by("-n").first()
+    tagged_story = published.filter(tags=tag).order_by("-published_at").first()
+    big_story = published.order_by("-comment_count").first()
+
+    def last_page(stories):
+        return max(math.ceil(stories.count() / LISTING_PAGE_SIZE), 2)
+
+    section_last = last_page(published.filter(section=section))
+    tag_last = last_page(published.filter(tags=tag))
+    author_last = last_page(published.filter(authors=author))
+    articles_sitemap = reverse("sitemap-section", kwargs={"section": "articles"})
+    sitemap_pages = SITEMAPS["articles"]().paginator.num_pages
+    prolific = ReaderComment.objects.order_by("pk").values_list("user_email", flat=True).first()
+    common_word = build_record.get("common_word") or "council"
+    rows = [
+        ("home", "public", reverse("fronts:home")),
+        ("latest", "public", reverse("articles:latest")),
+        ("story (newest)", "public", newest.get_absolute_url()),
+        ("story with the commonest tag", "public", tagged_story.get_absolute_url()),
+        (
+            f"story with {big_story.comment_count:,} comments",
+            "public",
+            big_story.get_absolute_url(),
+        ),
+        ("section page 1", "public", section.get_absolute_url()),
+        (
+            f"section page {section_last:,}",
+            "public",
+            f"{section.get_absolute_url()}?page={section_last}",
+        ),
+        ("tag page 1", "public", tag.get_absolute_url()),
+        (f"tag page {tag_last:,}", "public", f"{tag.get_absolute_url()}?page={tag_last}"),
+        ("author page 1", "public", author.get_absolute_url()),
+        (
+            f"author page {author_last:,}",
+            "public",
+            f"{author.get_absolute_url()}?page={author_last}",
+        ),
+        (f"search '{common_word}'", "public", f"{reverse('articles:search')}?q={common_word}"),
+        ("search a rare word", "public", f"{reverse('articles:search')}?q=lighthousekeeper"),
+        ("feed", "public", reverse("articles:feed")),
+        ("section feed", "public", reverse("articles:section-feed", args=[section.slug])),
+        ("sitemap index", "public", reverse("sitemap-index")),
+        ("articles sitemap, first", "public", articles_sitemap),
+        ("news sitemap", "public", reverse("sitemap-news")),
+        ("robots.txt", "public", "/robots.txt"),
+        ("404", "public", "/no-such-page/"),
+        ("admin: articles", "admin", "/admin/articles/article/"),
+        ("admin: articles, search", "admin", f"/admin/articles/article/?q={common_word}"),
+        (
+            "admin: articles, by author",
+            "admin",
+            f"/admin/articles/article/?bylines__author__id__exact={author.pk}",
+        ),
+        (
+            "admin: articles, by section",
+            "admin",
+            f"/admin/articles/article/?section__id__exact={section.pk}",
+        ),
+        ("admin: a story's form", "admin", f"/admin/articles/article/{newest.pk}/change/"),
+        (
+            "admin: comments, pending",
+            "admin",
+            "/admin/comments/readercomment/?status__exact=pending",
+        ),
+        ("admin: comments, all", "admin", "/admin/comments/readercomment/"),
+        ("admin: comments, by e-mail", "admin", f"/admin/comments/readercomment/?q={prolific}"),
+        ("post a comment on the big story", "write", post_comment(big_story)),
+        ("approve a comment on the big story", "write", approve_comment(big_story)),
+    ]
+    if sitemap_pages > 1:
+        rows.insert(
+            rows.index(("news sitemap", "public", reverse("sitemap-news"))),
+            (
+                f"articles sitemap, page {sitemap_pages:,}",
+                "public",
+                f"{articles_sitemap}?p={sitemap_pages}",
+            ),
+        )
+    return rows
+
+
+def post_comment(article):
+    from comments.services import comment_post
+
+    counter = iter(range(10**9))
+
+    def post():
+        n = next(counter)
+        comment_post(
+            article=article,
+            name="Bench Reader",
+            email=f"bench-{n}@example.com",
+            text=f"A comment from the scale bench, number {n}.",
+            client=f"bench-{n}",
+            ip_address=f"192.0.2.{n % 250 + 1}",
+        )
+
+    return post
+
+
+def approve_comment(article):
+    from django.contrib.auth import get_user_model
+
+    from comments.models import ReaderComment
+    from comments.services import comments_moderate
+
+    pending = ReaderComment.objects.filter(object_pk=str(article.pk), status="pending").order_by(
+        "pk"
+    )
+    user = get_user_model().objects.get(username="scale-admin")
+
+    def approve():
+        comment = pending.first()
+        comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=user)
+
+    return approve
+
+
+def run_once(client, target):
+    if callable(target):
+        target()
+        return
+    response = client.get(target)
+    expected = 404 if target == "/no-such-page/" else 200
+    if response.status_code != expected:
+        sys.exit(f"error: {target} answered {response.status_code}, not {expected}")
+
+
+def plan_of(statement):
+    if not statement.lstrip().upper().startswith("SELECT"):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement)
+        lines = [row[0] for row in cursor.fetchall()]
+    return "\n".join(lines)
+
+
+def timed(client, target):
+    started = time.perf_counter()
+    run_once(client, target)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(label, kind, target, client, requests):
+    """One warm-up, one request with its queries captured, one under tracemalloc (skipped
+    when the page takes seconds: tracemalloc slows it tenfold), then up to `requests` timed
+    ones, stopping early past TIME_BUDGET_MS."""
+    warm_up_ms = timed(client, target)
+    with CaptureQueriesContext(connection) as captured:
+        run_once(client, target)
+    queries = [
+        q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    slowest = max(queries, key=lambda q: float(q["time"]), default={"sql": "", "time": "0"})
+    alloc_kb = None
+    if warm_up_ms < TRACED_UP_TO_MS:
+        tracemalloc.start()
+        try:
+            run_once(client, target)
+            alloc_kb = tracemalloc.get_traced_memory()[1] / 1024
+        finally:
+            tracemalloc.stop()
+    times = []
+    while len(times) < requests and sum(times) < TIME_BUDGET_MS:
+        times.append(timed(client, target))
+    return Row(
+        label=label,
+        kind=kind,
+        median_ms=statistics.median(times),
+        max_ms=max(times),
+        requests=len(times),
+        queries=len(queries),
+        slowest_ms=float(slowest["time"]) * 1000,
+        slowest_sql=slowest["sql"],
+        plan=plan_of(slowest["sql"]),
+        alloc_kb=alloc_kb,
+    )
+
+
+def top_of_plan(plan):
+    """The plan's first node and any sequential scan or sort on disk, in a few words."""
+    if not plan:
+        return ""
+    nodes = [line.strip().lstrip("-> ").split("  (")[0] for line in plan.splitlines()]
+    notes = [node for node in nodes if re.match(r"(Parallel )?Seq Scan|Sort|SubPlan", node)]
+    return "; ".join(dict.fromkeys([nodes[0], *notes[:2]]))[:70]
+
+
+def report(rows, record):
+    print(
+        f"\nNewsroom at scale: {record['articles']:,} articles, "
+        f"{fetch_value('SELECT count(*) FROM django_comments'):,} comments "
+        f"(built in {record['seconds'] // 60} min {record['seconds'] % 60} s, {record['size']}); "
+        f"PostgreSQL {connection.pg_version // 10000}, page cache off; median and max of n "
+        "requests, queries of one, the slowest of them, what one request allocates\n"
+    )
+    header = (
+        f"{'page':<40}{'median':>10}{'max':>10}{'n':>3}{'queries':>8}{'slowest':>10}"
+        f"{'alloc':>9}  target  plan of the slowest query"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        alloc = f"{row.alloc_kb / 1024:>7.1f}MB" if row.alloc_kb is not None else f"{'-':>9}"
+        print(
+            f"{row.label[:39]:<40}{row.median_ms:>8.1f}ms{row.max_ms:>8.1f}ms{row.requests:>3}"
+            f"{row.queries:>8}{row.slowest_ms:>8.1f}ms{alloc}  "
+            f"{'ok' if row.passed else 'MISS':<6}  {top_of_plan(row.plan)}"
+        )
+    missed = [row for row in rows if not row.passed]
+    print(
+        f"\n{len(rows) - len(missed)} of {len(rows)} within target (public pages <= 50 ms "
+        "median and <= 100 ms max, admin <= 300 ms, writes <= 30 ms)"
+    )
+    for row in missed:
+        print(f"\n## {row.label}: slowest query {row.slowest_ms:.1f} ms")
+        print(row.slowest_sql[:800])
+        print(row.plan)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    configure_django(args.database_url)
+    record = existing_build(args.database_url)
+    if (
+        args.rebuild
+        or record is None
+        or {k: record.get(k) for k in wanted_build(args)} != wanted_build(args)
+    ):
+        log(f"building {args.database_url}: {args.articles:,} articles, {args.comments:,} comments")
+        connections.close_all()
+        recreate_database(args.database_url)
+        record = build(args)
+    else:
+        log("using the database built before; applying any new migration")
+        call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    reader, editor = Client(), Client()
+    editor.force_login(get_user_model().objects.get(username="scale-admin"))
+    rows = []
+    with override_settings(PAGE_CACHE_SECONDS=0, DEBUG=False):
+        for label, kind, target in subjects(record):
+            if args.only and not re.search(args.only, label):
+                continue
+            log(f"measuring {label}")
+            client = editor if kind == "admin" else reader
+            rows.append(measure(label, kind, target, client, args.requests))
+    report(rows, record)
+    connections.close_all()
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        main()

@@ -1,0 +1,161 @@
+"""gunicorn's worker and thread mix for uncached story pages: each mix under the same
+load, with its throughput, latency and CPU per request, printed as a table.
+
+The stack is scripts/stack.py's (production settings, a PostgreSQL and a Redis of its
+own, the demo newsroom), with the page cache off (PAGE_CACHE_SECONDS=0), so every
+request renders the story with the most comments. Each mix is loaded with wrk (Debian:
+apt-get install wrk) at --connections, after a warm-up; CPU is the gunicorn processes'
+own (user + system, from /proc), divided by the requests served.
+
+    .venv/bin/python scripts/bench_gunicorn.py [--mixes 5x4,5x1,2x1] [--connections 32]
+        [--seconds 15]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from stack import AppStack, PrivatePostgres
+
+# ruff: noqa: S603
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class UncachedStack(AppStack):
+    def env(self):
+        return {**super().env(), "PAGE_CACHE_SECONDS": "0"}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--mixes",
+        default="5x4,5x1,2x1",
+        help="workers x threads, comma-separated (default: 5x4,5x1,2x1)",
+    )
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=15)
+    return parser.parse_args()
+
+
+def process_tree_cpu_seconds(pid):
+    """User + system CPU seconds of a process and its children (gunicorn's workers)."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # a worker recycled meanwhile; its CPU is lost to the figure
+        pids += [int(child) for child in children]
+    return total / CLOCK_TICKS
+
+
+def wrk(url, connections, seconds):
+    """wrk's figures: requests, requests a second, median and p99 latency in ms."""
+    output = subprocess.run(
+        # A long timeout: wrk leaves requests slower than it out of its latencies, which
+        # would hide the tail this measures.
+        [
+            shutil.which("wrk"),
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", output)
+    if errors:
+        sys.exit(f"error: {errors[0]}:\n{output}")
+    return {
+        "requests": requests,
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": milliseconds(re.search(r"50%\s+([\d.]+\w+)", output)[1]),
+        "p99": milliseconds(re.search(r"99%\s+([\d.]+\w+)", output)[1]),
+    }
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def measure(stack, workers, threads, path, args):
+    stack.workers, stack.threads = workers, threads
+    stack.start_gunicorn()
+    try:
+        url = f"http://127.0.0.1:{stack.port}{path}"
+        wrk(url, args.connections, 3)  # warm-up: imports, connections, fragments
+        before = process_tree_cpu_seconds(stack.gunicorn.pid)
+        figures = wrk(url, args.connections, args.seconds)
+        cpu = process_tree_cpu_seconds(stack.gunicorn.pid) - before
+        rss = worker_rss_mb(stack.gunicorn.pid)
+    finally:
+        stack.stop_gunicorn()
+    return {**figures, "cpu_ms": cpu * 1000 / figures["requests"], "rss": rss}
+
+
+def worker_rss_mb(pid):
+    """The largest resident set of gunicorn's workers."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    sizes = []
+    for child in children:
+        status = Path(f"/proc/{child}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
+    return max(sizes, default=0)
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found (Debian: apt-get install wrk)")
+    mixes = [tuple(int(n) for n in mix.split("x")) for mix in args.mixes.split(",")]
+    postgres = PrivatePostgres()
+    stack = UncachedStack(postgres, database="newsroom_gunicorn")
+    rows = []
+    try:
+        stack.prepare_site()
+        path = stack.manage(
+            "shell",
+            "-c",
+            "from articles.models import Article; "
+            "print(Article.objects.published().order_by('-comment_count')[0].get_absolute_url())",
+        ).split()[-1]
+        for workers, threads in mixes:
+            print(f"measuring {workers} workers x {threads} threads", file=sys.stderr)
+            rows.append(((workers, threads), measure(stack, workers, threads, path, args)))
+    finally:
+        stack.stop_gunicorn()
+        stack.drop_database()
+        stack.stop_redis()
+        postgres.stop()
+        shutil.rmtree(stack.tmp, ignore_errors=True)
+    print(
+        f"Uncached story page {path}, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{os.cpu_count()} CPUs (load average at the end: {os.getloadavg()[0]:.1f})"
+    )
+    print("workers x threads    req/s   p50 ms   p99 ms   p99/p50   CPU ms/req   worker RSS MB")
+    for (workers, threads), f in rows:
+        print(
+            f"{workers:>7} x {threads:<7}  {f['rate']:>7.1f}  {f['p50']:>7.1f}  {f['p99']:>7.1f}"
+            f"  {f['p99'] / f['p50']:>8.1f}  {f['cpu_ms']:>11.1f}  {f['rss']:>14.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
