@@ -11,9 +11,11 @@ works without a test urlconf (DEBUG is off in tests, so newsroom/urls.py adds no
 route; the tests check that every image loads).
 """
 
+import contextlib
 import importlib
 import os
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +50,7 @@ DESKTOP = {"width": 1280, "height": 900}
 # migrate and every flush (post_migrate).
 DATA_MIGRATIONS = [
     ("ads.migrations.0002_placements_and_roles", "create_placements"),
+    ("comments.migrations.0007_moderation_rules_from_settings", "rules_from_settings"),
 ]
 
 
@@ -62,32 +65,95 @@ DATA_MIGRATIONS = [
 SHARED_CONNECTION = threading.Lock()
 
 
-class OneRequestAtATimeOnASharedConnection(ThreadedWSGIServer):
-    def set_app(self, application):
-        if not self.connections_override:
-            return super().set_app(application)
+class LiveTraffic:
+    """The requests the live server is answering.
 
-        def one_at_a_time(environ, start_response):
-            with SHARED_CONNECTION:
+    A page that closes still sends: the editing desk's last heartbeat goes out as the page
+    is hidden, with keepalive, and may reach the server after the test has moved on (and
+    on a shared connection wait there behind other requests). `settle()` waits until the
+    server has answered everything and heard nothing new for a moment. When a test ends
+    the server refuses what still comes (503) and finishes what it is answering, so that
+    nothing writes while the database is flushed.
+    """
+
+    QUIET_SECONDS = 0.3
+
+    def __init__(self):
+        self.changed = threading.Condition()
+        self.in_flight = 0
+        self.last_arrival = 0.0
+        self.accepting = True
+
+    def answer(self, application, environ, start_response, *, lock):
+        with self.changed:
+            if not self.accepting:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test has ended."]
+            self.in_flight += 1
+            self.last_arrival = time.monotonic()
+        try:
+            with lock:
                 return application(environ, start_response)
+        finally:
+            with self.changed:
+                self.in_flight -= 1
+                self.changed.notify_all()
 
-        return super().set_app(one_at_a_time)
+    def close(self, timeout=10):
+        with self.changed:
+            self.accepting = False
+            if not self.changed.wait_for(lambda: not self.in_flight, timeout):
+                pytest.fail(f"The live server is still answering after {timeout} s")
+
+    def settle(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                quiet_for = time.monotonic() - self.last_arrival
+                if not self.in_flight and quiet_for >= self.QUIET_SECONDS:
+                    return
+                if time.monotonic() > deadline:
+                    pytest.fail(f"The live server is still answering after {timeout} s")
+                self.changed.wait(max(self.QUIET_SECONDS - quiet_for, 0.05))
+
+
+LIVE_TRAFFIC = LiveTraffic()
+
+
+class TrackedServer(ThreadedWSGIServer):
+    """Counts what it answers (LIVE_TRAFFIC) and, on a shared connection, answers one
+    request at a time."""
+
+    def set_app(self, application):
+        lock = SHARED_CONNECTION if self.connections_override else contextlib.nullcontext()
+
+        def tracked(environ, start_response):
+            return LIVE_TRAFFIC.answer(application, environ, start_response, lock=lock)
+
+        return super().set_app(tracked)
 
 
 @pytest.fixture
-def one_request_at_a_time_on_a_shared_connection(monkeypatch):
-    monkeypatch.setattr(LiveServerThread, "server_class", OneRequestAtATimeOnASharedConnection)
+def tracked_server(monkeypatch):
+    monkeypatch.setattr(LiveServerThread, "server_class", TrackedServer)
 
 
 @pytest.fixture
-def live_server(one_request_at_a_time_on_a_shared_connection, live_server):
-    """pytest-django's live server (a new one per test), safe on a shared SQLite connection:
-    the server class is patched before the parent fixture starts the server's thread."""
+def live_server(tracked_server, live_server):
+    """pytest-django's live server (one for the session, started by the first browser
+    test with the server class patched first), which refuses requests between tests."""
+    LIVE_TRAFFIC.accepting = True
     yield live_server
-    # The browser contexts are closed by now (make_page needs the server): let a request
-    # still running on the shared connection finish before the database is flushed.
-    with SHARED_CONNECTION:
-        pass
+    # The browser contexts are closed by now (make_page needs the server): refuse what
+    # they still send and finish what is running before the database is flushed.
+    LIVE_TRAFFIC.close()
+
+
+@pytest.fixture
+def settled():
+    """Wait until the live server has answered what the browser sent (a page that was
+    closed may still be sending its last requests)."""
+    return LIVE_TRAFFIC.settle
 
 
 @pytest.fixture
