@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import services
-from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+from articles.models import Article, Author, Byline, Correction, Embed, Photo, Section, Tag
 from comments.models import ReaderComment, comment_fingerprint
+from comments.services import article_comment_count_refresh
 from demo.drawing import draw_illustration
+from liveblog.models import LiveEntry
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,6 +94,25 @@ class PhotoFactory(factory.django.DjangoModelFactory):
         return services.photo_save(photo=model_class(*args, **kwargs))
 
 
+class EmbedFactory(factory.django.DjangoModelFactory):
+    """A YouTube video as its oEmbed answer was kept when a story was saved."""
+
+    class Meta:
+        model = Embed
+
+    url = "https://www.youtube.com/watch?v=abcdefghijk"
+    provider = "youtube"
+    title = "Ferry trials in Kestrel Bay"
+    author_name = "Port Alder Council"
+    width = 480
+    height = 270
+    frame_url = factory.LazyAttribute(
+        lambda o: f"https://www.youtube-nocookie.com/embed/{o.url.rsplit('=', 1)[1]}?autoplay=1"
+    )
+    thumbnail = factory.SubFactory(PhotoFactory, dimensions=(640, 360), is_decorative=True)
+    fetched_at = factory.LazyFunction(timezone.now)
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     """A published article, an hour old, by default."""
 
@@ -165,6 +186,13 @@ class ReaderCommentFactory(factory.django.DjangoModelFactory):
         )
     )
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comment = super()._create(model_class, *args, **kwargs)
+        # Counted on its article, as the services count a comment they publish.
+        article_comment_count_refresh(article_id=int(comment.object_pk))
+        return comment
+
 
 class AdvertiserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -214,3 +242,22 @@ class CreativeFactory(factory.django.DjangoModelFactory):
     def sections(self, create, extracted, **kwargs):
         if create and extracted:
             self.sections.set(extracted)
+
+
+class LiveEntryFactory(factory.django.DjangoModelFactory):
+    """A published entry of a live article, a minute old, by default."""
+
+    class Meta:
+        model = LiveEntry
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory, coverage=Article.Coverage.LIVE)
+    title = factory.Sequence(lambda n: f"Update number {n}")
+    body = "<p>What has just happened, in a sentence or two.</p>"
+    status = LiveEntry.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.set(extracted)

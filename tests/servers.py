@@ -1,12 +1,15 @@
 """Real servers for the tests that need one of their own: free ports, waiting, Redis,
-PostgreSQL; and reading the forms on the pages they serve."""
+PostgreSQL, gunicorn; and reading the forms on the pages they serve."""
 
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +17,8 @@ import psycopg
 import pytest
 
 STARTUP_SECONDS = 30
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def free_port():
@@ -50,6 +55,49 @@ def answers(port):
         return False
 
 
+def manage(env, *command):
+    """`manage.py command` with `env`, as a deployment runs it; its output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, f"manage.py {command[0]} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def start_gunicorn(env, port, log, *, workers=1):
+    """gunicorn with the shipped gunicorn.conf.py (gthread, its threads) serving the app
+    on `port` with `env`, its output appended to `log`; the caller stops it with
+    stop_gunicorn() and waits for it to answer."""
+    if not GUNICORN.exists():
+        pytest.fail(f"This test needs gunicorn ({GUNICORN}; make install)")
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", str(workers)],
+            cwd=REPO_ROOT,
+            env={**env, "PORT": str(port)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_gunicorn(process):
+    """gunicorn's quick shutdown (SIGINT); its whole process group killed after 10 s."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def redis_answers(port):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
@@ -59,14 +107,15 @@ def redis_answers(port):
         return False
 
 
-def start_redis(port, workdir):
-    """A throwaway redis-server on `port` that keeps nothing on disk; the caller stops it."""
+def start_redis(port, workdir, *options):
+    """A throwaway redis-server on `port` that keeps nothing on disk (`options`: more
+    of its command-line settings); the caller stops it."""
     if not shutil.which("redis-server"):
         pytest.fail("This test needs redis-server (Debian: apt-get install redis-server)")
     redis = subprocess.Popen(
         [
             *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
-            *("--save", "", "--appendonly", "no", "--dir", str(workdir)),
+            *("--save", "", "--appendonly", "no", "--dir", str(workdir), *options),
         ],
         stdout=subprocess.DEVNULL,
     )
@@ -77,13 +126,30 @@ def start_redis(port, workdir):
 def postgres_bindir():
     """Where initdb and pg_ctl are: on PATH, or Debian's /usr/lib/postgresql/<version>/bin."""
     if initdb := shutil.which("initdb"):
-        return Path(initdb).parent
+        # Resolved: a link on PATH may stand for initdb alone, not its siblings.
+        return Path(initdb).resolve().parent
     versions = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
     )
     if not versions:
         pytest.fail("This test needs PostgreSQL's server (Debian: apt-get install postgresql)")
     return versions[-1].parent
+
+
+def signal_postgres(data, number):
+    """Send a signal to a whole PostgreSQL server (its data directory `data`): the
+    postmaster, then each of its processes, which lead process groups of their own.
+    SIGSTOP freezes it as a paused VM would: the kernel still accepts connections and
+    data, and nothing answers; SIGCONT thaws it."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    os.kill(postmaster, number)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == postmaster:  # its parent
+            os.kill(int(stat.parent.name), number)
 
 
 class PrivatePostgres:
@@ -120,6 +186,16 @@ class PrivatePostgres:
         with psycopg.connect(maintenance, autocommit=True) as connection:
             connection.execute("CREATE DATABASE newsroom")
 
+    def create_standby(self, primary):
+        """A streaming replica of `primary` (another PrivatePostgres), started: a base
+        backup with the settings to follow the primary (pg_basebackup -R)."""
+        self.run(
+            *self.as_user, str(self.bindir / "pg_basebackup"), "-h", "127.0.0.1",
+            "-p", str(primary.port), "-U", "postgres", "-D", str(self.data),
+            "-X", "stream", "-R", "-c", "fast", "--no-sync",
+        )  # fmt: skip
+        self.start()
+
     def start(self):
         self.run(*self.pg_ctl, "start")
         self.running = True
@@ -129,8 +205,12 @@ class PrivatePostgres:
         self.run(*self.pg_ctl, "-m", "fast", "stop")
         self.running = False
 
+    def send_signal(self, number):
+        signal_postgres(self.data, number)
+
     def remove(self):
         if self.running:
+            self.send_signal(signal.SIGCONT)
             subprocess.run([*self.pg_ctl, "-m", "immediate", "stop"], capture_output=True)
             self.running = False
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -141,6 +221,61 @@ class PrivatePostgres:
             log = self.dir / "postgres.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             pytest.fail(f"{Path(command[len(self.as_user)]).name} failed:\n{result.stderr}{tail}")
+
+
+class MailServer:
+    """A mail server of our own on a free port, in threads: it speaks just enough SMTP
+    for smtplib and keeps each message, or, while `silent`, accepts connections and
+    never says a word (a server that hangs, as one was found to in production)."""
+
+    def __init__(self, *, silent=False):
+        self.silent = silent
+        self.messages = []
+        self.connections = 0  # accepted so far, answered or not
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            serve = self.hold if self.silent else self.answer
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    def hold(self, connection):
+        """Say nothing until the client gives up and hangs up."""
+        with connection:
+            while connection.recv(1024):
+                pass
+
+    def answer(self, connection):
+        with connection, connection.makefile("rb") as lines:
+            connection.sendall(b"220 newsroom-test ESMTP\r\n")
+            for line in lines:
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    connection.sendall(b"354 go ahead\r\n")
+                    message = b"".join(iter(lines.readline, b".\r\n"))
+                    self.messages.append(message.decode("utf-8", "replace"))
+                    connection.sendall(b"250 kept\r\n")
+                elif verb == b"QUIT":
+                    connection.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    connection.sendall(b"250 ok\r\n")
+
+    def close(self):
+        self.listener.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 def csrf_token(html):

@@ -8,6 +8,7 @@ vmod xkey) fails the test; it never skips.
 """
 
 import contextlib
+import functools
 import http.client
 import re
 import shutil
@@ -103,31 +104,53 @@ class Varnish:
         return "sick" if re.search(r"\bsick\b", self.adm("backend.list")) else "healthy"
 
 
+PORT_ATTEMPTS = 3
+
+
+def started_or_ended(process, varnish):
+    """Whether varnishd has exited, or its child runs and its port answers."""
+    if process.poll() is not None:
+        return True
+    return "running" in varnish.adm("status") and answers(varnish.port)
+
+
 @contextlib.contextmanager
 def running_varnishd(work, *, app_port, host=SHIPPED_HOST):
-    """varnishd with the shipped VCL in front of the app on `app_port`, on a free port."""
+    """varnishd with the shipped VCL in front of the app on `app_port`, on a free port.
+
+    A free port can be taken by another test's server before varnishd listens on it (its
+    manager opens the socket again when it starts the child): then the port answers but
+    varnishd exits, so it counts as started only once its child runs and it still lives,
+    and it is tried again on another port.
+    """
     if not shutil.which("varnishd"):
         pytest.fail("This test needs varnishd (Debian: apt-get install varnish varnish-modules)")
     vcl = work / "varnish.vcl"
     vcl.write_text(render(SHIPPED.read_text(), app_port=app_port, host=host))
-    port = free_port()
     name = work / "instance"
-    log = (work / "varnishd.log").open("wb")
-    # -j none: as root, varnishd would otherwise drop to the varnish user, who cannot
-    # read pytest's temporary folders. Everything else is as in production.
-    process = subprocess.Popen(
-        [
-            *("varnishd", "-F", "-j", "none", "-n", str(name)),
-            *("-a", f"127.0.0.1:{port}", "-f", str(vcl), "-s", "malloc,32m"),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until(lambda: process.poll() is not None or answers(port), "varnishd")
-        if process.poll() is not None:
-            pytest.fail(f"varnishd did not start:\n{(work / 'varnishd.log').read_text()[-3000:]}")
-        yield Varnish(port=port, name=name, host=host)
-    finally:
-        stop(process)
-        log.close()
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        log = (work / "varnishd.log").open("wb")
+        # -j none: as root, varnishd would otherwise drop to the varnish user, who cannot
+        # read pytest's temporary folders. Everything else is as in production.
+        process = subprocess.Popen(
+            [
+                *("varnishd", "-F", "-j", "none", "-n", str(name)),
+                *("-a", f"127.0.0.1:{port}", "-f", str(vcl), "-s", "malloc,32m"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        varnish = Varnish(port=port, name=name, host=host)
+        try:
+            wait_until(functools.partial(started_or_ended, process, varnish), "varnishd")
+            if process.poll() is None:
+                yield varnish
+                return
+            output = (work / "varnishd.log").read_text()
+            if "Address already in use" not in output:
+                pytest.fail(f"varnishd did not start:\n{output[-3000:]}")
+        finally:
+            stop(process)
+            log.close()
+    pytest.fail(f"varnishd found no free port in {PORT_ATTEMPTS} attempts")

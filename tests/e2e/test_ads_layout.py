@@ -8,6 +8,7 @@ from django.core.cache import cache
 from ads.models import Creative, DailyStat, Placement
 from ads.placements import ARTICLE_TOP, FOOTER, HEADER, IN_ARTICLE, LIST_INLINE, SIDEBAR_TOP
 from ads.signing import CLICK_SALT, IMPRESSION_SALT, read_token
+from tests import factories
 
 from .conftest import photo_stories
 
@@ -34,11 +35,15 @@ new PerformanceObserver((list) => {
 """
 
 # Notes when each beacon leaves, in milliseconds since the page started loading.
+# The ads' beacons only (a story's page sends its view beacon for Most read too).
 RECORD_BEACONS = """
 window.__beacons = [];
 const sendBeacon = navigator.sendBeacon.bind(navigator);
 navigator.sendBeacon = (url, data) => {
-  window.__beacons.push({ url: new URL(url, location.href).pathname, at: performance.now() });
+  const path = new URL(url, location.href).pathname;
+  if (path.startsWith("/ads/i/")) {
+    window.__beacons.push({ url: path, at: performance.now() });
+  }
   return sendBeacon(url, data);
 };
 """
@@ -113,9 +118,16 @@ document.addEventListener("DOMContentLoaded", () => {
 @pytest.fixture
 def filled_site(live_server):
     """A section with seven photo stories (a list page long enough for an inline slot),
-    one of them long enough for two in-article slots, and the demo ads in every placement.
+    one of them long enough for two in-article slots, a live story with twelve entries
+    (an ad after the 5th and the 10th), and the demo ads in every placement.
     """
-    return photo_stories(7)
+    site = photo_stories(7)
+    live = factories.ArticleFactory(
+        headline="Harbour regatta live", section=site["section"], coverage="live"
+    )
+    factories.LiveEntryFactory(article=live, title="Course changes", is_pinned=True)
+    factories.LiveEntryFactory.create_batch(12, article=live)
+    return {**site, "live": live}
 
 
 def visit(page, path):
@@ -196,8 +208,9 @@ def test_filled_placements_keep_their_size_and_the_page_never_shifts(
     page.add_init_script(MEASURE_LAYOUT_SHIFT)
     placements = {p.key: p for p in Placement.objects.all()}
     article, section = filled_site["article"], filled_site["section"]
+    live = filled_site["live"].get_absolute_url()
     seen = []
-    for path in (article.get_absolute_url(), "/", section.get_absolute_url()):
+    for path in (article.get_absolute_url(), "/", section.get_absolute_url(), live):
         (cls, shifts), slots = visit(page, path)
         assert_styled(page)
         assert cls == 0, f"{path}: the layout shifted by {cls}: {shifts}"
@@ -211,6 +224,7 @@ def test_filled_placements_keep_their_size_and_the_page_never_shifts(
     assert {key for _path, key in seen} == set(placements), "every placement was on a page"
     assert seen.count((article.get_absolute_url(), IN_ARTICLE)) == 2  # after ¶3 and ¶8 of 14
     assert (section.get_absolute_url(), LIST_INLINE) in seen
+    assert seen.count((live, IN_ARTICLE)) == 2  # after the 5th and the 10th entry of 12
 
 
 def test_an_ad_arriving_after_the_first_paint_moves_nothing_because_its_space_is_reserved(

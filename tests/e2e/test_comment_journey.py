@@ -150,3 +150,37 @@ def test_without_javascript_the_remember_me_box_is_not_offered(page_no_js, artic
     """Only the script can remember a name and email, so only with it is the box shown."""
     page_no_js.goto(article.get_absolute_url())
     expect(page_no_js.locator("[data-remember]")).to_be_hidden(timeout=1000)
+
+
+def test_without_javascript_a_reader_pages_through_a_long_thread_and_opens_a_permalink(
+    page_no_js, article, settings
+):
+    settings.COMMENTS_THREADS_PER_PAGE = 4
+    roots = [
+        factories.ReaderCommentFactory(article=article, comment=f"Thread {n} starts here.")
+        for n in range(10)
+    ]
+    reply = factories.ReaderCommentFactory(parent=roots[6], comment="A reply deep in thread 6.")
+    page = page_no_js
+    thread = page.locator("#comments > .comment-list > li")
+
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#comments-heading")).to_have_text("11 comments")
+    expect(thread).to_have_count(4)
+    expect(thread.first).to_have_attribute("id", f"c{roots[0].pk}")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Later comments").click()
+    expect(thread.first).to_have_attribute("id", f"c{roots[4].pk}")
+    expect(page.locator(f"#c{reply.pk}")).to_contain_text("A reply deep in thread 6.")
+    expect(page.get_by_role("link", name="Earlier comments")).to_be_visible()
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Newest first").click()
+    expect(thread).to_have_count(4)
+    expect(thread.first).to_have_attribute("id", f"c{roots[9].pk}")
+    expect(page.get_by_role("link", name="Newest first")).to_have_attribute("aria-current", "true")
+
+    page.goto(reply.get_absolute_url())
+    expect(page).to_have_url(re.compile(rf"\?comments=oldest-{roots[6].pk}#c{reply.pk}$"))
+    expect(page.locator(f"#c{reply.pk}")).to_be_in_viewport()

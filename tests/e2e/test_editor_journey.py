@@ -152,6 +152,8 @@ def test_an_editor_uploads_a_photo_writes_schedules_and_publishes_an_article(
     page.get_by_label("Alt text").fill(ALT_TEXT)
     page.get_by_label("Caption").fill(CAPTION)
     page.get_by_label("Credit").fill(CREDIT)
+    # Re-encoding makes 26 renditions and crops: seconds on a busy test machine.
+    page.set_default_navigation_timeout(60_000)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     thumbnail = page.locator(".field-thumbnail img")

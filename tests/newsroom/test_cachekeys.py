@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
+    """The page cache, and the fragment cache under it: a purge must reach both."""
     settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
     settings.SURROGATE_KEY_HEADERS = [("xkey", " "), ("Cache-Tag", ",")]
 
 

@@ -9,6 +9,7 @@ test; it never skips.
 """
 
 import contextlib
+import html
 import http.client
 import json
 import os
@@ -21,17 +22,19 @@ import ssl
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import answers, free_port, stop, wait_until
+from tests.servers import answers, free_port, start_gunicorn, stop, stop_gunicorn, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = REPO_ROOT / "deploy" / "nginx.conf"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "news.example.com"
 UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024
 HEADLINE = "Harbour tunnel opens to traffic"
+EDITOR_PASSWORD = secrets.token_urlsafe(12)
+AD_TARGET = "https://ferry.example/timetable"
 
 
 def render(shipped, *, http_port, https_port, app_port, cert, key, media_root):
@@ -62,9 +65,21 @@ def render(shipped, *, http_port, https_port, app_port, cert, key, media_root):
 SEED = f"""
 import json
 HEADLINE = {HEADLINE!r}
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, UserFactory
 article = ArticleFactory(headline=HEADLINE)
-print(json.dumps({{"article_url": article.get_absolute_url()}}))
+UserFactory(username="night-editor", password={EDITOR_PASSWORD!r}, groups=["Editor"])
+from django.urls import reverse
+from ads.models import Placement
+from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token
+from tests.factories import CreativeFactory
+creative = CreativeFactory(target_url={AD_TARGET!r}, placements=["sidebar-top"])
+placement = Placement.objects.get(key="sidebar-top")
+ad = [creative.pk, placement.pk]
+print(json.dumps({{
+    "article_url": article.get_absolute_url(),
+    "click_url": reverse("ads:click", args=[make_token(*ad, salt=CLICK_SALT)]),
+    "impression_url": reverse("ads:impression", args=[make_token(*ad, salt=IMPRESSION_SALT)]),
+}}))
 """
 
 
@@ -136,15 +151,8 @@ def nginx(tmp_path_factory):
     run(["nginx", "-t", "-p", str(work), "-c", str(conf)])
 
     with contextlib.ExitStack() as started:
-        log = started.enter_context((work / "gunicorn.log").open("wb"))
-        app = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", "1"],
-            cwd=REPO_ROOT,
-            env={**env, "PORT": str(ports["app"])},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        started.callback(stop, app)
+        app = start_gunicorn(env, ports["app"], work / "gunicorn.log")
+        started.callback(stop_gunicorn, app)
         proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)])
         started.callback(stop, proxy)
         wait_until(lambda: answers(ports["http"]), "nginx")
@@ -159,11 +167,13 @@ def nginx(tmp_path_factory):
         }
 
 
-def request(nginx, method, path, *, tls=True, body=None, headers=None):
+def request(nginx, method, path, *, tls=True, body=None, headers=None, source="127.0.0.1"):
+    """One request to nginx, from `source`: any 127.x.y.z address is this machine, so a
+    test can be many clients."""
     if tls:
         context = ssl.create_default_context(cafile=str(nginx["cert"]))
         connection = http.client.HTTPSConnection(
-            "127.0.0.1", nginx["https"], context=context, timeout=10
+            "127.0.0.1", nginx["https"], context=context, timeout=10, source_address=(source, 0)
         )
     else:
         connection = http.client.HTTPConnection("127.0.0.1", nginx["http"], timeout=10)
@@ -210,6 +220,25 @@ def test_oversized_uploads_are_refused_by_the_proxy(nginx):
         headers={"Content-Type": "application/octet-stream"},
     )
     assert response.status == 413
+
+
+def test_a_comment_too_big_for_the_app_comes_back_on_the_styled_400_page(nginx):
+    """Between the app's limit (5 MB) and the proxy's (25 MB), gunicorn reads the start of
+    the refused body back from the socket, so the reader can copy what they typed."""
+    typed = "The tunnel saves me an hour a day & more <b>really</b>."
+    body = urlencode({"name": "Rosa", "comment": typed + " x" * (3 * 1024 * 1024)}).encode()
+    response = request(
+        nginx,
+        "POST",
+        "/comments/post/",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400
+    assert "We could not read what was sent" in response.text
+    assert html.escape(typed, quote=False) in response.text
+    assert "no-store" in response.getheader("Cache-Control")
+    assert request(nginx, "GET", nginx["article_url"]).status == 200
 
 
 def test_slow_clients_never_hold_the_app_servers_threads(nginx):
@@ -293,3 +322,96 @@ def test_static_files_have_hashed_names_far_future_caching_and_compression(nginx
     cache_control = response.getheader("Cache-Control")
     assert "max-age=315360000" in cache_control
     assert "immutable" in cache_control
+
+
+def admin_login(nginx, username, password, *, source):
+    """A new browser at `source` signs in as the admin's form does (CSRF token and cookie)."""
+    page = request(nginx, "GET", "/admin/login/", source=source)
+    cookie = page.getheader("Set-Cookie").split(";", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": username,
+            "password": password,
+            "next": "/admin/",
+        }
+    )
+    return request(
+        nginx,
+        "POST",
+        "/admin/login/",
+        body=body,
+        source=source,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Origin": f"https://{HOST}",
+        },
+    )
+
+
+def test_wrong_passwords_from_many_addresses_do_not_lock_the_editor_out(nginx):
+    """Found by attacking this stack: five wrong passwords from five addresses locked the
+    username for everyone. Now each client is locked, and the owner still signs in."""
+    for n in range(2, 7):
+        answer = admin_login(nginx, "night-editor", "guess", source=f"127.0.1.{n}")
+        assert answer.status == 200 and "Please enter the correct username" in answer.text
+
+    owner = admin_login(nginx, "night-editor", EDITOR_PASSWORD, source="127.0.2.1")
+    assert owner.status == 302, owner.text[:500]
+    assert owner.getheader("Location") == "/admin/"
+
+    hammering = "127.0.3.1"
+    for _ in range(5):
+        answer = admin_login(nginx, "night-editor", "guess", source=hammering)
+    assert answer.status == 429 and "Too many failed sign-ins" in answer.text
+    answer = admin_login(nginx, "night-editor", EDITOR_PASSWORD, source=hammering)
+    assert answer.status == 429 and "Too many failed sign-ins" in answer.text
+    assert answer.getheader("Retry-After") == "900"
+
+
+def ad_figures(nginx):
+    """(impressions, clicks) counted, over every day and ad, read from the app's database."""
+    with contextlib.closing(sqlite3.connect(nginx["database"])) as database:
+        row = database.execute("SELECT SUM(impressions), SUM(clicks) FROM ads_dailystat").fetchone()
+    return tuple(n or 0 for n in row)
+
+
+def test_ad_figures_cannot_be_inflated_through_the_proxy(nginx):
+    """Found by attacking this stack: 20 GETs of one click link counted 20 clicks, a new
+    User-Agent made a new reader, and a beacon sent from another site counted. Through
+    the proxy a client cannot make itself new readers with any header it sends either:
+    the address is the one nginx saw (X-Forwarded-For is only believed from nginx)."""
+    reader = "127.0.4.1"
+    for n in range(20):
+        disguise = {
+            "User-Agent": f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{100 + n}.0",
+            "X-Forwarded-For": f"198.51.100.{n}",
+            "X-Real-IP": f"198.51.100.{n}",
+        }
+        click = request(nginx, "GET", nginx["click_url"], source=reader, headers=disguise)
+        assert (click.status, click.getheader("Location")) == (302, AD_TARGET)
+        beacon = request(
+            nginx,
+            "POST",
+            nginx["impression_url"],
+            source=reader,
+            headers={**disguise, "Origin": f"https://{HOST}", "Sec-Fetch-Site": "same-origin"},
+        )
+        assert beacon.status == 204, beacon.text[:300]
+    assert ad_figures(nginx) == (1, 1)
+
+    from_elsewhere = request(
+        nginx,
+        "POST",
+        nginx["impression_url"],
+        source="127.0.4.2",
+        headers={
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0",
+            "Origin": "https://evil.example",
+            "Sec-Fetch-Site": "cross-site",
+        },
+    )
+    assert from_elsewhere.status == 403
+    assert ad_figures(nginx) == (1, 1)

@@ -2,6 +2,7 @@
 so that a change to it can never leave a stale page in a cache (newsroom.pagecache)."""
 
 import re
+import time
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ads.selection import forget_candidates
 from articles import services
+from articles.models import Article
 from comments.models import ReaderComment
+from liveblog import services as live_services
+from liveblog.views import poll_cursor
 from newsroom.cachekeys import public_page_sources
 from tests import factories
 
@@ -24,17 +28,39 @@ NOT_SOURCES = {
     # django-comments-xtd's manager outer-joins each comment's user; readers' comments
     # never have one (comments/services.py), so no user's row is ever shown.
     "auth_user": "joined by django-comments-xtd's manager, always NULL for readers",
+    # Most read's counts change with every reader's view: the list is kept for a few
+    # minutes at most (settings.MOST_READ_CACHE_SECONDS), never purged per view.
+    "articles_hourlyviews": "Most read's counts: kept briefly, not purged per view",
 }
 
 # Routes that are not pages readers read: every other named route must be visited below.
 NOT_PAGES = {
     "healthz": "a load balancer's probe",
+    **dict.fromkeys(
+        [
+            "admin_password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+        ],
+        "staff's password reset, under the admin's address, never cached",
+    ),
     "articles:preview": "staff only, never cached",
     "articles:preview-share": "a signed link, sent with no-cache",
+    "fronts:preview": "staff only, never cached",
+    "fronts:preview-share": "a signed link, sent with no-cache",
     "comments:post": "a form's POST",
     "comments:report": "a form's POST",
+    "comments:permalink": "a redirect to the page holding a comment, never cached",
+    "comments:notices-confirm": "a commenter's signed e-mail link, never cached",
+    "comments:notices-unsubscribe": "a commenter's signed e-mail link, never cached",
+    "comments:data-request": "a commenter's form for their data link, never cached",
+    "comments:data": "a commenter's signed e-mail link, never cached",
+    "comments:data-export": "a commenter's data download, never cached",
     "ads:click": "a signed redirect to an advertiser, never cached",
     "ads:impression": "a beacon, never cached",
+    "liveblog:entry": "a redirect to the page showing the entry now, never cached",
+    "articles:viewed": "a beacon, never cached",
 }
 
 
@@ -50,8 +76,27 @@ def pages(newsroom):
     old_url = article.get_absolute_url()
     article.slug = "a-new-address"
     services.article_save(article=article, by=factories.UserFactory(is_staff=True))
+    live = factories.ArticleFactory(coverage=Article.Coverage.LIVE)
+    embed = factories.EmbedFactory()
+    blocks = (  # on every page of the coverage: the first, the older one, the updates
+        f'<p>Blocks.</p><figure data-photo="{factories.PhotoFactory().pk}"></figure>'
+        f'<div data-embed="{embed.url}"></div>'
+    )
+    entries = [
+        factories.LiveEntryFactory(
+            article=live,
+            authors=[author],
+            is_key_event=i == 3,
+            **({"body": blocks} if i in (0, 23) else {}),
+        )
+        for i in range(25)
+    ]
+    factories.LiveEntryFactory(article=live, is_pinned=True)
+    live_services.live_entry_delete(
+        entry=entries.pop(), by=factories.UserFactory(groups=["Editor"])
+    )
     return {
-        "articles:home": "/",
+        "fronts:home": "/",
         "articles:detail": article.get_absolute_url(),
         "articles:latest": "/latest/",
         "articles:section": article.section.get_absolute_url(),
@@ -69,6 +114,12 @@ def pages(newsroom):
         "ads-txt": reverse("ads-txt"),
         "articles:latest-fragment": reverse("articles:latest-fragment"),
         "old address": old_url,
+        "live article": live.get_absolute_url(),
+        "liveblog:older": reverse("liveblog:older", args=[live.pk, entries[5].pk]),
+        "liveblog:updates": reverse(
+            "liveblog:updates", args=[live.pk, poll_cursor(time.time() - 120)]
+        ),
+        "liveblog:feed": reverse("liveblog:feed", args=[live.pk]),
     }
 
 
@@ -76,8 +127,8 @@ def route_names(resolvers=None, namespace=""):
     names = set()
     for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
+            if entry.app_name in ("admin", "accounts", "otp_webauthn", "editing"):
+                continue  # the admin, staff's sign-in and the editing desk: signed in, never cached
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             names |= route_names(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:

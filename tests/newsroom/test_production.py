@@ -192,7 +192,7 @@ def test_uploads_go_to_local_disk_by_default_and_to_s3_when_a_bucket_is_set():
         "from django.core.files.storage import storages; s = storages['default']; "
         "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'))"
     )
-    assert run_django(code) == "FileSystemStorage - -"
+    assert run_django(code) == "MediaStorage - -"
     s3 = run_django(
         code,
         MEDIA_S3_BUCKET="newsroom-media",

@@ -2,10 +2,28 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from newsroom.roles import AD_MANAGER, EDITOR, MODERATOR, REPORTER, role_table
+from newsroom.roles import (
+    AD_MANAGER,
+    EDITOR,
+    FRONT_EDITOR,
+    LIVE_EDITOR,
+    MODERATOR,
+    REPORTER,
+    role_table,
+)
+
+# Editors and front editors alike curate the fronts.
+FRONTS = (
+    "fronts.add_card", "fronts.add_container", "fronts.add_front",
+    "fronts.change_card", "fronts.change_container", "fronts.change_front",
+    "fronts.delete_card", "fronts.delete_container", "fronts.delete_front",
+    "fronts.publish_front", "fronts.view_card", "fronts.view_container",
+    "fronts.view_front", "fronts.view_frontversion",
+)  # fmt: skip
 
 # The groups as a fresh database had them when the migrations still created them
-# (dumped before the roles became one table): the table must give the same.
+# (dumped before the roles became one table): the table must give the same, plus the
+# breaking-news banner for editors.
 EXPECTED = {
     REPORTER: (
         "articles.add_article", "articles.add_byline", "articles.add_photo",
@@ -13,23 +31,37 @@ EXPECTED = {
         "articles.change_photo", "articles.delete_byline", "articles.view_article",
         "articles.view_author", "articles.view_byline", "articles.view_correction",
         "articles.view_photo", "articles.view_section", "articles.view_tag",
+        "liveblog.add_liveentry", "liveblog.change_liveentry", "liveblog.delete_liveentry",
+        "liveblog.view_liveentry",
     ),
     EDITOR: (
-        "articles.add_article", "articles.add_author", "articles.add_byline",
-        "articles.add_correction", "articles.add_photo", "articles.add_section",
+        "articles.add_article", "articles.add_author", "articles.add_breakingnews",
+        "articles.add_byline", "articles.add_correction", "articles.add_photo",
+        "articles.add_section",
         "articles.add_tag", "articles.change_article", "articles.change_author",
-        "articles.change_byline", "articles.change_correction", "articles.change_photo",
+        "articles.change_breakingnews", "articles.change_byline",
+        "articles.change_correction", "articles.change_photo",
         "articles.change_section", "articles.change_tag", "articles.delete_article",
-        "articles.delete_author", "articles.delete_byline", "articles.delete_correction",
+        "articles.delete_author", "articles.delete_breakingnews", "articles.delete_byline",
+        "articles.delete_correction",
         "articles.delete_photo", "articles.delete_section", "articles.delete_tag",
         "articles.publish_article", "articles.view_article",
-        "articles.view_articleslugredirect", "articles.view_author", "articles.view_byline",
+        "articles.view_articleslugredirect", "articles.view_author",
+        "articles.view_breakingnews", "articles.view_byline",
         "articles.view_correction", "articles.view_photo", "articles.view_section",
-        "articles.view_tag",
+        "articles.view_tag", "comments.view_moderationevent",
+        *FRONTS,
+        "liveblog.add_liveentry", "liveblog.change_liveentry", "liveblog.delete_liveentry",
+        "liveblog.publish_liveentry", "liveblog.view_liveentry",
     ),
     MODERATOR: (
-        "comments.change_readercomment", "comments.moderate_readercomment",
-        "comments.view_commentreport", "comments.view_readercomment",
+        "comments.add_commentban", "comments.add_commentpolicy",
+        "comments.change_commentban", "comments.change_commentpolicy",
+        "comments.change_moderationrules", "comments.change_readercomment",
+        "comments.delete_commentpolicy", "comments.moderate_readercomment",
+        "comments.view_commentban", "comments.view_commentpolicy",
+        "comments.view_commentreport", "comments.view_moderationevent",
+        "comments.view_moderationrules", "comments.view_readercomment",
     ),
     AD_MANAGER: (
         "ads.add_adstxt", "ads.add_advertiser", "ads.add_creative", "ads.add_placement",
@@ -39,6 +71,11 @@ EXPECTED = {
         "ads.view_adstxt", "ads.view_advertiser", "ads.view_creative", "ads.view_dailystat",
         "ads.view_placement",
     ),
+    LIVE_EDITOR: (
+        "liveblog.add_liveentry", "liveblog.change_liveentry", "liveblog.delete_liveentry",
+        "liveblog.publish_liveentry", "liveblog.view_liveentry",
+    ),
+    FRONT_EDITOR: FRONTS,
 }  # fmt: skip
 
 
@@ -61,7 +98,7 @@ def migrate():
     call_command("migrate", verbosity=0)
 
 
-def test_role_table_gathers_each_apps_permissions_into_the_four_roles():
+def test_role_table_gathers_each_apps_permissions_into_the_roles():
     table = role_table()
 
     assert {name: role.permissions for name, role in table.items()} == EXPECTED

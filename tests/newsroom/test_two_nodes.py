@@ -17,8 +17,6 @@ import json
 import os
 import re
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
 from http.cookies import SimpleCookie
@@ -30,10 +28,17 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.servers import comment_form_fields, csrf_token, free_port, start_redis, wait_until
+from tests.servers import (
+    comment_form_fields,
+    csrf_token,
+    free_port,
+    start_gunicorn,
+    start_redis,
+    stop_gunicorn,
+    wait_until,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 HOST = "news.example.test"
 PASSWORD = secrets.token_urlsafe(12)
@@ -141,6 +146,9 @@ class Cluster:
             "SECURE_SSL_REDIRECT": "False",
             "SITE_URL": f"http://{HOST}",
             "ADMIN_URL": "admin/",
+            # The superuser signs in with a password alone: tests/accounts prove the
+            # second factor production asks of superusers.
+            "MFA_REQUIRED_ROLES": "",
             "DATABASE_URL": urlunsplit(server._replace(path=f"/{self.database}")),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "MEDIA_ROOT": str(self.workdir / "media"),
@@ -152,19 +160,6 @@ class Cluster:
         }
 
     def start(self):
-        missing = [
-            name
-            for name, found in [
-                (
-                    "redis-server (Debian: apt-get install redis-server)",
-                    shutil.which("redis-server"),
-                ),
-                (f"gunicorn ({GUNICORN}; make install)", GUNICORN.exists()),
-            ]
-            if not found
-        ]
-        if missing:
-            pytest.fail("The two-node test needs " + " and ".join(missing))
         self.start_redis()
         self.create_database()
         env = self.env()
@@ -205,26 +200,8 @@ class Cluster:
         return out
 
     def start_node(self, env, name):
-        from gunicorn.config import KNOWN_SETTINGS
-
-        port = free_port()
-        command = [str(GUNICORN), "newsroom.wsgi"]
-        if (REPO_ROOT / "gunicorn.conf.py").exists():
-            command += ["-c", "gunicorn.conf.py"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"]
-        command += ["--worker-class", "gthread"]
-        if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
-            # Otherwise each gunicorn takes ~/.gunicorn/gunicorn.ctl over from the last one.
-            command.append("--no-control-socket")
-        log = self.workdir / f"gunicorn-{name}.log"
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        port, log = free_port(), self.workdir / f"gunicorn-{name}.log"
+        process = start_gunicorn(env, port, log)
         return SimpleNamespace(name=name, port=port, process=process, log=log)
 
     def node_answers(self, node):
@@ -237,13 +214,7 @@ class Cluster:
 
     def stop(self):
         for node in self.nodes:
-            if node.process.poll() is None:
-                node.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-                try:
-                    node.process.wait(10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(node.process.pid, signal.SIGKILL)
-                    node.process.wait()
+            stop_gunicorn(node.process)
         if self.redis is not None:
             self.redis.terminate()
             self.redis.wait(10)

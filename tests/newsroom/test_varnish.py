@@ -336,6 +336,7 @@ NEVER_CACHED = {
     "a comment post": ("POST", "/comments/post/", {}),
     "an ad click": ("GET", "/ads/c/token/", {}),
     "an ad impression": ("GET", "/ads/i/token/", {}),
+    "a story's view beacon": ("GET", "/beacons/viewed/12/", {}),
     "the health check": ("GET", "/healthz", {}),
     "a POST to a page": ("POST", "/city/", {}),
     "a PUT": ("PUT", "/city/", {}),
@@ -345,6 +346,7 @@ NEVER_CACHED = {
     "the production session": ("GET", "/city/", {"Cookie": "__Host-sessionid=s3cr3t; _ga=1"}),
     "the production CSRF token": ("GET", "/city/", {"Cookie": "__Host-csrftoken=t0k3n"}),
     "an Authorization header": ("GET", "/city/", {"Authorization": "Basic ZWQ6cHc="}),
+    "a reader who has just written": ("GET", "/city/", {"Cookie": "newsroom_primary=1; _ga=1"}),
 }
 
 

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -35,13 +34,14 @@ from tests.servers import (
     comment_form_fields,
     csrf_token,
     free_port,
+    start_gunicorn,
     start_redis,
+    stop_gunicorn,
     wait_until,
 )
 from tests.varnish import running_varnishd
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "news.example.test"
 PASSWORD = secrets.token_urlsafe(12)
 PROBE_SECONDS = 15  # sick after 3 failed probes a second apart; generous on a busy machine
@@ -190,6 +190,9 @@ class Stack:
             "ALLOWED_HOSTS": HOST,
             "SITE_URL": f"https://{HOST}",
             "TRUSTED_PROXIES": "127.0.0.1",
+            # The superuser signs in with a password alone: tests/accounts prove the
+            # second factor production asks of superusers.
+            "MFA_REQUIRED_ROLES": "",
             "DATABASE_URL": self.postgres.url,
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "VARNISH_PURGE_URLS": f"http://127.0.0.1:{self.varnish.port}",
@@ -288,16 +291,7 @@ class Stack:
             errors.close()
 
     def start_app(self, **env):
-        if not GUNICORN.exists():
-            pytest.fail(f"This test needs gunicorn ({GUNICORN}; make install)")
-        self.app = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsroom.wsgi", "--workers", "1"],
-            cwd=REPO_ROOT,
-            env={**self.env(**env), "PORT": str(self.app_port)},
-            stdout=self.app_log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.app = start_gunicorn(self.env(**env), self.app_port, self.app_log)
         wait_until(self.app_answers, "gunicorn")
         wait_until(lambda: self.varnish.backend_health() == "healthy", "a healthy backend")
 
@@ -316,14 +310,7 @@ class Stack:
             connection.close()
 
     def stop_app(self):
-        if self.app is None or self.app.poll() is not None:
-            return
-        self.app.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        try:
-            self.app.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.app.pid, signal.SIGKILL)
-            self.app.wait()
+        stop_gunicorn(self.app)
 
     def restart_app(self, **env):
         self.stop_app()

@@ -1,0 +1,166 @@
+"""Fragments (newsroom.fragments): parts of pages kept rendered, so a page rendered anew
+reuses what it shares with other pages; readers get the same page, naming the same keys,
+and a change to what a fragment shows re-renders it."""
+
+import difflib
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+import time_machine
+from django.template import RequestContext, Template, TemplateSyntaxError
+from django.test import RequestFactory
+from django.utils import timezone
+
+from articles.models import Article
+from comments import services as comment_services
+from comments.models import ReaderComment
+from newsroom.cachekeys import Purge, purge_now
+from tests import factories
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def keys_in_headers(settings):
+    settings.SURROGATE_KEY_HEADERS = [("xkey", " ")]
+
+
+@pytest.fixture
+def fragments_on(settings, keys_in_headers):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def story(newsroom):
+    """The newest story, with a thread, more articles, the Latest list and an ad."""
+    article = newsroom["articles"][-1]
+    parent = factories.ReaderCommentFactory(article=article, comment="First!")
+    factories.ReaderCommentFactory(parent=parent, comment="A reply.")
+    factories.CreativeFactory(placements=["header-leaderboard", "sidebar-top"])
+    return article
+
+
+def page_urls(newsroom, story):
+    return [
+        "/",
+        story.get_absolute_url(),
+        "/latest/",
+        newsroom["sections"][0].get_absolute_url(),
+        newsroom["tags"][0].get_absolute_url(),
+        newsroom["authors"][0].get_absolute_url(),
+        "/latest/sidebar/",
+    ]
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode(), set(response["xkey"].split())
+
+
+def test_pages_are_the_same_rendered_afresh_and_from_fragments(
+    client, settings, newsroom, story, keys_in_headers
+):
+    urls = page_urls(newsroom, story)
+    # Ten minutes into the next hour: the hour the comment form and the ads' tokens
+    # name does not turn between the renders compared.
+    next_hour = timezone.now().replace(minute=0, second=0) + timedelta(hours=1, minutes=10)
+    with time_machine.travel(next_hour):
+        settings.FRAGMENT_CACHE_SECONDS = 0
+        rendered = {url: page(client, url) for url in urls}
+        settings.FRAGMENT_CACHE_SECONDS = 600
+        for when in ("being kept", "from the cache"):
+            for url in urls:
+                html, keys = page(client, url)
+                assert keys == rendered[url][1], f"{url}, fragments {when}"
+                assert html == rendered[url][0], f"{url}, fragments {when}:\n" + "\n".join(
+                    difflib.unified_diff(rendered[url][0].splitlines(), html.splitlines(), n=0)
+                )
+
+
+def test_a_fragment_is_kept_until_a_key_it_shows_is_purged(client, story, fragments_on):
+    client.get("/latest/")
+    Article.objects.filter(pk=story.pk).update(headline="Changed behind the cache's back")
+    assert story.headline in page(client, "/latest/")[0]  # the card, from the cache
+
+    purge_now(Purge(hard={f"article-{story.pk}"}))
+
+    html = page(client, "/latest/")[0]
+    assert "Changed behind the cache&#x27;s back" in html
+    assert story.headline not in html
+
+
+def test_renaming_a_section_renders_the_cards_that_name_it_again(
+    client, story, fragments_on, django_capture_on_commit_callbacks
+):
+    section = story.section
+    old_name = f">{section.name}</a></p>"  # as a card names it
+    assert old_name in page(client, "/latest/")[0]
+    section.name = "Harbour and City"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save()
+    html = page(client, "/latest/")[0]
+    assert old_name not in html
+    assert ">Harbour and City</a></p>" in html
+
+
+def test_approving_a_comment_renders_the_thread_again(
+    client, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    url = story.get_absolute_url()
+    client.get(url)
+    held = factories.ReaderCommentFactory(
+        article=story, comment="Held, then approved.", status=ReaderComment.Status.PENDING
+    )
+    assert "Held, then approved." not in page(client, url)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=editor,
+        )
+    assert "Held, then approved." in page(client, url)[0]
+
+
+def test_a_fragment_varies_on_the_values_it_names(fragments_on):
+    template = Template(
+        '{% load fragments %}{% fragment "greeting" name %}Hello {{ name }}{% endfragment %}'
+    )
+    request = RequestFactory().get("/")
+    assert template.render(RequestContext(request, {"name": "Ada"})) == "Hello Ada"
+    assert template.render(RequestContext(request, {"name": "Grace"})) == "Hello Grace"
+    assert template.render(RequestContext(request, {"name": "Ada"})) == "Hello Ada"
+
+
+def test_a_fragment_needs_a_quoted_name():
+    with pytest.raises(TemplateSyntaxError, match="quoted name"):
+        Template("{% load fragments %}{% fragment card %}{% endfragment %}")
+
+
+def test_a_story_from_kept_fragments_reads_neither_more_articles_nor_the_latest(
+    client, settings, story, keys_in_headers
+):
+    url = story.get_absolute_url()
+    client.get(url)  # the ads and the next scheduled change, worked out once
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    rendered = count_queries(client, url)
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    assert count_queries(client, url) == rendered  # rendered, and kept
+    # More articles (the articles, their bylines) and the Latest list (its headlines).
+    assert count_queries(client, url) == rendered - 3
+
+
+def test_a_story_from_kept_fragments_is_last_modified_no_earlier_than_when_rendered(
+    client, story, fragments_on
+):
+    url = story.get_absolute_url()
+    related = Article.objects.related_to(story).first()
+    edited = timezone.now() + timedelta(seconds=30)  # well after the story's own changes
+    Article.objects.filter(pk=related.pk).update(updated_at=edited)
+    with time_machine.travel(edited + timedelta(seconds=30)):
+        rendered = parsedate_to_datetime(client.get(url)["Last-Modified"])
+        assert rendered == edited.replace(microsecond=0)
+        kept = parsedate_to_datetime(client.get(url)["Last-Modified"])
+    assert kept >= rendered
