@@ -353,7 +353,7 @@ def decide(
         return bool(check(name=name, email=email, text=text, request=request))
 
     def previously_approved() -> bool:
-        approved: bool = ReaderComment.objects.public().filter(user_email__iexact=email).exists()
+        approved: bool = ReaderComment.objects.public().by_email(email).exists()
         return approved
 
     return apply_rules(
