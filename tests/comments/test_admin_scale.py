@@ -177,7 +177,7 @@ postgres_only = pytest.mark.skipif(
     reason="query plans are PostgreSQL's: SQLite is not the scale target",
 )
 
-SEEDED = 100_000
+SEEDED = 60_000
 
 
 @pytest.fixture(scope="module")
