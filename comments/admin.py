@@ -352,7 +352,9 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
         articles = Article.objects.select_related("section").in_bulk(
             {int(c.object_pk) for c in page}
         )
-        history = ReaderComment.objects.history_by_email(c.user_email for c in page)
+        history = ReaderComment.objects.history_by_email(
+            (c.user_email for c in page), kinds=("approved", "rejected")
+        )
         for comment in page:
             comment.parent_comment = parents.get(comment.parent_id)
             comment.article = articles.get(int(comment.object_pk))

@@ -73,33 +73,38 @@ SEARCHED_TEXTS = 100_000
 PENDING_COUNTED = 1_000
 # Where a commenter's history stops counting (ReaderCommentQuerySet.history_by_email).
 HISTORY_COUNTED = 100
-# What the history counts, in this order, each up to HISTORY_COUNTED rows of the index on
+# What the history counts, each up to HISTORY_COUNTED rows of the index on
 # (lower(user_email), is_public, is_removed) for the email in k.column1: approved and
 # rejected from that index alone (the flags follow status: ReaderComment.set_status),
 # the others through the status beside it.
-HISTORY_KINDS = ("approved", "rejected", "removed", "spam", "pending")
-HISTORY_COUNTS = (
-    "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
-    " WHERE lower(c.user_email) = k.column1 AND c.is_public LIMIT %s) AS counted)"
-    ", "
-    "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
-    " WHERE lower(c.user_email) = k.column1 AND c.is_removed LIMIT %s) AS counted)"
-    ", "
-    "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
-    " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
-    " WHERE lower(c.user_email) = k.column1 AND c.is_removed"
-    " AND r.status = 'removed' LIMIT %s) AS counted)"
-    ", "
-    "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
-    " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
-    " WHERE lower(c.user_email) = k.column1 AND c.is_removed"
-    " AND r.status = 'spam' LIMIT %s) AS counted)"
-    ", "
-    "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
-    " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
-    " WHERE lower(c.user_email) = k.column1 AND NOT c.is_public"
-    " AND NOT c.is_removed AND r.status = 'pending' LIMIT %s) AS counted)"
-)
+HISTORY_COUNTS = {
+    "approved": (
+        "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
+        " WHERE lower(c.user_email) = k.column1 AND c.is_public LIMIT %s) AS n)"
+    ),
+    "rejected": (
+        "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
+        " WHERE lower(c.user_email) = k.column1 AND c.is_removed LIMIT %s) AS n)"
+    ),
+    "removed": (
+        "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
+        " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
+        " WHERE lower(c.user_email) = k.column1"
+        " AND c.is_removed AND r.status = 'removed' LIMIT %s) AS n)"
+    ),
+    "spam": (
+        "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
+        " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
+        " WHERE lower(c.user_email) = k.column1"
+        " AND c.is_removed AND r.status = 'spam' LIMIT %s) AS n)"
+    ),
+    "pending": (
+        "(SELECT count(*) FROM (SELECT 1 FROM django_comments c"
+        " JOIN comments_readercomment r ON r.xtdcomment_ptr_id = c.id"
+        " WHERE lower(c.user_email) = k.column1"
+        " AND NOT c.is_public AND NOT c.is_removed AND r.status = 'pending' LIMIT %s) AS n)"
+    ),
+}
 
 
 class ReaderCommentQuerySet(models.QuerySet):
@@ -167,7 +172,7 @@ class ReaderCommentQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=matches.values("pk"))
 
-    def history_by_email(self, emails) -> dict[str, dict[str, int]]:
+    def history_by_email(self, emails, *, kinds=tuple(HISTORY_COUNTS)) -> dict[str, dict[str, int]]:
         """How many comments each email had approved, rejected (removed or spam), removed,
         marked as spam and pending, in one query; each count stops at HISTORY_COUNTED.
 
@@ -182,11 +187,12 @@ class ReaderCommentQuerySet(models.QuerySet):
         if not keys:
             return {}
         values = ", ".join(["(%s)"] * len(keys))
-        sql = f"SELECT k.column1, {HISTORY_COUNTS} FROM (VALUES {values}) AS k"  # noqa: S608  # nosec B608
+        counts = ", ".join(HISTORY_COUNTS[kind] for kind in kinds)
+        sql = f"SELECT k.column1, {counts} FROM (VALUES {values}) AS k"  # noqa: S608  # nosec B608
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [HISTORY_COUNTED] * len(HISTORY_KINDS) + keys)
+            cursor.execute(sql, [HISTORY_COUNTED] * len(kinds) + keys)
             rows = cursor.fetchall()
-        return {key: dict(zip(HISTORY_KINDS, numbers, strict=True)) for key, *numbers in rows}
+        return {key: dict(zip(kinds, numbers, strict=True)) for key, *numbers in rows}
 
     def oldest_pending(self) -> "ReaderComment | None":
         """The comment that has waited longest for a moderator: the first stored (keys

@@ -438,7 +438,9 @@ def dry_run(
             pk__in={int(c.object_pk) for c in comments}
         ).values_list("pk", "section_id", "allow_comments", "published_at")
     }
-    history = ReaderComment.objects.history_by_email(c.user_email for c in comments)
+    history = ReaderComment.objects.history_by_email(
+        (c.user_email for c in comments), kinds=("approved",)
+    )
     changes = []
     for comment in comments:
         approved = history.get(comment.user_email.lower(), {"approved": 0})["approved"]
