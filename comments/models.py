@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import DomainNameValidator, validate_email
 from django.db import connections, models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -68,7 +68,7 @@ def comment_fingerprint(*, article_id: int, email: str, text: str) -> str:
 MODERATE_PERMISSION = "comments.moderate_readercomment"
 
 # How many of the newest comments a search reads the text of (ReaderCommentQuerySet.search).
-SEARCHED_TEXTS = 100_000
+SEARCHED_TEXTS = 50_000
 # How many pending comments the queue's summary counts by story and section.
 PENDING_COUNTED = 1_000
 # Where a commenter's history stops counting (ReaderCommentQuerySet.history_by_email).
@@ -160,15 +160,18 @@ class ReaderCommentQuerySet(models.QuerySet):
         else:
             return self.filter(ip_address=str(address))
         # The text of old comments is not searched: the bound keeps a rare word from
-        # reading millions of rows. The Nth newest key, in the same query (an InitPlan).
-        # Both sides of the OR are on django_comments' own table, each read through an
-        # index (a BitmapOr), which an OR across the inherited tables would not allow.
-        newest = ReaderComment.objects.order_by("-pk").values("pk")[
-            SEARCHED_TEXTS - 1 : SEARCHED_TEXTS
-        ]
+        # reading millions of rows. The Nth newest key is read first, so that the planner
+        # sees the range it bounds (a subquery's value it would have to guess). Both
+        # sides of the OR are on django_comments' own table, each read through an index
+        # (a BitmapOr), which an OR across the inherited tables would not allow.
+        oldest_searched = (
+            ReaderComment.objects.order_by("-pk")
+            .values_list("pk", flat=True)[SEARCHED_TEXTS - 1 : SEARCHED_TEXTS]
+            .first()
+        )
         matches = Comment.objects.alias(name_key=Lower("user_name")).filter(
             Q(name_key__startswith=terms.lower())
-            | Q(pk__gte=Coalesce(Subquery(newest), 0), comment__icontains=terms)
+            | Q(pk__gte=oldest_searched or 0, comment__icontains=terms)
         )
         return self.filter(pk__in=matches.values("pk"))
 
@@ -304,6 +307,12 @@ class ReaderComment(XtdComment):
                 fields=["xtdcomment_ptr"],
                 condition=Q(status="pending"),
                 name="comments_pending_idx",
+            ),
+            # The "reported by readers" filter and its count: the few reported comments.
+            models.Index(
+                fields=["xtdcomment_ptr"],
+                condition=Q(report_count__gt=0),
+                name="comments_reported_idx",
             ),
         ]
 

@@ -54,5 +54,13 @@ class Migration(migrations.Migration):
                 name="comments_pending_idx",
             ),
         ),
+        AddIndexConcurrently(
+            model_name="readercomment",
+            index=django.db.models.Index(
+                condition=django.db.models.Q(("report_count__gt", 0)),
+                fields=["xtdcomment_ptr"],
+                name="comments_reported_idx",
+            ),
+        ),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]
