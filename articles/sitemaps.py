@@ -162,7 +162,8 @@ def month_sitemaps() -> list[tuple[datetime, datetime]]:
         f"m{number}": newest_in(start, end)
         for number, (start, end) in enumerate(zip(months, ends, strict=True))
     }
-    row = published.order_by().annotate(**newest).values(*newest)[0]
+    # On the newest story's row (read from the index), though any row would do.
+    row = published.order_by("-published_at").annotate(**newest).values(*newest)[0]
     updated = dict(
         published.filter(significant_update_at__isnull=False)
         .annotate(month=TruncMonth("published_at"))
