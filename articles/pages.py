@@ -14,7 +14,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThanOrEqual, TupleLessThan
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThanOrEqual,
+    TupleLessThan,
+)
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
@@ -25,9 +29,9 @@ from .models import Article, ArticleQuerySet
 
 LISTING_PAGE_SIZE = 20  # a page of a section, tag, author, Latest or search results
 # Lists were once numbered (?page=N), and those links are out there: the first pages
-# are still read by number (an OFFSET that the index makes cheap that near the top),
-# the rest only through cursors. Equal to the page cache's MAX_CACHED_PAGE.
-LAST_NUMBERED_PAGE = 20
+# are still read by number (an OFFSET of at most 980 rows of the index), the rest only
+# through cursors. The page cache keeps the first newsroom.pagecache.MAX_CACHED_PAGE.
+LAST_NUMBERED_PAGE = 50
 LATEST_COUNT = 8  # the Latest list, on the home page and beside an article
 MORE_ARTICLES_COUNT = 4  # related articles under an article
 MOST_READ_COUNT = 5
