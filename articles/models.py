@@ -632,6 +632,21 @@ class Article(models.Model):
                 name="articles_section_pub_idx",
                 condition=Q(status="published"),
             ),
+            # Every published story newest first: Latest, and the tag and author pages
+            # (which walk it and keep the stories of their subject), from any cursor.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="articles_pub_idx",
+                condition=Q(status="published"),
+            ),
+            # Stories updated significantly since publication, by month of publication:
+            # the sitemap index finds each month's newest update without reading the
+            # month's every row (articles.sitemaps).
+            models.Index(
+                fields=["published_at", "significant_update_at"],
+                name="articles_pub_updated_idx",
+                condition=Q(status="published", significant_update_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
