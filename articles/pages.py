@@ -110,7 +110,9 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
     page of every story in its section.
     """
     published_before = article.published_at or timezone.now()
-    more = Article.objects.related_to(article).filter(published_at__lt=published_before)
+    more = Article.objects.related_to(
+        article, published_before=published_before, count=MORE_ARTICLES_COUNT
+    )
     return {
         "article": article,
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
@@ -118,7 +120,7 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
         "body": expand_body(article.body),
         "latest": latest_headlines() if with_latest else ReadWhenShown(Article.objects.none()),
         "most_read": most_read_headlines(),
-        "more_articles": ReadWhenShown(more[:MORE_ARTICLES_COUNT]),
+        "more_articles": ReadWhenShown(more),
         "page_type": "article",
         "page_section": article.section,
     }
