@@ -129,12 +129,6 @@ def test_tag_blocks_read_only_the_top_of_indexes(archive):
 
 
 @plans.needs_postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="Must read has no index of its own: its read walks the newest published "
-    "stories until it has found its picks (1 in 400 here; all of them when there are "
-    "fewer), which needs a partial index on the picks, outside this change",
-)
 def test_the_must_read_block_reads_only_the_top_of_an_index(archive):
     must_read, _cards = front_plans([container("Must read", Backfill.MUST_READ, 4)])
     plans.assert_reads_only_the_top_of_indexes(must_read, at_most=300)
