@@ -417,7 +417,12 @@ class ArticleQuerySet(models.QuerySet):
         """When the public site next changes by itself: a scheduled article goes live or a
         “Must read” pick ends. None if nothing is due."""
         now = timezone.now()
-        due = self.aggregate(
+        # The condition of either, first: PostgreSQL reads the rows of both from their
+        # indexes (a bitmap OR), instead of every story for the two filtered minimums.
+        due = self.filter(
+            Q(status=Article.Status.PUBLISHED, published_at__gt=now)
+            | Q(is_must_read=True, must_read_until__gt=now)
+        ).aggregate(
             publish=models.Min(
                 "published_at",
                 filter=Q(status=Article.Status.PUBLISHED, published_at__gt=now),
@@ -461,17 +466,35 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
 
-    def related_to(self, article):
-        """Other published articles from the same section or sharing a tag (More
-        articles), leaving out those kept out of promotion."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
-        return (
-            self.for_listing()
+    def newest(self, count):
+        """The newest `count` of these stories, newest first, as a plain queryset of them
+        (by id) that may still be annotated and combined (UNION ALL) with others: the
+        limit sits in a subquery, since SQLite cannot limit the parts of a compound query.
+        Each part then reads only the top of an index (fronts' blocks, More articles)."""
+        top = self.order_by("-published_at", "-pk").values("pk")[:count]
+        return Article.objects.filter(pk__in=top).order_by("-published_at", "-pk")
+
+    def related_to(self, article, *, published_before, count):
+        """More articles: the newest `count` other stories published before
+        `published_before`, from the same section or sharing a tag, leaving out those kept
+        out of promotion. Two bounded reads, the section's newest and the newest sharing a
+        tag (through the tags' table), each stopping at the top of an index, merged newest
+        first in one query: an OR of the two had PostgreSQL test every story against the
+        tags, reading the whole archive (tests/articles/test_query_plans.py)."""
+        earlier = (
+            self.published()
             .safe_for_promotion()
-            .filter(Q(section_id=article.section_id) | Q(pk__in=sharing_a_tag))
+            .filter(published_at__lt=published_before)
             .exclude(pk=article.pk)
         )
+        candidates = earlier.filter(section_id=article.section_id).newest(count).values("pk")
+        if tag_ids := [tag.pk for tag in article.tags.all()]:
+            sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids)
+            newest_sharing_a_tag = earlier.filter(pk__in=sharing_a_tag.values("article_id"))
+            candidates = candidates.order_by().union(
+                newest_sharing_a_tag.newest(count).values("pk").order_by(), all=True
+            )
+        return self.for_listing().filter(pk__in=candidates)[:count]
 
 
 class Article(models.Model):
@@ -631,6 +654,28 @@ class Article(models.Model):
                 fields=["section", "-published_at", "-id"],
                 name="articles_section_pub_idx",
                 condition=Q(status="published"),
+            ),
+            # Every published story newest first: Latest, and the tag and author pages
+            # (which walk it and keep the stories of their subject), from any cursor.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="articles_pub_idx",
+                condition=Q(status="published"),
+            ),
+            # The editors' Must read picks newest first (a front's Must read block), and
+            # when the next pick ends: a few rows, however long the archive.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="articles_must_read_idx",
+                condition=Q(is_must_read=True),
+            ),
+            # Stories updated significantly since publication, by month of publication:
+            # the sitemap index finds each month's newest update without reading the
+            # month's every row (articles.sitemaps).
+            models.Index(
+                fields=["published_at", "significant_update_at"],
+                name="articles_pub_updated_idx",
+                condition=Q(status="published", significant_update_at__isnull=False),
             ),
         ]
         constraints = [

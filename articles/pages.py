@@ -5,10 +5,21 @@ comments/ renders the article page again when a posted comment comes back with e
 so it assembles that page here too, the same way.
 """
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, overload
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThanOrEqual,
+    TupleLessThan,
+)
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from newsroom.cachekeys import cache_key, remembered
@@ -17,6 +28,10 @@ from .blocks import expand_body
 from .models import Article, ArticleQuerySet
 
 LISTING_PAGE_SIZE = 20  # a page of a section, tag, author, Latest or search results
+# Lists were once numbered (?page=N), and those links are out there: the first pages
+# are still read by number (an OFFSET of at most 980 rows of the index), the rest only
+# through cursors. The page cache keeps the first newsroom.pagecache.MAX_CACHED_PAGE.
+LAST_NUMBERED_PAGE = 50
 LATEST_COUNT = 8  # the Latest list, on the home page and beside an article
 MORE_ARTICLES_COUNT = 4  # related articles under an article
 MOST_READ_COUNT = 5
@@ -95,7 +110,9 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
     page of every story in its section.
     """
     published_before = article.published_at or timezone.now()
-    more = Article.objects.related_to(article).filter(published_at__lt=published_before)
+    more = Article.objects.related_to(
+        article, published_before=published_before, count=MORE_ARTICLES_COUNT
+    )
     return {
         "article": article,
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
@@ -103,7 +120,138 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
         "body": expand_body(article.body),
         "latest": latest_headlines() if with_latest else ReadWhenShown(Article.objects.none()),
         "most_read": most_read_headlines(),
-        "more_articles": ReadWhenShown(more[:MORE_ARTICLES_COUNT]),
+        "more_articles": ReadWhenShown(more),
         "page_type": "article",
         "page_section": article.section,
     }
+
+
+# A cursor names the story a page follows: its publication time in UTC, to the
+# microsecond when it has any, and its id, which breaks ties ("20240305T102000Z-8121").
+# It carries both rather than the id alone so that a page is one range read of the
+# index, and stays a page when its story is taken down. Only characters that need no
+# escaping in a URL; 34 of them at most with ids of up to ten digits.
+CURSOR = re.compile(r"([0-9]{8}T[0-9]{6})(?:\.([0-9]{6}))?Z-([1-9][0-9]{0,17})")
+
+
+@dataclass(frozen=True)
+class ListingCursor:
+    published_at: datetime
+    pk: int
+
+    @classmethod
+    def parse(cls, value: str) -> "ListingCursor | None":
+        """The cursor a ``?before=`` value names, or None if it names none."""
+        match = CURSOR.fullmatch(value)
+        if match is None:
+            return None
+        stamp, micro, pk = match.groups()
+        try:
+            moment = datetime.strptime(stamp + "+0000", "%Y%m%dT%H%M%S%z")
+        except ValueError:  # month 13, year 0…
+            return None
+        return cls(moment.replace(microsecond=int(micro or 0)), int(pk))
+
+    @classmethod
+    def of(cls, article: Article) -> "ListingCursor":
+        return cls(article.published_at, article.pk)  # type: ignore[arg-type]  # listed: published
+
+    def __str__(self) -> str:
+        moment = self.published_at.astimezone(UTC)
+        micro = f".{moment.microsecond:06d}" if moment.microsecond else ""
+        return f"{moment:%Y%m%dT%H%M%S}{micro}Z-{self.pk}"
+
+    def query(self) -> str:
+        return "?" + urlencode({"before": str(self)})
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """A page of a listing, with the queries ("?before=…", "" for the first page) of
+    the pages either side: None when there is none."""
+
+    articles: list[Article]
+    query: str
+    newer: str | None
+    older: str | None
+    # The page starts after a story of the list, as every link to a page does: false
+    # for a made-up cursor, which is answered but never kept by a cache.
+    is_real: bool
+
+    @property
+    def is_first(self) -> bool:
+        return self.query == ""
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.newer is not None or self.older is not None
+
+
+def listing_page(articles: ArticleQuerySet, parameters: QueryDict) -> ListingPage:
+    """The page of `articles` (newest first) that a listing's query names: the first,
+    the one after a cursor (``?before=``), or one of the first numbered ones
+    (``?page=``). Never a COUNT, never an OFFSET past LAST_NUMBERED_PAGE's: the page
+    after a cursor is read from the index where the cursor points, however deep. A
+    value that names no page is a 404."""
+    before, number = parameters.get("before"), parameters.get("page")
+    if before is not None and number is not None:
+        raise Http404("A page is named by its cursor or its number, not both.")
+    if before is not None:
+        cursor = ListingCursor.parse(before)
+        if cursor is None:
+            raise Http404("No such page.")
+        return _page_after(articles, cursor)
+    if number is None or number == "1":
+        return _numbered_page(articles, 1)
+    if not (number.isascii() and number.isdigit() and 1 < int(number) <= LAST_NUMBERED_PAGE):
+        raise Http404(
+            f"Pages past the {LAST_NUMBERED_PAGE}th are reached by their “Older stories” links."
+        )
+    return _numbered_page(articles, int(number))
+
+
+def _numbered_page(articles: ArticleQuerySet, number: int) -> ListingPage:
+    start = (number - 1) * LISTING_PAGE_SIZE
+    rows = list(articles[start : start + LISTING_PAGE_SIZE + 1])
+    shown = rows[:LISTING_PAGE_SIZE]
+    if number > 1 and not shown:
+        raise Http404("No such page.")
+    newer = None if number == 1 else ("" if number == 2 else f"?page={number - 1}")
+    return ListingPage(
+        articles=shown,
+        query="" if number == 1 else f"?page={number}",
+        newer=newer,
+        older=ListingCursor.of(shown[-1]).query() if len(rows) > LISTING_PAGE_SIZE else None,
+        is_real=True,
+    )
+
+
+def _page_after(articles: ArticleQuerySet, cursor: ListingCursor) -> ListingPage:
+    at, pk = cursor.published_at, cursor.pk
+    # A row comparison, (published_at, id) < (at, pk): PostgreSQL reads the index from
+    # that point on, and estimates the rows left from the time alone (an OR of the two
+    # conditions is estimated far too small, and planned as a sort of everything older).
+    newest_first = Tuple(F("published_at"), F("pk"))
+    rows = list(articles.filter(TupleLessThan(newest_first, (at, pk)))[: LISTING_PAGE_SIZE + 1])
+    # The cursor's story and the stories above it, nearest first: the page before ends
+    # with it (one query, from the index too).
+    behind = list(
+        articles.filter(TupleGreaterThanOrEqual(newest_first, (at, pk)))
+        .prefetch_related(None)
+        .order_by("published_at", "pk")
+        .values_list("published_at", "pk")[: LISTING_PAGE_SIZE + 1]
+    )
+    shown = rows[:LISTING_PAGE_SIZE]
+    if not shown:
+        raise Http404("No stories after this one.")
+    if len(behind) > LISTING_PAGE_SIZE:
+        newer: str | None = ListingCursor(*behind[LISTING_PAGE_SIZE]).query()
+    else:
+        newer = "" if behind else None
+    return ListingPage(
+        articles=shown,
+        query=cursor.query(),
+        newer=newer,
+        older=ListingCursor.of(shown[-1]).query() if len(rows) > LISTING_PAGE_SIZE else None,
+        is_real=bool(behind) and behind[0] == (at, pk),
+    )

@@ -661,10 +661,10 @@ def subjects(build_record):
     writes, picked from the data (the busiest section, the commonest tag, ...)."""
     from django.db.models import Count
     from django.urls import reverse
+    from django.utils import timezone
 
     from articles.models import Article, Author, Section, Tag
-    from articles.pages import LISTING_PAGE_SIZE
-    from articles.sitemaps import SITEMAPS
+    from articles.pages import LISTING_PAGE_SIZE, ListingCursor
     from comments.models import ReaderComment
 
     published = Article.objects.published()
@@ -677,14 +677,18 @@ def subjects(build_record):
     tagged_story = published.filter(tags=tag).order_by("-published_at").first()
     big_story = published.order_by("-comment_count").first()
 
-    def last_page(stories):
-        return max(math.ceil(stories.count() / LISTING_PAGE_SIZE), 2)
+    def deepest_page(listing, stories):
+        """The last page of a listing: the one after its 21st oldest story."""
+        last_before = stories.order_by("published_at", "pk")[LISTING_PAGE_SIZE]
+        return f"{listing.get_absolute_url()}{ListingCursor.of(last_before).query()}"
 
-    section_last = last_page(published.filter(section=section))
-    tag_last = last_page(published.filter(tags=tag))
-    author_last = last_page(published.filter(authors=author))
-    articles_sitemap = reverse("sitemap-section", kwargs={"section": "articles"})
-    sitemap_pages = SITEMAPS["articles"]().paginator.num_pages
+    def month_sitemap(article):
+        month = timezone.localtime(article.published_at)
+        return reverse(
+            "sitemap-articles-month", kwargs={"year": f"{month:%Y}", "month": f"{month:%m}"}
+        )
+
+    oldest = published.order_by("published_at").first()
     prolific = ReaderComment.objects.order_by("pk").values_list("user_email", flat=True).first()
     common_word = build_record.get("common_word") or "council"
     rows = [
@@ -699,24 +703,21 @@ def subjects(build_record):
         ),
         ("section page 1", "public", section.get_absolute_url()),
         (
-            f"section page {section_last:,}",
+            "section, deepest page",
             "public",
-            f"{section.get_absolute_url()}?page={section_last}",
+            deepest_page(section, published.filter(section=section)),
         ),
         ("tag page 1", "public", tag.get_absolute_url()),
-        (f"tag page {tag_last:,}", "public", f"{tag.get_absolute_url()}?page={tag_last}"),
+        ("tag, deepest page", "public", deepest_page(tag, published.filter(tags=tag))),
         ("author page 1", "public", author.get_absolute_url()),
-        (
-            f"author page {author_last:,}",
-            "public",
-            f"{author.get_absolute_url()}?page={author_last}",
-        ),
+        ("author, deepest page", "public", deepest_page(author, published.filter(authors=author))),
         (f"search '{common_word}'", "public", f"{reverse('articles:search')}?q={common_word}"),
         ("search a rare word", "public", f"{reverse('articles:search')}?q=lighthousekeeper"),
         ("feed", "public", reverse("articles:feed")),
         ("section feed", "public", reverse("articles:section-feed", args=[section.slug])),
         ("sitemap index", "public", reverse("sitemap-index")),
-        ("articles sitemap, first", "public", articles_sitemap),
+        ("articles sitemap, newest month", "public", month_sitemap(newest)),
+        ("articles sitemap, oldest month", "public", month_sitemap(oldest)),
         ("news sitemap", "public", reverse("sitemap-news")),
         ("robots.txt", "public", "/robots.txt"),
         ("404", "public", "/no-such-page/"),
@@ -743,15 +744,6 @@ def subjects(build_record):
         ("post a comment on the big story", "write", post_comment(big_story)),
         ("approve a comment on the big story", "write", approve_comment(big_story)),
     ]
-    if sitemap_pages > 1:
-        rows.insert(
-            rows.index(("news sitemap", "public", reverse("sitemap-news"))),
-            (
-                f"articles sitemap, page {sitemap_pages:,}",
-                "public",
-                f"{articles_sitemap}?p={sitemap_pages}",
-            ),
-        )
     return rows
 
 

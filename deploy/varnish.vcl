@@ -104,8 +104,8 @@ sub vcl_recv {
     # cannot split the cache or reach the app.
     unset req.http.Cookie;
 
-    # ---- Query strings: the public pages read page, q, comment, comments (a page of a
-    # story's thread), reported and reply_to.
+    # ---- Query strings: the public pages read page, before (a list's cursor), q,
+    # comment, comments (a page of a story's thread), reported and reply_to.
     # Every other parameter (utm_*, fbclid, gclid, ?x=...) is removed before the lookup
     # and before the app sees the URL, and the rest are sorted, so ?q=a&page=2 and
     # ?page=2&q=a&utm_source=x are one cache entry and one URL for the app.
@@ -113,7 +113,7 @@ sub vcl_recv {
         set req.http.X-Newsroom-Query = "&" + regsub(req.url, "^[^?]*\?", "");
         set req.http.X-Newsroom-Query = regsuball(
             req.http.X-Newsroom-Query,
-            "&(?!(page|q|comment|comments|reported|reply_to)(=|&|$))[^&]*",
+            "&(?!(page|before|q|comment|comments|reported|reply_to)(=|&|$))[^&]*",
             "");
         set req.url = regsub(req.url, "\?.*$", "")
             + regsub(req.http.X-Newsroom-Query, "^&", "?");

@@ -16,10 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Value
 
-from articles.models import LATEST_KEY, Article, Photo, Section, Tag
+from articles.models import LATEST_KEY, Article, ArticleQuerySet, Photo, Section, Tag
 
 from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
 
@@ -144,6 +143,24 @@ def published_version(*, section_id: int | None) -> FrontVersion | None:
     return version
 
 
+def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> list[list[int]]:
+    """The newest `depth` stories of each pool, newest first, in one query: a UNION ALL
+    of reads that each stop at the top of an index (ArticleQuerySet.newest), where
+    ranking every story of every pool (ROW_NUMBER) read and sorted the whole archive."""
+    parts = [
+        pool.newest(depth)
+        .annotate(part=Value(index))
+        .values_list("part", "pk", "published_at")
+        .order_by()
+        for index, pool in enumerate(pools)
+    ]
+    rows = parts[0].union(*parts[1:], all=True).order_by("part", "-published_at", "-pk")
+    newest: list[list[int]] = [[] for _pool in pools]
+    for index, pk, _published_at in rows:
+        newest[index].append(pk)
+    return newest
+
+
 def _backfill_candidates(
     layout: list[ContainerLayout], depth: int
 ) -> dict[tuple[str, int | None], list[int]]:
@@ -164,12 +181,10 @@ def _backfill_candidates(
     if Backfill.LATEST in kinds:
         found[(Backfill.LATEST, None)] = list(newest_first(pool))
     if Backfill.TOP in kinds:
-        with_photo = ExpressionWrapper(Q(hero_photo__isnull=False), output_field=BooleanField())
-        found[(Backfill.TOP, None)] = list(
-            pool.annotate(with_photo=with_photo)
-            .order_by("-with_photo", "-published_at", "-pk")
-            .values_list("pk", flat=True)[:depth]
+        with_photo, without = _newest_of_each(
+            [pool.filter(hero_photo__isnull=False), pool.filter(hero_photo__isnull=True)], depth
         )
+        found[(Backfill.TOP, None)] = (with_photo + without)[:depth]
     if Backfill.MUST_READ in kinds:
         # Must read is the editors' own pick (Article.is_must_read), so a story kept out
         # of promotion that an editor marked Must read is shown, as on the article lists.
@@ -183,24 +198,9 @@ def _backfill_candidates(
         params = [param for rule, param in rules if rule == kind and param]
         if not params:
             continue
-        # The newest `depth` of each section (or tag) at once, as the old home page's
-        # section blocks were read.
-        ranked = (
-            pool.filter(**{f"{field}__in": params})
-            .annotate(
-                group=F(field),
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F(field),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                ),
-            )
-            .filter(rank__lte=depth)
-            .order_by("group", "rank")
-            .values_list("group", "pk")
-        )
-        for group, pk in ranked:
-            found[(kind, group)].append(pk)
+        newest = _newest_of_each([pool.filter(**{field: param}) for param in params], depth)
+        for param, pks in zip(params, newest, strict=True):
+            found[(kind, param)] = pks
     return found
 
 

@@ -9,8 +9,9 @@ scheduled change (a story going live, an ad's schedule, midnight's date line), s
 scheduling needs no cron.
 
 Only the query parameters pages read count: any other (utm_…, a random ?x=) shares the
-clean URL's entry. Of those, only `page` (up to MAX_CACHED_PAGE) and `comments` (a
-cursor the page confirms starts at a real thread) make entries of its own; a search, a
+clean URL's entry. Of those, only `page` (up to MAX_CACHED_PAGE), `before` (a list's
+cursor, which the page confirms follows a story of the list) and `comments` (a cursor
+the page confirms starts at a real thread) make entries of their own; a search, a
 comment's status message or a reply form is rendered each time. So a flood of distinct
 URLs cannot push everything else out of Redis (a front cache keeps its own, least
 recently used first).
@@ -40,15 +41,15 @@ from newsroom.frontcache import assembles_fragments
 NEXT_CHANGE_KEY = "pagecache:next-change"
 CACHEABLE_STATUSES = {200, 301}
 # The query parameters public pages read; the rest never make a page of their own.
-PAGE_PARAMETERS = ("comment", "comments", "page", "q", "reply_to", "reported")
+PAGE_PARAMETERS = ("before", "comment", "comments", "page", "q", "reply_to", "reported")
 # Those that make pages of their own worth keeping: a list's page (up to
-# MAX_CACHED_PAGE) and a page of a story's comments.
-CACHED_PARAMETERS = {"page", "comments"}
+# MAX_CACHED_PAGE, or after a cursor) and a page of a story's comments.
+CACHED_PARAMETERS = {"before", "page", "comments"}
 # Parameters only the page can tell real from made up: a response is kept (here, and
 # by Varnish or a CDN through its s-maxage) only if the page said the value names a
 # page that exists (cachekeys.shows_real_page), so the entries stay bounded by what
-# there is to show.
-CHECKED_PARAMETERS = {"comments"}
+# there is to show: a list has a page after each of its stories at most.
+CHECKED_PARAMETERS = {"before", "comments"}
 MAX_CACHED_PAGE = 20
 
 
@@ -116,7 +117,8 @@ def page_cache_key(request):
     parameters = sorted(
         (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
-    if any(name not in CACHED_PARAMETERS or len(value) > 32 for name, value in parameters):
+    # 34 characters: a list's cursor (articles.pages.CURSOR) with an id of ten digits.
+    if any(name not in CACHED_PARAMETERS or len(value) > 34 for name, value in parameters):
         return None
     if len(parameters) != len({name for name, _value in parameters}):
         return None  # ?page=1&page=2

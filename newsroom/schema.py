@@ -24,3 +24,46 @@ class AddIndexConcurrently(PostgresAddIndexConcurrently):
             migrations.AddIndex.database_backwards(
                 self, app_label, schema_editor, from_state, to_state
             )
+
+
+class DropPatternIndex(migrations.RunPython):
+    """Drop the `…_like` index Django adds on PostgreSQL beside the index of every
+    indexed or unique text column (varchar_pattern_ops, for LIKE 'prefix%'), where
+    nothing searches the column by prefix: it only costs every write and disk space
+    (a million slugs, ten million fingerprints). Django makes it again only if the
+    field is altered; a migration that alters it should drop it again."""
+
+    reduces_to_sql = False
+
+    def __init__(self, *, table, column):
+        self.table, self.column = table, column
+        super().__init__(self.drop, self.create, hints={"table": table})
+
+    def describe(self):
+        return f"Drop the pattern index of {self.table}.{self.column}"
+
+    def _names(self, schema_editor):
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                [self.table, f"%({self.column} varchar_pattern_ops)%"],
+            )
+            return [name for (name,) in cursor.fetchall()]
+
+    def drop(self, apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in self._names(schema_editor):
+            schema_editor.execute(
+                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}"
+            )
+
+    def create(self, apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql" or self._names(schema_editor):
+            return
+        name = schema_editor._create_index_name(self.table, [self.column], suffix="_like")
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY {schema_editor.quote_name(name)} ON "
+            f"{schema_editor.quote_name(self.table)} "
+            f"({schema_editor.quote_name(self.column)} varchar_pattern_ops)"
+        )

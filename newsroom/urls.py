@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from ads import views as ads_views
-from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, month_sitemap, sitemap
 from articles.sitemaps import index as sitemap_index
 
 from . import views
@@ -28,11 +28,11 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
+    re_path(
+        r"^sitemap-articles-(?P<year>[12][0-9]{3})-(?P<month>0[1-9]|1[0-2])\.xml$",
+        month_sitemap,
+        name="sitemap-articles-month",
     ),
     path(
         "sitemap-<section>.xml",

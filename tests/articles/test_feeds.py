@@ -20,7 +20,7 @@ from PIL import Image
 from articles import services
 from articles.models import Article
 from articles.previews import preview_token
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import INDEXED_SITEMAPS
 from articles.sitemaps import index as sitemap_index
 from tests.articles.test_views import hidden_articles
 from tests.factories import (
@@ -232,33 +232,36 @@ def test_feed_guids_differ_between_articles(client, article):
 # --- Sitemaps --------------------------------------------------------------------------
 
 
-def test_sitemap_index_lists_every_section_sitemap_on_site_url(client, article):
+def indexed_sitemaps(article):
+    month = timezone.localtime(article.published_at)
+    return [absolute(f"/sitemap-articles-{month:%Y-%m}.xml")] + [
+        absolute(f"/sitemap-{name}.xml") for name in INDEXED_SITEMAPS
+    ]
+
+
+def test_sitemap_index_lists_the_months_and_the_other_sitemaps_on_site_url(client, article):
     root = get_xml(client, "/sitemap.xml")
 
     assert root.tag == f"{SITEMAP_NS}sitemapindex"
-    assert sitemap_locations(client, "/sitemap.xml") == [
-        absolute(f"/sitemap-{section}.xml") for section in SITEMAPS
-    ]
+    assert sitemap_locations(client, "/sitemap.xml") == indexed_sitemaps(article)
 
 
 def test_sitemap_index_view_puts_locations_on_site_url_whatever_the_host(rf, article):
     request = rf.get("/sitemap.xml", HTTP_HOST="localhost")
 
-    response = sitemap_index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    response = sitemap_index(request)
     response.render()
 
     root = ET.fromstring(response.content)
-    assert [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")] == [
-        absolute(f"/sitemap-{section}.xml") for section in SITEMAPS
-    ]
+    assert [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")] == indexed_sitemaps(article)
     lastmod = root.find(f"{SITEMAP_NS}sitemap/{SITEMAP_NS}lastmod")
-    assert datetime.fromisoformat(lastmod.text) == article.modified_at
+    assert datetime.fromisoformat(lastmod.text) == article.modified_at.replace(microsecond=0)
 
 
 def test_each_sitemap_in_the_index_answers(client, article):
     locations = sitemap_locations(client, "/sitemap.xml")
 
-    assert len(locations) == len(SITEMAPS)
+    assert len(locations) == 1 + len(INDEXED_SITEMAPS)
     for location in locations:
         path = urlsplit(location).path
         assert client.get(path).status_code == 200, path

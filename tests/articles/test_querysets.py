@@ -55,6 +55,11 @@ def test_must_read_never_shows_drafts():
     assert not Article.objects.must_read().exists()
 
 
+def related(article, *, published_before=None, count=10):
+    published_before = published_before or timezone.now()
+    return Article.objects.related_to(article, published_before=published_before, count=count)
+
+
 def test_related_to_finds_same_section_or_shared_tag_but_not_itself_or_drafts():
     city, sport = SectionFactory(name="City"), SectionFactory(name="Sport")
     transport = TagFactory(name="Transport")
@@ -63,8 +68,54 @@ def test_related_to_finds_same_section_or_shared_tag_but_not_itself_or_drafts():
     shared_tag = ArticleFactory(section=sport, tags=[transport])
     ArticleFactory(section=sport)
     ArticleFactory(section=city, status=Article.Status.DRAFT)
-    related = set(Article.objects.related_to(article))
-    assert related == {same_section, shared_tag}
+    ArticleFactory(section=city, keep_out_of_promotion=True)
+    assert set(related(article)) == {same_section, shared_tag}
+
+
+def test_related_to_merges_section_and_tags_newest_first_up_to_the_count():
+    city, sport = SectionFactory(name="City"), SectionFactory(name="Sport")
+    transport, buses = TagFactory(name="Transport"), TagFactory(name="Buses")
+    article = ArticleFactory(section=city, tags=[transport, buses])
+    now = timezone.now()
+
+    def story(hours_ago, **kwargs):
+        return ArticleFactory(published_at=now - timedelta(hours=hours_ago), **kwargs)
+
+    # The section's and the tags' stories interleave; a story on both tags comes once.
+    section_stories = [story(1, section=city), story(4, section=city), story(6, section=city)]
+    tag_stories = [
+        story(2, section=sport, tags=[transport, buses]),
+        story(3, section=sport, tags=[buses]),
+        story(5, section=sport, tags=[transport]),
+    ]
+    story(0.5, section=sport)  # neither
+    by_date = sorted(section_stories + tag_stories, key=lambda a: a.published_at, reverse=True)
+    assert list(related(article, count=4)) == by_date[:4]
+    assert list(related(article, count=10)) == by_date
+
+
+def test_related_to_reads_only_stories_published_before_the_given_time():
+    city = SectionFactory(name="City")
+    transport = TagFactory(name="Transport")
+    article = ArticleFactory(section=city, tags=[transport])
+    earlier = ArticleFactory(section=city, published_at=article.published_at - timedelta(minutes=5))
+    earlier_on_the_tag = ArticleFactory(
+        tags=[transport], published_at=article.published_at - timedelta(minutes=10)
+    )
+    ArticleFactory(section=city, published_at=article.published_at + timedelta(minutes=5))
+    ArticleFactory(tags=[transport], published_at=article.published_at + timedelta(minutes=5))
+    assert list(related(article, published_before=article.published_at)) == [
+        earlier,
+        earlier_on_the_tag,
+    ]
+
+
+def test_related_to_an_untagged_story_reads_its_section():
+    city = SectionFactory(name="City")
+    article = ArticleFactory(section=city)
+    same_section = ArticleFactory(section=city)
+    ArticleFactory(tags=[TagFactory(name="Transport")])
+    assert list(related(article)) == [same_section]
 
 
 def test_search_finds_published_articles_only():

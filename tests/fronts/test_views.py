@@ -292,8 +292,8 @@ def test_a_section_pages_last_modified_moves_when_its_front_is_published(
 ):
     time_machine.move_to(timezone.now(), tick=False)
     section = factories.SectionFactory(name="City")
-    factories.ArticleFactory.create_batch(
-        25, section=section, published_at=timezone.now() - timedelta(hours=2)
+    factories.ArticleFactory.create_batch(  # 13 on the front, two pages below it
+        40, section=section, published_at=timezone.now() - timedelta(hours=2)
     )
     front = services.front_create(front=Front(section=section), by=editor)
     time_machine.shift(timedelta(hours=1))

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
+from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
 from comments.models import ReaderComment
 from newsroom.cachekeys import Purge, purge_now
@@ -156,7 +157,9 @@ def test_a_story_from_kept_fragments_is_last_modified_no_earlier_than_when_rende
     client, story, fragments_on
 ):
     url = story.get_absolute_url()
-    related = Article.objects.related_to(story).first()
+    related = Article.objects.related_to(
+        story, published_before=story.published_at, count=MORE_ARTICLES_COUNT
+    ).first()
     edited = timezone.now() + timedelta(seconds=30)  # well after the story's own changes
     Article.objects.filter(pk=related.pk).update(updated_at=edited)
     with time_machine.travel(edited + timedelta(seconds=30)):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from ads.selection import forget_candidates
 from articles import services
@@ -95,6 +96,7 @@ def pages(newsroom):
     live_services.live_entry_delete(
         entry=entries.pop(), by=factories.UserFactory(groups=["Editor"])
     )
+    published = timezone.localtime(article.published_at)
     return {
         "fronts:home": "/",
         "articles:detail": article.get_absolute_url(),
@@ -109,6 +111,10 @@ def pages(newsroom):
         "articles:author-feed": reverse("articles:author-feed", args=[author.slug]),
         "sitemap-index": reverse("sitemap-index"),
         "sitemap-section": reverse("sitemap-section", args=["articles"]),
+        "sitemap-articles-month": reverse(
+            "sitemap-articles-month",
+            kwargs={"year": f"{published:%Y}", "month": f"{published:%m}"},
+        ),
         "sitemap-news": reverse("sitemap-news"),
         "robots-txt": reverse("robots-txt"),
         "ads-txt": reverse("ads-txt"),
