@@ -20,8 +20,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Func, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Expression, Func, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -44,8 +43,18 @@ class StripTags(Func):
     template = "%(function)s(%(expressions)s, '<[^>]*>', ' ', 'g')"
 
 
-# Generated and GIN-indexed by PostgreSQL (migration 0004), not a model field.
-STORED_VECTOR = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+class StoredVector(Expression):
+    """The article's search_vector column: generated and GIN-indexed by PostgreSQL
+    (migration 0004), not a model field. Named through the query's own alias for the
+    table, which is another one inside a subquery."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(compiler.query.base_table)}.search_vector", []
+
+
+STORED_VECTOR = StoredVector()
 
 
 def _full_text_query(query: str) -> SearchQuery:
@@ -97,27 +106,37 @@ class SearchResults:
         self.queryset = queryset
         self.query = query
 
-    def candidates(self):
-        """The one query of the ranking: (pk, relevance) of the newest matches, one more
-        than the cap to tell whether there are more."""
+    def newest_matches(self):
+        """The ids of the newest matches, one more than the cap to tell whether there
+        are more."""
         return (
             matching(self.queryset, self.query)
-            .prefetch_related(None)
-            .annotate(relevance=_relevance(self.query))
             .order_by("-published_at", "-pk")
-            .values_list("pk", "relevance")[: SEARCH_CANDIDATES + 1]
+            .values("pk")[: SEARCH_CANDIDATES + 1]
+        )
+
+    def candidates(self):
+        """The one query of the ranking: (pk, published_at, relevance) of the newest
+        matches. Relevance is computed outside the subquery that finds them, so that
+        it is computed for them alone: inside, PostgreSQL would rank every match the
+        GIN index returns before sorting them by date."""
+        return (
+            self.queryset.model._default_manager.filter(pk__in=self.newest_matches())
+            .annotate(relevance=_relevance(self.query))
+            .order_by()
+            .values_list("pk", "published_at", "relevance")
         )
 
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:
         if not search_terms(self.query):
             return [], False
-        candidates = list(self.candidates())
+        candidates = sorted(self.candidates(), key=itemgetter(1, 0), reverse=True)
         capped = len(candidates) > SEARCH_CANDIDATES
         candidates = candidates[:SEARCH_CANDIDATES]
         # A stable sort: equally relevant stories stay newest first.
-        candidates.sort(key=itemgetter(1), reverse=True)
-        return [pk for pk, _relevance in candidates], capped
+        candidates.sort(key=itemgetter(2), reverse=True)
+        return [pk for pk, _published_at, _relevance in candidates], capped
 
     @property
     def capped(self) -> bool:
