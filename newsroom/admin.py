@@ -172,15 +172,18 @@ class ReadOnlyAdminMixin:
 
 
 class EstimatedCountPaginator(Paginator):
-    """A changelist's paginator that counts an unfiltered table by PostgreSQL's estimate
-    of its rows (pg_class.reltuples, kept by ANALYZE and autovacuum) instead of COUNT(*),
-    which reads every row: the PostgreSQL wiki's "Count estimate" pattern
-    (wiki.postgresql.org/wiki/Count_estimate). A filtered or searched list, a table
-    below EXACT_BELOW rows and SQLite are counted exactly. Set show_full_result_count
+    """A changelist's paginator whose count never reads a big table whole. The
+    unfiltered list is counted by PostgreSQL's estimate of the table's rows
+    (pg_class.reltuples, kept by ANALYZE and autovacuum; the PostgreSQL wiki's "Count
+    estimate", wiki.postgresql.org/wiki/Count_estimate), shown "about 1.2 million"; a
+    filtered or searched list is counted exactly up to COUNT_UP_TO and shown "more than
+    5,000" past it (a LIMIT in the counting subquery), as GitLab's lists do. A table
+    below EXACT_BELOW rows, and SQLite, are counted exactly. Set show_full_result_count
     = False beside it, or the changelist counts the whole table once more.
     """
 
     EXACT_BELOW = 100_000
+    COUNT_UP_TO = 5_000
 
     @cached_property
     def estimated(self) -> bool:
@@ -205,11 +208,18 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self._estimate if self.estimated else super().count
+        if self.estimated:
+            return self._estimate
+        if connections[self.object_list.db].vendor != "postgresql":
+            return super().count
+        return self.object_list.order_by().values("pk")[: self.COUNT_UP_TO + 1].count()
 
     @property
     def count_label(self) -> str:
-        """The count as the changelist shows it: "about 1.2 million" when estimated."""
-        if not self.estimated:
-            return str(self.count)
-        return _("about %(count)s") % {"count": intword(self.count)}
+        """The count as the changelist shows it."""
+        if self.estimated:
+            count = intword(self.count) if self.count >= 1_000_000 else f"{self.count:,}"
+            return _("about %(count)s") % {"count": count}
+        if self.count > self.COUNT_UP_TO:
+            return _("more than %(count)s") % {"count": f"{self.COUNT_UP_TO:,}"}
+        return str(self.count)
