@@ -464,7 +464,10 @@ class ArticleQuerySet(models.QuerySet):
         """Editors edit everything; a reporter only articles they created or are credited on."""
         if user.has_perm(PUBLISH_PERMISSION):
             return self
-        return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
+        # EXISTS, not a join: a join repeats an article per byline, and DISTINCT over
+        # whole rows would then read every one of them.
+        credited = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | models.Exists(credited))
 
     def newest(self, count):
         """The newest `count` of these stories, newest first, as a plain queryset of them

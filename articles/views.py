@@ -252,12 +252,14 @@ class AuthorView(ArticleListMixin, ListView):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = None
+    results = page = None
     if query:
         results = Article.objects.search(query)
         page = Paginator(results, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
     shows(request, LATEST_KEY)  # results change with any story published or changed
     response = render(
-        request, "articles/search.html", {"form": form, "page_obj": page, "query": query}
+        request,
+        "articles/search.html",
+        {"form": form, "results": results, "page_obj": page, "query": query},
     )
     return set_last_modified(response, page.object_list if page else [])

@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from django import forms
@@ -5,12 +6,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connections
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -23,14 +27,24 @@ from newsroom.admin import ReadOnlyAdminMixin, value_fits
 from . import services
 from .commenter_admin import CommenterDataActions
 from .models import (
+    HISTORY_COUNTED,
     MODERATE_PERMISSION,
     CommentBan,
     CommentPolicy,
     ModerationEvent,
+    ModerationReason,
     ModerationRules,
     ReaderComment,
 )
 from .moderation import Effect, initial_rules, policy_dry_run, rules_dry_run
+
+REJECTED = {ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM}
+
+
+def history_figure(count: int, *, this_one: bool = False) -> int | str:
+    """A count from history_by_email as shown (less the comment on the card, when it is
+    one of them): "1,000+" once it reached the bound."""
+    return f"{HISTORY_COUNTED:,}+" if count >= HISTORY_COUNTED else count - this_one
 
 
 def change_summary_html(event, *, limit=None):
@@ -58,6 +72,50 @@ class ModerationEventInline(ReadOnlyAdminMixin, GenericTabularInline):
         return change_summary_html(obj)
 
 
+class CappedCountPaginator(Paginator):
+    """Counts a list of millions can afford. Unfiltered, on PostgreSQL, the planner's
+    estimate of the table's rows (pg_class.reltuples, as in the PostgreSQL wiki's "Count
+    estimate"), shown as "about N"; filtered, an exact count that stops at COUNTED and
+    shows "COUNTED+". Pages past COUNTED rows are not offered: each would OFFSET through
+    that many rows. Use with `show_full_result_count = False`, or the admin counts the
+    whole table again."""
+
+    COUNTED = 10_000
+    estimated = False
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not queryset.query.has_filters():
+            estimate = table_row_estimate(queryset.model, using=queryset.db)
+            if estimate is not None and estimate > self.COUNTED:
+                self.estimated = True
+                return estimate
+        counted = queryset.order_by()[: self.COUNTED + 1].count()
+        self.capped = counted > self.COUNTED
+        return min(counted, self.COUNTED)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, math.ceil(self.COUNTED / self.per_page))
+
+
+def table_row_estimate(model, *, using: str) -> int | None:
+    """How many rows PostgreSQL's statistics say the model's table holds (kept by
+    autovacuum's ANALYZE); None elsewhere, or before the table was first analysed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] >= 0 else None
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = _("reported")
     parameter_name = "reported"
@@ -69,6 +127,25 @@ class ReportedFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(report_count__gt=0)
         return queryset
+
+
+class HeldForFilter(admin.SimpleListFilter):
+    """The comments one rule fired on. Not a filter across the relation, which would
+    make the list DISTINCT over whole rows; the parameter keeps that filter's name, so
+    links to it still work."""
+
+    title = _("held for")
+    parameter_name = "moderation_reasons__rule"
+
+    def lookups(self, request, model_admin):
+        return ModerationReason.Rule.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in ModerationReason.Rule.values:
+            raise BadRequest("Unknown rule.")
+        return queryset.held_for(self.value())
 
 
 class SectionFilter(admin.SimpleListFilter):
@@ -104,7 +181,7 @@ class ArticleFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen is not None and not value_fits(Article._meta.pk, chosen):
             raise BadRequest("Unknown story.")
-        pending = ReaderComment.objects.pending_by_article()
+        pending = model_admin.pending_by_article(request)
         busiest = sorted(pending, key=lambda pk: (-pending[pk], pk))[: self.LISTED]
         ids = list(dict.fromkeys([*busiest, *([int(chosen)] if chosen else [])]))
         headlines = Article.objects.in_bulk(ids)
@@ -151,13 +228,25 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
     # A card links to the comment's own page from its time: its text is not a link.
     list_display_links = None
     list_filter = [
-        "status", SectionFilter, ArticleFilter, ReportedFilter, "moderation_reasons__rule",
+        "status", SectionFilter, ArticleFilter, ReportedFilter, HeldForFilter,
         "submit_date", CommenterFilter,
     ]  # fmt: skip
-    search_fields = ["comment", "user_name", "user_email", "ip_address"]
-    ordering = ["-submit_date"]
-    # No date hierarchy: its row would push a card off the screen; the date filter stays.
+    # Searched by ReaderCommentQuerySet.search (get_search_results), each kind of term
+    # through an index; the field named here only shows the search box.
+    search_fields = ["user_email"]
+    search_help_text = _(
+        "An e-mail address or an IP address finds that commenter's comments; other words "
+        "find names that start with them, and the words in the newest comments' text."
+    )
+    # Newest first by key, the order comments arrive in: the pending queue is read
+    # from its own index (comments_pending_idx) in either direction.
+    ordering = ["-pk"]
+    # No date hierarchy (its row would push a card off the screen, and it reads the
+    # first and last date of everything listed); the "date submitted" filter's ranges
+    # (today, past 7 days, this month, this year) stay.
     list_per_page = 50
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     actions = ["approve", "reject", "mark_spam", "ban_and_remove"]
     actions += ["export_commenters", "erase_commenters"]  # CommenterDataActions
     fields = [
@@ -198,13 +287,19 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
             "title": _("Comments to moderate"),
             "oldest_pending": oldest,
             "pending_count": sum(pending.values()),
+            "pending_more": ReaderComment.objects.has_more_pending(),
             "pending_by_section": [
                 (section, pending[section.pk])
                 for section in Section.objects.filter(pk__in=pending).order_by("name")
             ],
             "commenter": email,
             "commenter_counts": (
-                ReaderComment.objects.history_by_email([email]).get(email.lower())
+                {
+                    kind: history_figure(count)
+                    for kind, count in ReaderComment.objects.history_by_email([email])
+                    .get(email.strip().lower(), {})
+                    .items()
+                }
                 if email
                 else None
             ),
@@ -212,11 +307,22 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
         }
         return super().changelist_view(request, context)
 
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+    def pending_by_article(self, request) -> dict[int, int]:
+        """How many comments wait on each story (by its pk); counted once per request."""
+        if not hasattr(request, "pending_by_article"):
+            request.pending_by_article = ReaderComment.objects.pending_by_article()
+        return request.pending_by_article
+
     def pending_by_section(self, request) -> dict[int, int]:
         """How many comments wait in each section (by its pk); counted once per request."""
         if hasattr(request, "pending_by_section"):
             return request.pending_by_section
-        by_article = ReaderComment.objects.pending_by_article()
+        by_article = self.pending_by_article(request)
         sections = Article.objects.filter(pk__in=by_article).values_list("pk", "section_id")
         counts: dict[int, int] = {}
         for article_id, section_id in sections:
@@ -246,7 +352,9 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
         articles = Article.objects.select_related("section").in_bulk(
             {int(c.object_pk) for c in page}
         )
-        history = ReaderComment.objects.history_by_email(c.user_email for c in page)
+        history = ReaderComment.objects.history_by_email(
+            (c.user_email for c in page), kinds=("approved", "rejected")
+        )
         for comment in page:
             comment.parent_comment = parents.get(comment.parent_id)
             comment.article = articles.get(int(comment.object_pk))
@@ -284,7 +392,7 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
             "comments.add_commentban"
         )
 
-    @admin.display(description=_("comment"), ordering="submit_date")
+    @admin.display(description=_("comment"), ordering="pk")
     def card(self, obj):
         """The comment as a card: its text large; who, when, where and why small."""
         history = obj.email_history
@@ -294,10 +402,13 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
                 "comment": obj,
                 "reasons": obj.moderation_reasons.all(),
                 # What the commenter's other comments became: this one is not counted.
-                "approved_before": history["approved"]
-                - (obj.status == ReaderComment.Status.PUBLIC),
-                "rejected_before": history["rejected"]
-                - (obj.status in (ReaderComment.Status.REMOVED, ReaderComment.Status.SPAM)),
+                "approved_before": history_figure(
+                    history["approved"], this_one=obj.status == ReaderComment.Status.PUBLIC
+                ),
+                "rejected_before": history_figure(
+                    history["rejected"],
+                    this_one=obj.status in REJECTED,
+                ),
                 "history_query": urlencode({CommenterFilter.parameter_name: obj.user_email}),
             },
         )
@@ -371,9 +482,7 @@ class ReaderCommentAdmin(CommenterDataActions, admin.ModelAdmin):
             "title": _("Ban and remove everything from these commenters?"),
             "opts": self.model._meta,
             "form": form,
-            "commenters": [
-                (email, visible.filter(user_email__iexact=email).count()) for email in emails
-            ],
+            "commenters": [(email, visible.by_email(email).count()) for email in emails],
             "selected": [c.pk for c in queryset],
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
@@ -454,7 +563,10 @@ class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action", ("by", admin.RelatedOnlyFieldListFilter), "at"]
     list_select_related = ["by"]
     search_fields = ["target_repr"]
-    date_hierarchy = "at"
+    # Grows by one row a decision: no date hierarchy (the first and last date of what is
+    # listed, read each time); the "at" filter's ranges stay, and no whole-table count.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     fields = ["at", "action", "by", "target_repr", "full_change"]
     readonly_fields = fields
     list_per_page = 100

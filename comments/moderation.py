@@ -353,7 +353,7 @@ def decide(
         return bool(check(name=name, email=email, text=text, request=request))
 
     def previously_approved() -> bool:
-        approved: bool = ReaderComment.objects.public().filter(user_email__iexact=email).exists()
+        approved: bool = ReaderComment.objects.public().by_email(email).exists()
         return approved
 
     return apply_rules(
@@ -438,7 +438,9 @@ def dry_run(
             pk__in={int(c.object_pk) for c in comments}
         ).values_list("pk", "section_id", "allow_comments", "published_at")
     }
-    history = ReaderComment.objects.history_by_email(c.user_email for c in comments)
+    history = ReaderComment.objects.history_by_email(
+        (c.user_email for c in comments), kinds=("approved",)
+    )
     changes = []
     for comment in comments:
         approved = history.get(comment.user_email.lower(), {"approved": 0})["approved"]

@@ -574,9 +574,8 @@ def commenter_ban_and_remove(
         ban=CommentBan(kind=CommentBan.Kind.EMAIL, value=email, reason=reason, ends_at=ends_at),
         by=by,
     )
-    comments = ReaderComment.objects.filter(
-        user_email__iexact=email,
-        status__in=[ReaderComment.Status.PUBLIC, ReaderComment.Status.PENDING],
+    comments = ReaderComment.objects.by_email(email).filter(
+        status__in=[ReaderComment.Status.PUBLIC, ReaderComment.Status.PENDING]
     )
     removed = comments_moderate(comments=list(comments), status=ReaderComment.Status.REMOVED, by=by)
     return ban, removed
