@@ -236,13 +236,20 @@ class ReaderCommentQuerySet(models.QuerySet):
 
     def thread_ids(self, *, newest_first: bool, start: int | None, limit: int, inclusive=True):
         """The ids of up to `limit` threads with public comments, from thread `start` on
-        (or from the first), in posting order or newest first: a keyset read, no OFFSET."""
-        threads = self.public()
+        (or from the first), in posting order or newest first: a keyset read, no OFFSET.
+
+        A thread's id is its first comment's, so the threads are the first comments,
+        read in order of id from the index on an article's comments (migration 0013),
+        each kept if its thread holds a public comment: a page reads about as many rows
+        as it shows, not the DISTINCT of a 50,000-comment story's threads.
+        """
+        public_in_thread = ReaderComment.objects.public().filter(thread_id=OuterRef("pk"))
+        threads = self.filter(level=0).filter(Exists(public_in_thread))
         if start is not None:
             bound = ("lt" if newest_first else "gt") + ("e" if inclusive else "")
-            threads = threads.filter(**{f"thread_id__{bound}": start})
-        ordered = threads.order_by("-thread_id" if newest_first else "thread_id")
-        return list(ordered.values_list("thread_id", flat=True).distinct()[:limit])
+            threads = threads.filter(**{f"pk__{bound}": start})
+        ordered = threads.order_by("-pk" if newest_first else "pk")
+        return list(ordered.values_list("pk", flat=True)[:limit])
 
     def thread(self, thread_ids, *, newest_first=False):
         """The public comments of these threads in thread order: threads oldest or newest

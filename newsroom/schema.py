@@ -67,3 +67,26 @@ class DropPatternIndex(migrations.RunPython):
             f"{schema_editor.quote_name(self.table)} "
             f"({schema_editor.quote_name(self.column)} varchar_pattern_ops)"
         )
+
+
+def create_index_concurrently(schema_editor, *, name, table, key):
+    """CREATE INDEX `name` ON `table` (`key`), concurrently on PostgreSQL, for indexes a
+    model cannot declare (on a third-party app's table, or on an expression). A
+    concurrent build that failed (a timeout, a cancel) leaves an invalid index behind,
+    which IF NOT EXISTS would then take for done: it is dropped and built again."""
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({key})")
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name]
+        )
+        invalid = cursor.fetchone()
+    if invalid and invalid[0]:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({key})")
+
+
+def drop_index_concurrently(schema_editor, *, name):
+    concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+    schema_editor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")

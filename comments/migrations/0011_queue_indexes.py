@@ -1,7 +1,11 @@
 import django.db.models
 from django.db import migrations
 
-from newsroom.schema import AddIndexConcurrently
+from newsroom.schema import (
+    AddIndexConcurrently,
+    create_index_concurrently,
+    drop_index_concurrently,
+)
 
 # Indexes on django-contrib-comments' own table (ReaderComment's grandparent), where the
 # e-mail, name and IP address live: that app's migrations cannot have them, so they are
@@ -22,19 +26,14 @@ THIRD_PARTY_INDEXES = {
 
 def create_indexes(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
-    concurrently = "CONCURRENTLY " if postgres else ""
     for name, (postgres_key, other_key) in THIRD_PARTY_INDEXES.items():
         key = postgres_key if postgres else other_key
-        schema_editor.execute(
-            f"CREATE INDEX {concurrently}IF NOT EXISTS {name} ON django_comments ({key})"
-        )
+        create_index_concurrently(schema_editor, name=name, table="django_comments", key=key)
 
 
 def drop_indexes(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    concurrently = "CONCURRENTLY " if postgres else ""
     for name in THIRD_PARTY_INDEXES:
-        schema_editor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
+        drop_index_concurrently(schema_editor, name=name)
 
 
 class Migration(migrations.Migration):
