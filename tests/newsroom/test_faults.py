@@ -226,19 +226,24 @@ def test_a_flood_of_query_strings_cannot_fill_the_page_cache(site):
     noise = [f"/?x={rng.getrandbits(64):x}" for _ in range(600)]
     noise += [f"/city/?utm_source={rng.getrandbits(32):x}" for _ in range(300)]
     deep = [f"/city/?page={n}" for n in range(1, 301)]
-    flood = noise + deep
+    cursors = [f"/city/?before=20{rng.randrange(10, 26)}0101T000000Z-{n}" for n in range(1, 201)]
+    flood = noise + deep + cursors
     rng.shuffle(flood)
-    statuses = set()
+    statuses = {}
     for path in flood:
-        statuses.add(get(site.port, path)[0])
-    assert statuses == {200}
+        statuses.setdefault(path.split("=")[0], set()).add(get(site.port, path)[0])
+    assert statuses["/?x"] == statuses["/city/?utm_source"] == {200}
+    # Pages past the section's last, and made-up cursors past its oldest story, are 404s.
+    assert statuses["/city/?page"] == {200, 404}
+    assert statuses["/city/?before"] <= {200, 404}
     keys_after = site.page_cache_entries()
     used_after = site.redis_used_bytes()
     print(
         f"{len(flood)} distinct URLs: page cache entries {keys_before} -> {keys_after}, "
         f"memory {used_before / 1e6:.1f} -> {used_after / 1e6:.1f} MB"
     )
-    # The noise shares the clean URLs' entries; ?page= makes at most MAX_CACHED_PAGE.
+    # The noise shares the clean URLs' entries; ?page= makes at most MAX_CACHED_PAGE, and
+    # a cursor only when it names a real story of the list (none of these does).
     assert keys_after - keys_before <= 20 + 2
     # Fragments (newsroom.fragments: each story's card, once) grow with the content, not
     # with the URLs; memory holds them too.
