@@ -87,10 +87,12 @@ def test_at_1280_px_eight_short_comments_fit_a_screen_with_every_button_in_view(
     parent = factories.ReaderCommentFactory(
         article=stories[0], user_name="Ines Marlow", comment="Will it stop at Gull Point?"
     )
+    # Stored in the order they arrived, as comments are: the first has waited longest
+    # (the queue reads the oldest by key, ReaderCommentQuerySet.oldest_pending).
     for index, text in enumerate(SHORT_COMMENTS):
         held(
-            stories[index % 2], text, email=f"reader{index}@example.org", minutes_ago=index,
-            parent=parent if index == 2 else None,
+            stories[index % 2], text, email=f"reader{index}@example.org",
+            minutes_ago=len(SHORT_COMMENTS) - 1 - index, parent=parent if index == 2 else None,
         )  # fmt: skip
     moderator = logged_in_moderator(make_page, {"width": 1280, "height": 800})
 
