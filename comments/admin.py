@@ -7,7 +7,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connections
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, Section
-from newsroom.admin import ReadOnlyAdminMixin, value_fits
+from newsroom.admin import ReadOnlyAdminMixin, table_row_estimate, value_fits
 
 from . import services
 from .commenter_admin import CommenterDataActions
@@ -99,21 +98,6 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def num_pages(self) -> int:
         return min(super().num_pages, math.ceil(self.COUNTED / self.per_page))
-
-
-def table_row_estimate(model, *, using: str) -> int | None:
-    """How many rows PostgreSQL's statistics say the model's table holds (kept by
-    autovacuum's ANALYZE); None elsewhere, or before the table was first analysed."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-            [model._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else None
 
 
 class ReportedFilter(admin.SimpleListFilter):

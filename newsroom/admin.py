@@ -194,17 +194,8 @@ class EstimatedCountPaginator(Paginator):
         query = self.object_list.query
         if query.where or query.combinator or query.is_sliced:
             return None
-        connection = connections[self.object_list.db]
-        if connection.vendor != "postgresql":
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [connection.ops.quote_name(self.object_list.model._meta.db_table)],
-            )
-            row = cursor.fetchone()
-        # -1: never analysed.
-        return row[0] if row and row[0] >= self.EXACT_BELOW else None
+        estimate = table_row_estimate(self.object_list.model, using=self.object_list.db)
+        return estimate if estimate is not None and estimate >= self.EXACT_BELOW else None
 
     @cached_property
     def count(self) -> int:
@@ -223,3 +214,18 @@ class EstimatedCountPaginator(Paginator):
         if self.count > self.COUNT_UP_TO:
             return _("more than %(count)s") % {"count": f"{self.COUNT_UP_TO:,}"}
         return str(self.count)
+
+
+def table_row_estimate(model, *, using: str) -> int | None:
+    """How many rows PostgreSQL's statistics say the model's table holds (kept by
+    autovacuum's ANALYZE); None elsewhere, or before the table was first analysed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] >= 0 else None
