@@ -31,6 +31,7 @@ class AdsConfig(AppConfig):
     def ready(self):
         from .models import Creative, Placement
         from .selection import forget_candidates
+        from .templatetags import ads  # noqa: F401  # registers the "ad-slot" hole
 
         for model in (Creative, Placement):
             post_save.connect(forget_candidates, sender=model, dispatch_uid=f"ads-{model}")

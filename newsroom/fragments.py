@@ -8,10 +8,19 @@ shows (the ``{% shows %}`` inside it) and the time its render began, and served 
 while none of those keys has been purged since, and never past the next scheduled
 change. Served from the cache, it still names its keys on the response, so the page
 declares what it shows exactly as if it had rendered it.
+
+A fragment may hold **holes**: parts rendered anew for every request that gets it (an
+ad slot, whose ad is a weighted choice each time). Inside a fragment being rendered for
+the cache, ``hole()`` leaves a marker and notes the call; the fragment is kept as the
+text between the markers and the calls, and each request fills them in. A hole inside
+a fragment inside another stays a hole of the outer one.
 """
 
 import hashlib
+import re
+import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache as once
 from pathlib import Path
@@ -23,7 +32,58 @@ from django.utils.safestring import mark_safe
 from newsroom.cachekeys import cache_key, purged_since, shown_keys
 from newsroom.pagecache import seconds_fresh
 
-FRAGMENT_PREFIX = "fragment:"
+FRAGMENT_PREFIX = "fragment:2:"  # 2: kept as parts around holes
+
+# Hole renderers by name, registered by the apps that own them (ads: "ad-slot"); each
+# is called with the request and the hole's arguments, which are kept with the fragment
+# and must pickle.
+HOLE_RENDERERS: dict[str, Callable[..., str]] = {}
+
+
+def hole_renderer(name: str):
+    """Register the decorated function as the renderer of holes called `name`."""
+
+    def register(function):
+        HOLE_RENDERERS[name] = function
+        return function
+
+    return register
+
+
+class Holes:
+    """The holes met while one fragment is rendered for the cache."""
+
+    def __init__(self):
+        # Unguessable, so no text a fragment shows (a headline, a comment) can pass
+        # for a hole; control characters that the site refuses in what it stores.
+        self.marker = f"\x1ehole-{secrets.token_hex(8)}-"
+        self.calls: list[tuple[str, tuple]] = []
+
+    def leave(self, name, args):
+        self.calls.append((name, args))
+        return f"{self.marker}{len(self.calls) - 1}\x1f"
+
+    def split(self, html):
+        """The text around the markers, one more part than there are holes."""
+        return re.split(re.escape(self.marker) + r"[0-9]+\x1f", html)
+
+
+def hole(request, name, *args):
+    """The HTML of hole `name`: rendered now, or a marker when a fragment that holds it is
+    being rendered for the cache (then each request that gets the fragment renders it)."""
+    holes = getattr(request, "fragment_holes", None)
+    if holes is None:
+        return HOLE_RENDERERS[name](request, *args)
+    return mark_safe(holes.leave(name, args))  # noqa: S308  # nosec B308 B703  # a marker
+
+
+def filled(request, parts, calls):
+    """A kept fragment's text with its holes rendered for `request`."""
+    html = [parts[0]]
+    for (name, args), after in zip(calls, parts[1:], strict=True):
+        html.extend((hole(request, name, *args), after))
+    # Rendered by autoescaping templates, as on a miss.
+    return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703
 
 
 @once
@@ -66,7 +126,7 @@ def cached_fragment(request, name, vary, render):
     """The fragment's HTML (safe) from the cache, or from `render()`, a template's
     render (then kept); the keys it shows are noted on `request` either way."""
     most = settings.FRAGMENT_CACHE_SECONDS
-    if request is None or most <= 0:
+    if request is None or most <= 0 or getattr(request, "fragments_off", False):
         return render()
     key = fragment_cache_key(name, vary)
     entry = cache.get(key)
@@ -75,17 +135,21 @@ def cached_fragment(request, name, vary, render):
         request.fragments_rendered_at = max(
             getattr(request, "fragments_rendered_at", 0.0), entry["started"]
         )
-        # Rendered by an autoescaping template, as on a miss.
-        return mark_safe(entry["html"])  # noqa: S308  # nosec B308 B703
+        return filled(request, entry["parts"], entry["holes"])
     started = time.time()
-    outer = shown_keys(request)
+    outer_keys = shown_keys(request)
+    outer_holes = getattr(request, "fragment_holes", None)
     request.cache_keys = set()  # the keys this fragment shows, apart from the page's
+    holes = request.fragment_holes = Holes()
     try:
         html = render()
     finally:
         keys = request.cache_keys
-        request.cache_keys = outer | keys
+        request.cache_keys = outer_keys | keys
+        request.fragment_holes = outer_holes
+    parts = holes.split(str(html))
     timeout = seconds_fresh(request, most)
     if timeout and not purged_since(keys, started):
-        cache.set(key, {"html": str(html), "keys": keys, "started": started}, timeout)
-    return html
+        entry = {"parts": parts, "holes": holes.calls, "keys": keys, "started": started}
+        cache.set(key, entry, timeout)
+    return filled(request, parts, holes.calls)

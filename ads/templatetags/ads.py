@@ -11,6 +11,7 @@ from ads.placements import IN_ARTICLE, LIST_INLINE
 from ads.selection import choose, live_ads
 from ads.signing import CLICK_SALT, IMPRESSION_SALT, make_token, token_hour
 from newsroom.cachekeys import shows
+from newsroom.fragments import hole, hole_renderer
 
 register = template.Library()
 
@@ -51,6 +52,21 @@ def render_slot(key, *, page=None, section=None, ordinal=1):
     return html
 
 
+@hole_renderer("ad-slot")
+def _slot_hole(request, key, page, section_id, ordinal):
+    return render_slot(key, page=page, section=section_id, ordinal=ordinal)
+
+
+def slot(context, key, *, page=None, section=None, ordinal=1):
+    """A slot whose ad is chosen for each request, even inside a fragment kept rendered
+    (a hole: newsroom.fragments)."""
+    section_id = getattr(section, "pk", section)
+    request = getattr(context, "request", None)
+    if request is None:
+        return render_slot(key, page=page, section=section_id, ordinal=ordinal)
+    return hole(request, "ad-slot", key, page, section_id, ordinal)
+
+
 def ads_off(context, article=None):
     """A page that carries no advertising at all (a sensitive story's, whose context
     says `no_ads`: articles.pages.article_page_context), or a slot inside the story
@@ -72,7 +88,7 @@ def ad_slot(context, key, page=None, section=None):
     if ads_off(context):
         return ""
     _shows_ads(context)
-    return render_slot(key, page=page, section=section)
+    return slot(context, key, page=page, section=section)
 
 
 def _in_article_rules():
@@ -103,8 +119,8 @@ def article_body_with_ads(context, article, html=None):
     return mark_safe(  # noqa: S308  # nosec B308 B703
         insert_slots(
             body,
-            lambda index: render_slot(
-                IN_ARTICLE, page="article", section=article.section_id, ordinal=index + 1
+            lambda index: slot(
+                context, IN_ARTICLE, page="article", section=article.section_id, ordinal=index + 1
             ),
             **rules,
         )
@@ -121,7 +137,7 @@ def list_ad_slot(context, position, total, page=None, section=None):
     every = placement.every_n_items if placement else None
     if not every or position % every or position >= total:
         return ""
-    return render_slot(LIST_INLINE, page=page, section=section, ordinal=position // every)
+    return slot(context, LIST_INLINE, page=page, section=section, ordinal=position // every)
 
 
 @register.simple_tag(takes_context=True)
@@ -140,7 +156,8 @@ def entry_ad_slot(context, position, total, every, article):
         paragraphs = sum(is_paragraph for _, is_paragraph in split_top_level(article.body))
         body_slots = len(slot_positions(paragraphs, **rules)) if rules else 0
         context.render_context[("in-article slots", article.pk)] = body_slots
-    return render_slot(
+    return slot(
+        context,
         IN_ARTICLE,
         page="article",
         section=article.section_id,
