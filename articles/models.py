@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -369,12 +369,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_detail(self):
-        """Everything the article page shows, in a fixed number of queries."""
-        return (
-            self.with_card_data()
-            .select_related("social_image")
-            .prefetch_related("tags", "corrections")
-        )
+        """The article page's story with its section and photos; its bylines, tags and
+        corrections are read when a template first shows them (Article.byline_authors,
+        topics, correction_list), one query each, so a page whose parts are kept rendered
+        (newsroom.fragments) reads none of them."""
+        return self.select_related("section", "hero_photo", "social_image")
 
     def for_listing(self):
         """Published articles, newest first, ready for cards (which never show the body)."""
@@ -491,7 +490,7 @@ class ArticleQuerySet(models.QuerySet):
             .exclude(pk=article.pk)
         )
         candidates = earlier.filter(section_id=article.section_id).newest(count).values("pk")
-        if tag_ids := [tag.pk for tag in article.tags.all()]:
+        if tag_ids := [tag.pk for tag in article.topics]:
             sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids)
             newest_sharing_a_tag = earlier.filter(pk__in=sharing_a_tag.values("article_id"))
             candidates = candidates.order_by().union(
@@ -766,9 +765,29 @@ class Article(models.Model):
             return None
         return {"words": words, "minutes": math.ceil(words / settings.READING_WORDS_PER_MINUTE)}
 
+    def _read_related(self, lookup):
+        """Read `lookup` (a name or a Prefetch) for this article unless it was read (by a
+        prefetch_related of its queryset, or before)."""
+        name = lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup
+        if name not in getattr(self, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([self], lookup)
+
     @property
     def byline_authors(self):
+        self._read_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def topics(self):
+        """The story's tags, by name."""
+        self._read_related("tags")
+        return list(self.tags.all())
+
+    @property
+    def correction_list(self):
+        """Its corrections and updates, oldest first."""
+        self._read_related("corrections")
+        return list(self.corrections.all())
 
     @property
     def description(self):
@@ -804,11 +823,16 @@ class Article(models.Model):
         times = [self.published_at, self.significant_update_at]
         return max(filter(None, times), default=self.updated_at)
 
-    @property
-    def last_edited_at(self):
+    def last_edited_at(self, *, kept_since=None):
         """The last change of any kind, a typo fix or a correction added: the page's
-        Last-Modified, so that a cache asking again gets the fixed page."""
-        corrections = [correction.created_at for correction in self.corrections.all()]
+        Last-Modified, so that a cache asking again gets the fixed page. A page whose
+        corrections come from a part kept rendered since `kept_since`
+        (newsroom.fragments: a correction purges it) reads none of them."""
+        if kept_since is not None and "corrections" not in getattr(
+            self, "_prefetched_objects_cache", {}
+        ):
+            return max(self.updated_at, kept_since)
+        corrections = [correction.created_at for correction in self.correction_list]
         return max([self.updated_at, *corrections])
 
     @property

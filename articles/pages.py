@@ -6,7 +6,7 @@ so it assembles that page here too, the same way.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -41,13 +41,15 @@ class ReadWhenShown(Sequence[Article]):
     """Articles read from the database only when a template shows them: a fragment kept
     rendered (newsroom.fragments) leaves them unread and their queries unrun."""
 
-    def __init__(self, queryset: ArticleQuerySet) -> None:
+    def __init__(self, queryset: ArticleQuerySet | Callable[[], ArticleQuerySet]) -> None:
+        # A queryset, or what builds it: building one costs as much CPU as reading it.
         self.queryset = queryset
         self.rows: list[Article] | None = None
 
     def read(self) -> list[Article]:
         if self.rows is None:
-            self.rows = list(self.queryset)
+            queryset = self.queryset() if callable(self.queryset) else self.queryset
+            self.rows = list(queryset)
         return self.rows
 
     def read_so_far(self) -> list[Article]:
@@ -110,9 +112,6 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
     page of every story in its section.
     """
     published_before = article.published_at or timezone.now()
-    more = Article.objects.related_to(
-        article, published_before=published_before, count=MORE_ARTICLES_COUNT
-    )
     return {
         "article": article,
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
@@ -120,7 +119,11 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
         "body": expand_body(article.body),
         "latest": latest_headlines() if with_latest else ReadWhenShown(Article.objects.none()),
         "most_read": most_read_headlines(),
-        "more_articles": ReadWhenShown(more),
+        "more_articles": ReadWhenShown(
+            lambda: Article.objects.related_to(
+                article, published_before=published_before, count=MORE_ARTICLES_COUNT
+            )
+        ),
         "page_type": "article",
         "page_section": article.section,
     }

@@ -74,12 +74,13 @@ def article_detail(request, section, year, month, day, slug):
     if assembled:
         response["Surrogate-Control"] = ESI_CONTENT
     shown = [article, *context["latest"].read_so_far(), *context["more_articles"].read_so_far()]
+    kept_since = kept_fragments_rendered_at(request)
     return set_last_modified(
         response,
         shown,
-        article.last_edited_at,
+        article.last_edited_at(kept_since=kept_since),
         article.comments_changed_at,
-        kept_fragments_rendered_at(request),
+        kept_since,
         shown_changed_at(request),  # live coverage's entries, say
     )
 
@@ -116,6 +117,7 @@ def article_viewed(request, pk):
 
 
 def _render_preview(request, article):
+    request.fragments_off = True  # a draft's edits purge nothing: render all of it
     context = {**article_page_context(article), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
     allow_frames(request, response, context["body"])

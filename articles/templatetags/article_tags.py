@@ -29,7 +29,7 @@ def article_json_ld(article):
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.modified_at.isoformat(),
         "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.topics],
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in article.byline_authors
