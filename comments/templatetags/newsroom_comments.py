@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from comments.forms import CommentForm, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
@@ -42,22 +43,29 @@ def article_comments(context, article):
     if request is not None:
         shows(request, article.comments_cache_key, COMMENT_RULES_KEY)
     cursor = Cursor.parse(query.get("comments", OLDEST))
-    page = thread_page(article_id=article.pk, cursor=cursor or Cursor())
+    # Read only when shown: a thread kept rendered (the "comments" fragment) needs no
+    # query, and the first page, the one nearly every reader gets, asks nothing more.
+    page = SimpleLazyObject(lambda: thread_page(article_id=article.pk, cursor=cursor or Cursor()))
     # One value, naming a page there is: then caches may keep it (see shows_real_page).
     if (
         request is not None
         and cursor is not None
-        and page.is_real
         and len(query.getlist("comments")) == 1
+        and page.is_real
     ):
         shows_real_page(request, "comments")
     form = context.get("comment_form")  # a posted form coming back with its errors
     wanted = _as_int(form.data.get("reply_to") if form is not None else query.get("reply_to"))
-    on_page = {comment.pk: comment for comment in page.comments}
-    reply_to = on_page.get(wanted) if wanted is not None else None
-    if wanted is not None and reply_to is None:
-        # A reply to a comment on another page (the form came back with its errors).
-        reply_to = ReaderComment.objects.for_article(article.pk).public().filter(pk=wanted).first()
+    reply_to = None
+    reply_to_on_page = False
+    if wanted is not None:
+        reply_to = next((comment for comment in page.comments if comment.pk == wanted), None)
+        reply_to_on_page = reply_to is not None
+        if reply_to is None:
+            # A reply to a comment on another page (the form came back with its errors).
+            reply_to = (
+                ReaderComment.objects.for_article(article.pk).public().filter(pk=wanted).first()
+            )
     if reply_to is not None and reply_to.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
         reply_to = None
     if form is None:
@@ -70,15 +78,16 @@ def article_comments(context, article):
     ]
     return {
         "article": article,
-        "tree": build_tree(page.comments),
+        "tree": SimpleLazyObject(lambda: build_tree(page.comments)),
         "page": page,
+        "cursor": cursor or Cursor(),
         "article_url": article.get_absolute_url(),
         # Kept by the comments' services as they change (services.article_comment_count_add).
         "count": article.comment_count,
         "form": form,
         "form_errors": form_errors,
         "reply_to": reply_to,
-        "reply_to_on_page": reply_to is not None and reply_to.pk in on_page,
+        "reply_to_on_page": reply_to_on_page,
         "closed_reason": closed_reason(article) if not context.get("is_preview") else None,
         "is_preview": context.get("is_preview", False),
         "outcome": query.get("comment"),
