@@ -6,7 +6,7 @@ so it assembles that page here too, the same way.
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -41,7 +41,7 @@ class ReadWhenShown(Sequence[Article]):
     """Articles read from the database only when a template shows them: a fragment kept
     rendered (newsroom.fragments) leaves them unread and their queries unrun."""
 
-    def __init__(self, queryset: ArticleQuerySet | Callable[[], ArticleQuerySet]) -> None:
+    def __init__(self, queryset: ArticleQuerySet | Callable[[], Iterable[Article]]) -> None:
         # A queryset, or what builds it: building one costs as much CPU as reading it.
         self.queryset = queryset
         self.rows: list[Article] | None = None
@@ -211,6 +211,45 @@ def listing_page(articles: ArticleQuerySet, parameters: QueryDict) -> ListingPag
             f"Pages past the {LAST_NUMBERED_PAGE}th are reached by their “Older stories” links."
         )
     return _numbered_page(articles, int(number))
+
+
+class FirstListingPage:
+    """A listing's first page, read only when a template shows it: a page whose list is
+    kept rendered (newsroom.fragments; publishing or taking down a story purges its
+    list's key) reads nothing. `when_empty`, if given, is raised (an Http404) when
+    the list turns out to have no story."""
+
+    query = ""
+    newer = None
+    is_real = True
+    is_first = True
+
+    def __init__(self, articles: ArticleQuerySet, *, when_empty: Exception | None = None):
+        self._articles = articles
+        self._when_empty = when_empty
+        self._page: ListingPage | None = None
+        self.articles = ReadWhenShown(lambda: self.read().articles)
+
+    def read(self) -> ListingPage:
+        if self._page is None:
+            page = _numbered_page(self._articles, 1)
+            if not page.articles and self._when_empty is not None:
+                raise self._when_empty
+            self._page = page
+        return self._page
+
+    @property
+    def older(self) -> str | None:
+        return self.read().older
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.read().has_other_pages
+
+
+def is_first_listing_page(parameters: QueryDict) -> bool:
+    """Whether a listing's query names its first page (no cursor, no page past 1)."""
+    return "before" not in parameters and parameters.get("page", "1") == "1"
 
 
 def _numbered_page(articles: ArticleQuerySet, number: int) -> ListingPage:

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +23,10 @@ from .forms import SearchForm
 from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
 from .pages import (
     LISTING_PAGE_SIZE,
+    FirstListingPage,
+    ReadWhenShown,
     article_page_context,
+    is_first_listing_page,
     latest_headlines,
     listing_page,
 )
@@ -154,11 +158,24 @@ class ArticleListMixin:
     def get_queryset(self):
         return Article.objects.for_listing()
 
+    # A tag of no published story has no page (its name cannot be probed): read from the
+    # page itself, as asking Tag.objects.in_use() first would cost a semi-join over every
+    # story of a tag used by a third of the archive.
+    empty_list_is_404 = False
+
     def paginate_queryset(self, queryset, page_size):
+        if is_first_listing_page(self.request.GET):
+            # Read only if its list is not kept rendered (base_listing.html's fragment).
+            empty = Http404("Nothing published here.") if self.empty_list_is_404 else None
+            page = FirstListingPage(queryset, when_empty=empty)
+            return None, page, page.articles, SimpleLazyObject(lambda: page.has_other_pages)
         page = listing_page(queryset, self.request.GET)
         if page.is_real and "before" in self.request.GET:
             shows_real_page(self.request, "before")
         return None, page, page.articles, page.has_other_pages
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(list_keys=self.shown_cache_keys(), **kwargs)
 
     def shown_cache_keys(self):
         """The surrogate keys of the list this page is a page of, and of its subject."""
@@ -173,7 +190,16 @@ class ArticleListMixin:
         shows(self.request, *self.shown_cache_keys())
         response = super().render_to_response(context, **response_kwargs)
         articles, times = self.also_shown()
-        return set_last_modified(response, [*context["articles"], *articles], *times)
+
+        def last_modified(response):
+            # The stories the page read, or when its kept list was rendered.
+            listed = context["page_obj"].articles
+            read = listed.read_so_far() if isinstance(listed, ReadWhenShown) else listed
+            kept = kept_fragments_rendered_at(self.request)
+            return set_last_modified(response, [*read, *articles], *times, kept)
+
+        response.add_post_render_callback(last_modified)
+        return response
 
 
 class LatestView(ArticleListMixin, ListView):
@@ -219,14 +245,7 @@ class TagView(ArticleListMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
-    def paginate_queryset(self, queryset, page_size):
-        # Tag.objects.in_use()'s rule, read from the page itself: a tag of no published
-        # story has no page (its name cannot be probed). Asking in_use() first would
-        # cost a semi-join over every story of a tag used by a third of the archive.
-        paginated = super().paginate_queryset(queryset, page_size)
-        if not paginated[2]:
-            raise Http404("No published story has this tag.")
-        return paginated
+    empty_list_is_404 = True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

@@ -9,10 +9,13 @@ from email.utils import parsedate_to_datetime
 import pytest
 import time_machine
 from django import template
+from django.db import connection
 from django.template import Engine, RequestContext, Template, TemplateSyntaxError
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import services as article_services
 from articles.models import Article
 from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
@@ -262,3 +265,58 @@ def test_the_blank_comment_form_is_kept_for_the_hour_its_signed_time_names(
         assert timestamp() == str(int(this_hour.timestamp()) // 3600 * 3600)  # kept
     with time_machine.travel(this_hour + timedelta(hours=1)):
         assert timestamp() == str(int(this_hour.timestamp()) // 3600 * 3600 + 3600)
+
+
+@pytest.mark.parametrize("listing", ["latest", "section", "tag", "author"])
+def test_a_listing_from_its_kept_list_reads_no_story(
+    client, newsroom, story, fragments_on, listing
+):
+    url = {
+        "latest": "/latest/",
+        "section": newsroom["sections"][0].get_absolute_url(),
+        "tag": newsroom["tags"][0].get_absolute_url(),
+        "author": newsroom["authors"][0].get_absolute_url(),
+    }[listing]
+    client.get(url)  # the list, kept
+    queries = CaptureQueriesContext(connection)
+    with queries:
+        html = page(client, url)[0]
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "articles_article" not in read  # the subject's row (its name) at most
+    assert len(queries.captured_queries) <= 2
+    assert "Older stories" in html or listing != "latest"
+
+
+def test_publishing_a_story_renders_its_kept_lists_again(
+    client, newsroom, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    section, tag, author = newsroom["sections"][0], newsroom["tags"][0], newsroom["authors"][0]
+    urls = ["/latest/", section.get_absolute_url(), tag.get_absolute_url()]
+    urls.append(author.get_absolute_url())
+    other = newsroom["sections"][1].get_absolute_url()
+    for url in [*urls, other]:
+        client.get(url)
+    draft = factories.ArticleFactory(
+        section=section,
+        status=Article.Status.DRAFT,
+        headline="Tide gauge reads a record",
+        tags=[tag],
+        authors=[author],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_publish(article=draft, by=editor)
+    for url in urls:
+        assert "Tide gauge reads a record" in page(client, url)[0], url
+    assert count_queries(client, other) <= 2  # another section's list is still kept
+
+
+def test_a_tag_whose_last_story_is_taken_down_has_no_page_even_when_kept(
+    client, section, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    tag = factories.TagFactory(name="Lighthouses")
+    story = factories.ArticleFactory(section=section, tags=[tag])
+    assert client.get(tag.get_absolute_url()).status_code == 200  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_unpublish(article=story, by=editor)
+    assert client.get(tag.get_absolute_url()).status_code == 404
+    assert client.get("/tags/no-such-tag/").status_code == 404
