@@ -11,7 +11,7 @@ and the draft is read into for a preview, so both render the same way::
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -72,6 +72,11 @@ class ShownFront:
     def articles(self) -> list[Article]:
         """Every story the front shows, for the page's Last-Modified."""
         return [card.article for container in self.containers for card in container.cards]
+
+    @property
+    def lead(self) -> Article | None:
+        """The front's first story, which the Latest list beside it leaves out."""
+        return self.containers[0].lead.article if self.containers else None
 
 
 def default_home_layout(sections: Iterable[Section]) -> list[ContainerLayout]:
@@ -314,15 +319,47 @@ def backfill_cache_keys(layout: list[ContainerLayout]) -> set[str]:
     return keys
 
 
-def home_front(sections: list[Section]) -> ShownFront:
+class HomeFront:
+    """The home page's front, assembled (its stories read) only when a template shows
+    it: a page whose front is kept rendered (newsroom.fragments) reads its version alone.
+
+    Its keys come from the layout: its backfills' lists and the front itself; a change
+    to what a kept front shows purges them or the stories' own keys."""
+
+    def __init__(self, layout: list[ContainerLayout], published_at: datetime | None) -> None:
+        self.layout = layout
+        self.published_at = published_at
+        self.cache_keys = backfill_cache_keys(layout) | {front_cache_key(None)}
+        self._front: ShownFront | None = None
+
+    @property
+    def front(self) -> ShownFront:
+        if self._front is None:
+            self._front = replace(
+                assemble(self.layout), cache_keys=self.cache_keys, published_at=self.published_at
+            )
+        return self._front
+
+    @property
+    def containers(self) -> list[ShownContainer]:
+        return self.front.containers
+
+    @property
+    def lead(self) -> Article | None:
+        return self.front.lead
+
+    def read_so_far(self) -> list[Article]:
+        """The stories shown, if the front was assembled, for the page's Last-Modified."""
+        return self._front.articles if self._front is not None else []
+
+
+def home_front(sections: Callable[[], list[Section]]) -> HomeFront:
     """The home page's front: its published version, or the default layout (a block
-    for each of `sections`)."""
+    for each of `sections()`)."""
     version = published_version(section_id=None)
     if version is None:
-        front = assemble(default_home_layout(sections))
-    else:
-        front = replace(assemble(version.layout), published_at=version.published_at)
-    return replace(front, cache_keys=front.cache_keys | {front_cache_key(None)})
+        return HomeFront(default_home_layout(sections()), None)
+    return HomeFront(version.layout, version.published_at)
 
 
 def section_front(section: Section) -> ShownFront | None:

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -5,23 +7,28 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import LATEST_KEY, Article, Section
-from articles.pages import LISTING_PAGE_SIZE, latest_headlines, most_read_headlines
+from articles.pages import (
+    LISTING_PAGE_SIZE,
+    ReadWhenShown,
+    latest_headlines,
+    most_read_headlines,
+)
 from articles.views import set_last_modified
 from newsroom.cachekeys import shows
+from newsroom.fragments import kept_fragments_rendered_at
 
 from .models import Front
-from .pages import ShownFront, assemble, draft_layout, home_front
+from .pages import HomeFront, ShownFront, assemble, draft_layout, home_front
 from .previews import previewed_front_pk
 
 FRONTS = Front.objects.select_related("section")
 
 
-def _home_context(front: ShownFront, sections: list[Section]) -> dict:
-    lead = front.containers[0].lead.article if front.containers else None
+def _home_context(front: HomeFront | ShownFront, sections: Sequence[Section]) -> dict:
     return {
         "front": front,
-        "lead": lead,
-        "latest": latest_headlines(excluding=lead),
+        # Read only when the Latest list beside the front is rendered anew.
+        "latest": ReadWhenShown(lambda: latest_headlines(excluding=front.lead)),
         "most_read": most_read_headlines(),
         # The navigation's sections too (instead of navigation()'s own query).
         "nav_sections": sections,
@@ -31,17 +38,20 @@ def _home_context(front: ShownFront, sections: list[Section]) -> dict:
 
 def home(request):
     """The home page: its front as last published (or, before that, as it always was)."""
-    sections = list(Section.objects.all())
-    front = home_front(sections)
+    sections = ReadWhenShown(lambda: Section.objects.all())
+    front = home_front(sections.read)
     # The Latest list beside it changes with any story published or taken down.
     shows(request, LATEST_KEY, *front.cache_keys)
     response = render(request, "fronts/home.html", _home_context(front, sections))
     published = [front.published_at] if front.published_at else []
-    return set_last_modified(response, front.articles, *published)
+    return set_last_modified(
+        response, front.read_so_far(), *published, kept_fragments_rendered_at(request)
+    )
 
 
 def _render_preview(request, front: Front):
     """The front's draft exactly as readers would see it once published."""
+    request.fragments_off = True  # a draft purges nothing: render all of it
     shown = assemble(draft_layout(front))
     preview = {"is_preview": True, "front": shown, "draft_front": front}
     if front.section is None:

@@ -320,3 +320,33 @@ def test_a_tag_whose_last_story_is_taken_down_has_no_page_even_when_kept(
         article_services.article_unpublish(article=story, by=editor)
     assert client.get(tag.get_absolute_url()).status_code == 404
     assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_the_home_page_from_its_kept_front_reads_no_story(client, newsroom, story, fragments_on):
+    client.get("/")  # the front and the Latest list beside it, kept
+    queries = CaptureQueriesContext(connection)
+    with queries:
+        html = page(client, "/")[0]
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "articles_article" not in read  # no version published: the sections' layout
+    assert len(queries.captured_queries) <= 2
+    assert story.headline in html
+
+
+def test_a_comment_approved_shows_its_count_on_the_kept_home_front(
+    client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    def count_on_card():
+        html = page(client, "/")[0]
+        card = html.split(f'href="{story.get_absolute_url()}#comments"', 1)[1]
+        return card.split("<", 1)[0]
+
+    assert count_on_card() == ">2 comments"
+    held = factories.ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=editor,
+        )
+    assert count_on_card() == ">3 comments"
