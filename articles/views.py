@@ -42,8 +42,8 @@ def set_last_modified(response, articles, *extra_times):
     times = [*extra_times]
     for article in articles:
         times += [article.updated_at, article.published_at]
-    if times:
-        response["Last-Modified"] = http_date(max(filter(None, times)).timestamp())
+    if known := [time for time in times if time is not None]:
+        response["Last-Modified"] = http_date(max(known).timestamp())
     return response
 
 

@@ -243,7 +243,7 @@ def test_home_page_has_date_line_lead_must_read_latest_and_sections(client, news
     html = response.content.decode()
     today = timezone.localdate()
     assert today.strftime("%A, %B ") + str(today.day) + today.strftime(", %Y") in html
-    assert response.context["lead"] is not None
+    assert response.context["front"].lead is not None
     assert "Must read" in html and "Latest" in html
     blocks = [c for c in response.context["front"].containers if c.backfill == "section"]
     assert [block.section for block in blocks] == newsroom["sections"]
