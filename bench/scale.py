@@ -11,9 +11,10 @@ moderation decision <= 30 ms).
 
 The content is made from a seed that the project's own factories and demo texts build
 (sections, photos, authors, tags, a few thousand stories), multiplied in the database
-with ``INSERT ... SELECT`` over ``generate_series``: ``random()`` after ``setseed()`` makes
-it the same on every build. Spreads are long-tailed, as a newsroom's are: a few authors
-write most stories, one tag is on a third of the archive, a few sections carry most,
+with ``INSERT ... SELECT`` over ``generate_series``, the big tables' indexes built after
+the load and a copy's search vector its seed story's: ``random()`` after ``setseed()``
+makes it the same on every build. Spreads are long-tailed, as a newsroom's are: a few
+authors write most stories, one tag is on a third of the archive, a few sections carry most,
 and comments pile on a few stories (--big-threads of them with 50,000 and more) while
 most have a handful; 5% are pending, some spam or removed. Drafts, stories in review and
 scheduled stories are there too, and two years of ad statistics.
@@ -32,6 +33,7 @@ import json
 import logging
 import math
 import os
+import queue
 import re
 import statistics
 import sys
@@ -76,6 +78,9 @@ BULK_TABLES = (
 # commit costs a rebuild at worst. Two scans of one big table at once would otherwise
 # start each other midway (a synchronized scan): random() would fall on other rows, and a
 # build would not repeat itself.
+# The bulk statements cut their rows into this many slices, whatever the cores: a slice's
+# rows depend on its place, not on the connection that makes them.
+SLICES = 16
 BUILD_SETTINGS = {
     "synchronous_commit": "off",
     "work_mem": "64MB",
@@ -220,13 +225,16 @@ def fetch_value(statement, params=None):
         return cursor.fetchone()[0]
 
 
-def in_parallel(statements_by_worker, seed=0):
-    """Run each worker's statements in a connection of its own, all at once: PostgreSQL
-    works one core per connection, and the build is mostly its work (the comments' rows,
-    the indexes). Each worker seeds random() from `seed` and its number, so a build is the
-    same every time as long as each statement reads its rows in a fixed order (explicit
-    ids, ORDER BY; BUILD_SETTINGS turns synchronized scans off); foreign keys are not
-    checked row by row (the rows are made consistent here)."""
+def in_parallel(statements, seed=0):
+    """Run `statements` over a connection a core, each connection taking the next one as
+    soon as it is free (so give the heaviest first): PostgreSQL works one core per
+    connection, and the build is mostly its work (the comments' rows, the indexes).
+
+    random() is seeded from `seed` and the statement's place in the list before each one,
+    so a build is the same whichever connection runs a statement and however many cores
+    there are, as long as each statement reads its rows in a fixed order (explicit ids,
+    ORDER BY; BUILD_SETTINGS turns synchronized scans off). Foreign keys are not checked
+    row by row (the rows are made consistent here)."""
     url = settings.DATABASES["default"]
     conninfo = {
         "dbname": url["NAME"],
@@ -236,39 +244,34 @@ def in_parallel(statements_by_worker, seed=0):
         **({"password": url["PASSWORD"]} if url["PASSWORD"] else {}),
     }
 
-    def work(number, statements):
+    pending = queue.SimpleQueue()
+    for place, statement in enumerate(statements):
+        pending.put((place, statement))
+
+    def work():
         with psycopg.connect(**conninfo, autocommit=True) as conn:
             for name, value in BUILD_SETTINGS.items():
                 conn.execute("SELECT set_config(%s, %s, false)", [name, value])
             conn.execute("SET session_replication_role = replica")
-            conn.execute("SELECT setseed(%s)", [((seed * 31 + number) % 1000) / 1000])
-            for statement in statements:
+            while True:
+                try:
+                    place, statement = pending.get_nowait()
+                except queue.Empty:
+                    return
+                conn.execute("SELECT setseed(%s)", [((seed * 31 + place) % 1000) / 1000])
                 try:
                     conn.execute(statement)
                 except psycopg.Error:
                     log(f"this statement failed:\n{statement}")
+                    with contextlib.suppress(queue.Empty):
+                        while True:  # the other connections stop after their statement
+                            pending.get_nowait()
                     raise
 
-    with ThreadPoolExecutor(max_workers=len(statements_by_worker)) as pool:
-        futures = [pool.submit(work, n, each) for n, each in enumerate(statements_by_worker)]
-        for future in futures:
+    cores = max(os.cpu_count() or 1, 1)
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        for future in [pool.submit(work) for _ in range(cores)]:
             future.result()
-
-
-def workers():
-    return max(os.cpu_count() or 1, 1)
-
-
-def balanced(jobs):
-    """(weight, statement) jobs shared among the workers: the heaviest first, each to the
-    worker with the least work so far."""
-    loads = [0] * workers()
-    statements = [[] for _ in range(workers())]
-    for weight, statement in sorted(jobs, key=lambda job: -job[0]):
-        lightest = loads.index(min(loads))
-        loads[lightest] += weight
-        statements[lightest].append(statement)
-    return statements
 
 
 def insert_statement(model, expressions, source, *, copy_from=None, unmodelled=None):
@@ -422,7 +425,8 @@ def create_indexes(dropped):
     for index in dropped:
         if index.table not in sizes:
             sizes[index.table] = fetch_value("SELECT pg_table_size(%s::regclass)", [index.table])
-    in_parallel(balanced([(sizes[index.table], index.definition) for index in dropped]))
+    biggest_first = sorted(dropped, key=lambda index: -sizes[index.table])
+    in_parallel([index.definition for index in biggest_first])
     for index in dropped:
         if index.constraint:
             execute(index.constraint)
@@ -511,22 +515,18 @@ def add_articles(count, seed):
         WHERE copy.n = bench_seed.n
         """
     )
-    chunks = chunked(1, more, workers() * 4)
     with generated_column_given("articles_article", "search_vector"):
         in_parallel(
             [
-                [
-                    insert_statement(
-                        Article,
-                        expressions,
-                        f"generate_series({low}, {high}) AS g "
-                        f"JOIN bench_seed ON bench_seed.n = g % {seeds}",
-                        copy_from="bench_seed",
-                        unmodelled={"search_vector": "bench_seed.copy_vector"},
-                    )
-                    for low, high in chunks[worker :: workers()]
-                ]
-                for worker in range(workers())
+                insert_statement(
+                    Article,
+                    expressions,
+                    f"generate_series({low}, {high}) AS g "
+                    f"JOIN bench_seed ON bench_seed.n = g % {seeds}",
+                    copy_from="bench_seed",
+                    unmodelled={"search_vector": "bench_seed.copy_vector"},
+                )
+                for low, high in chunked(1, more, SLICES)
             ],
             seed,
         )
@@ -559,9 +559,9 @@ def generated_expression(table, column):
 def generated_column_given(table, column):
     """Let INSERTs give the stored generated `column` of `table` its value.
 
-    PostgreSQL (up to 17 at least) computes such a column for every row written and has
-    no way to take a value for it; dropping its expression and adding it back would
-    compute it again for every row, in one process. So the column is marked as plain in
+    PostgreSQL computes such a column for every row written and takes no value for it;
+    dropping the column and adding it back after the load would compute it again for
+    every row, in one process. So the column is marked as plain in
     the catalog (this database's pg_attribute: a superuser's UPDATE) for the load and as
     generated again after it: its expression (pg_attrdef) is untouched throughout, and so
     is any row written later. The caller gives values the expression would compute, and
@@ -592,17 +592,22 @@ def add_bylines_and_tags(seed):
 
     authors = list(Author.objects.order_by("pk").values_list("pk", flat=True))
     tags = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
-    n = workers()
+    first, last = (
+        fetch_value("SELECT min(id) FROM articles_article"),
+        fetch_value("SELECT max(id) FROM articles_article"),
+    )
     in_parallel(
         [
-            [
+            statement
+            for low, high in chunked(first, last, SLICES)
+            for statement in [
                 f"""
                 INSERT INTO articles_byline (article_id, author_id, position)
                 SELECT id,
                     ({sql_array(authors)})[1 + floor(pow(random(), 2.5) * {len(authors)})::int], p
                 FROM (
                     SELECT a.id, p FROM articles_article a CROSS JOIN generate_series(0, 2) AS p
-                    WHERE a.id % {n} = {worker}
+                    WHERE a.id BETWEEN {low} AND {high}
                       AND NOT EXISTS (SELECT 1 FROM articles_byline b WHERE b.article_id = a.id)
                       AND p < 1 + (a.id % 3 = 0)::int + (a.id % 7 = 0)::int
                     ORDER BY a.id, p
@@ -615,7 +620,7 @@ def add_bylines_and_tags(seed):
                     ELSE ({sql_array(tags)})[1 + floor(pow(random(), 3) * {len(tags)})::int] END
                 FROM (
                     SELECT a.id, p FROM articles_article a CROSS JOIN generate_series(0, 3) AS p
-                    WHERE a.id % {n} = {worker}
+                    WHERE a.id BETWEEN {low} AND {high}
                       AND NOT EXISTS (
                           SELECT 1 FROM articles_article_tags t WHERE t.article_id = a.id
                       )
@@ -625,7 +630,6 @@ def add_bylines_and_tags(seed):
                 ON CONFLICT DO NOTHING
                 """,
             ]
-            for worker in range(n)
         ],
         seed,
     )
@@ -741,19 +745,15 @@ def add_comments(total, big_threads, seed):
         "moderated_by_id": f"CASE WHEN status = 'pending' THEN NULL ELSE {moderator} END",
     }
     first = fetch_value("SELECT min(first_id) FROM bench_plan")
-    chunks = chunked(first, last, workers() * 8)
     in_parallel(
         [
-            [
-                insert_statement(model, expressions, staged(low, high))
-                for low, high in chunks[worker :: workers()]
-                for model, expressions in [
-                    (Comment, comment),
-                    (XtdComment, xtd),
-                    (ReaderComment, reader),
-                ]
+            insert_statement(model, expressions, staged(low, high))
+            for low, high in chunked(first, last, SLICES)
+            for model, expressions in [
+                (Comment, comment),
+                (XtdComment, xtd),
+                (ReaderComment, reader),
             ]
-            for worker in range(workers())
         ],
         seed,
     )
@@ -814,10 +814,11 @@ def vacuum_analyze():
             SELECT c.oid::regclass::text, pg_total_relation_size(c.oid) FROM pg_class c
             WHERE c.relkind IN ('r', 'm') AND c.relpersistence = 'p'
               AND c.relnamespace IN (current_schema()::regnamespace, 'pg_catalog'::regnamespace)
+            ORDER BY 2 DESC
             """
         )
         tables = cursor.fetchall()
-    in_parallel(balanced([(size, f"VACUUM ANALYZE {table}") for table, size in tables]))
+    in_parallel([f"VACUUM ANALYZE {table}" for table, _ in tables])
 
 
 def commonest_word():
