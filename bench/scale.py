@@ -14,10 +14,10 @@ The content is made from a seed that the project's own factories and demo texts 
 with ``INSERT ... SELECT`` over ``generate_series``, the big tables' indexes built after
 the load and a copy's search vector its seed story's: ``random()`` after ``setseed()``
 makes it the same on every build. Spreads are long-tailed, as a newsroom's are: a few
-authors write most stories, one tag is on a third of the archive, a few sections carry most,
-and comments pile on a few stories (--big-threads of them with 50,000 and more) while
-most have a handful; 5% are pending, some spam or removed. Drafts, stories in review and
-scheduled stories are there too, and two years of ad statistics.
+authors write most stories, one tag is on a third of the archive, a few sections carry
+most, and comments pile on a few stories (--big-threads of them with 50,000 and more)
+while most have a handful; 5% are pending, some spam or removed. Drafts, stories in
+review and scheduled stories are there too, and two years of ad statistics.
 
     .venv/bin/python -m bench.scale [--articles 1000000] [--comments 10000000]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_scale]
@@ -74,13 +74,13 @@ BULK_TABLES = (
     "django_comments_xtd_xtdcomment",
     "comments_readercomment",
 )
+# The bulk statements cut their rows into this many slices, whatever the cores: a slice's
+# rows depend on its place, not on the connection that makes them.
+SLICES = 16
 # Session settings of the build's connections (never the server's: it is shared). A lost
 # commit costs a rebuild at worst. Two scans of one big table at once would otherwise
 # start each other midway (a synchronized scan): random() would fall on other rows, and a
 # build would not repeat itself.
-# The bulk statements cut their rows into this many slices, whatever the cores: a slice's
-# rows depend on its place, not on the connection that makes them.
-SLICES = 16
 BUILD_SETTINGS = {
     "synchronous_commit": "off",
     "work_mem": "64MB",
@@ -462,7 +462,7 @@ def add_articles(count, seed):
         "CREATE UNLOGGED TABLE bench_seed AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, * "
         "FROM articles_article WHERE status = 'published' AND published_at <= now()"
     )
-    first_id = fetch_value("SELECT max(id) FROM articles_article")
+    last_seed_id = fetch_value("SELECT max(id) FROM articles_article")
     seeds = fetch_value("SELECT count(*) FROM bench_seed")
     sections = list(Section.objects.order_by("position").values_list("pk", flat=True))
     photos = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
@@ -479,8 +479,9 @@ def add_articles(count, seed):
         " - random() * interval '4 minutes' END"
     )
     expressions = {
-        # Ids by g, the newest first, whichever worker inserts it: a build repeats itself.
-        "id": f"{first_id} + g",
+        # Ids by g, the newest first, whichever connection inserts it: a build repeats
+        # itself.
+        "id": f"{last_seed_id} + g",
         "slug": "left(bench_seed.slug, 100) || '-' || g",
         "section_id": (
             f"({sql_array(sections)})[1 + floor(pow(random(), 1.7) * {len(sections)})::int]"
@@ -532,7 +533,7 @@ def add_articles(count, seed):
         )
     execute("DROP TABLE bench_seed")
     differing = fetch_value(
-        "SELECT count(*) FROM articles_article TABLESAMPLE SYSTEM (0.5) REPEATABLE (0) "
+        "SELECT count(*) FROM articles_article TABLESAMPLE SYSTEM (0.1) REPEATABLE (0) "
         f"WHERE search_vector IS DISTINCT FROM ({vector})"
     )
     if differing:
@@ -561,11 +562,11 @@ def generated_column_given(table, column):
 
     PostgreSQL computes such a column for every row written and takes no value for it;
     dropping the column and adding it back after the load would compute it again for
-    every row, in one process. So the column is marked as plain in
-    the catalog (this database's pg_attribute: a superuser's UPDATE) for the load and as
-    generated again after it: its expression (pg_attrdef) is untouched throughout, and so
-    is any row written later. The caller gives values the expression would compute, and
-    checks a sample of them."""
+    every row, in one process. So the column is marked as plain in the catalog (this
+    database's pg_attribute: a superuser's UPDATE) for the load and as generated again
+    after it: its expression (pg_attrdef) is untouched throughout, and so is any row
+    written later. The caller gives values the expression would compute, and checks a
+    sample of them."""
     marked = (
         "UPDATE pg_attribute SET attgenerated = %s "
         "WHERE attrelid = %s::regclass AND attname = %s AND attgenerated = %s"
