@@ -352,6 +352,17 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def _fetch_all(self):
+        """Stories read together read their related rows together: the first one a
+        template asks for its bylines (say) reads them for all (Article._read_related),
+        and a page whose cards are kept rendered (newsroom.fragments) reads none."""
+        unread = self._result_cache is None
+        super()._fetch_all()
+        rows = self._result_cache
+        if unread and rows and isinstance(rows[0], Article):
+            for article in rows:
+                article._read_with = rows
+
     def published(self):
         """What readers may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -363,10 +374,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.published().safe_for_promotion()
 
     def with_card_data(self):
-        """Everything an article card shows, in a fixed number of queries."""
-        return self.select_related("section", "hero_photo").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        """What an article card shows: its section and photo, and its bylines when a
+        card is rendered anew (Article.byline_authors), in one query for the stories
+        read together."""
+        return self.select_related("section", "hero_photo")
 
     def with_detail(self):
         """The article page's story with its section and photos; its bylines, tags and
@@ -766,11 +777,17 @@ class Article(models.Model):
         return {"words": words, "minutes": math.ceil(words / settings.READING_WORDS_PER_MINUTE)}
 
     def _read_related(self, lookup):
-        """Read `lookup` (a name or a Prefetch) for this article unless it was read (by a
-        prefetch_related of its queryset, or before)."""
+        """Read `lookup` (a name or a Prefetch) for this article and the stories read
+        with it (ArticleQuerySet._fetch_all), one query for all, unless it was read (by a
+        prefetch_related of their queryset, or before)."""
         name = lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup
-        if name not in getattr(self, "_prefetched_objects_cache", {}):
-            prefetch_related_objects([self], lookup)
+
+        def unread(article):
+            return name not in getattr(article, "_prefetched_objects_cache", {})
+
+        if unread(self):
+            together = [a for a in getattr(self, "_read_with", [self]) if unread(a)]
+            prefetch_related_objects(together if self in together else [self], lookup)
 
     @property
     def byline_authors(self):

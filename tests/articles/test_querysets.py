@@ -141,3 +141,24 @@ def test_search_with_only_punctuation_finds_nothing(django_assert_num_queries):
     ArticleFactory()
     with django_assert_num_queries(0):
         assert not list(Article.objects.search("!!! ???"))
+
+
+def test_stories_read_together_read_their_bylines_together_when_first_asked(
+    django_assert_num_queries,
+):
+    from tests.factories import AuthorFactory
+
+    authors = AuthorFactory.create_batch(3)
+    for i in range(6):
+        ArticleFactory(authors=authors[i % 3 : i % 3 + 2])
+    with django_assert_num_queries(1):
+        stories = list(Article.objects.for_listing())  # no byline read yet
+    with django_assert_num_queries(1):  # the first story asked reads them for all
+        names = [[author.name for author in story.byline_authors] for story in stories[2:]]
+        names += [[author.name for author in story.byline_authors] for story in stories[:2]]
+    assert all(names) and len(names) == 6
+    with django_assert_num_queries(1):  # and their tags, likewise
+        assert all(story.topics == [] for story in stories)
+    lone = Article.objects.for_listing().first()
+    with django_assert_num_queries(1):
+        assert lone.byline_authors
