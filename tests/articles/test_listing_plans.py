@@ -65,7 +65,8 @@ def archive(django_db_setup, django_db_blocker):
                 """
                 INSERT INTO articles_article_tags (article_id, tag_id)
                 SELECT id, %s FROM articles_article WHERE id %% 3 = 0
-                UNION ALL SELECT id, %s FROM articles_article WHERE id %% 1000 = 3
+                UNION ALL SELECT id, %s FROM articles_article
+                WHERE split_part(slug, '-', 2)::int %% 1000 = 3
                 """,
                 [common.pk, rare.pk],
             )
@@ -74,7 +75,8 @@ def archive(django_db_setup, django_db_blocker):
                 INSERT INTO articles_byline (article_id, author_id, position)
                 SELECT id, %s, 0 FROM articles_article WHERE id %% 5 = 0
                 UNION ALL SELECT id, %s, 0 FROM articles_article WHERE id %% 5 = 1
-                UNION ALL SELECT id, %s, 1 FROM articles_article WHERE id %% 1000 = 7
+                UNION ALL SELECT id, %s, 1 FROM articles_article
+                WHERE split_part(slug, '-', 2)::int %% 1000 = 7
                 """,
                 [author.pk, other.pk, rare_author.pk],
             )
@@ -166,7 +168,7 @@ def test_a_tag_or_author_page_is_one_range_of_its_links_index(client, db, archiv
             assert "ROW(published_at, article_id)" in plan.split("Index Cond: ")[1], plan
         assert "articles_pub_idx" not in plan, plan
         assert "articles_status_pub_idx" not in plan, plan
-        assert "Seq Scan" not in plan, plan
+        assert not re.search(r"Seq Scan on articles_(article|article_tags|byline) ", plan), plan
 
 
 @pytest.mark.parametrize("kind", ["rare tag", "rare author"])
