@@ -157,7 +157,7 @@ class AuthorFeed(SectionFeed):
         return f"The latest articles by {obj.name}."
 
     def filter_articles(self, queryset, obj):
-        return queryset.filter(bylines__author=obj)
+        return queryset.by_author(obj)
 
 
 class TagFeed(SectionFeed):
@@ -170,4 +170,4 @@ class TagFeed(SectionFeed):
         return f"The latest articles tagged {obj.name}."
 
     def filter_articles(self, queryset, obj):
-        return queryset.filter(tags=obj)
+        return queryset.tagged(obj)

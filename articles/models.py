@@ -387,8 +387,46 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "hero_photo", "social_image")
 
     def for_listing(self):
-        """Published articles, newest first, ready for cards (which never show the body)."""
-        return self.published().with_card_data().defer("body").order_by("-published_at", "-pk")
+        """Published articles, newest first, ready for cards (which never show the body).
+
+        A listing is ordered by two keys, `listed_at` and `listed_pk` (a page's cursor
+        names them: articles.pages): the story's publication time and id here; tagged()
+        and by_author() read them from the tag's or the author's links instead."""
+        return (
+            self.published()
+            .with_card_data()
+            .defer("body")
+            .alias(listed_at=F("published_at"), listed_pk=F("pk"))
+            .order_by("-listed_at", "-listed_pk")
+        )
+
+    def tagged(self, tag):
+        """These stories (a listing: for_listing()) that have `tag`, newest first, read
+        through the tag's links: one range of their index (tag, publication time, story)
+        whether the tag is on a third of the archive or on one story in a thousand."""
+        return self._listed_through("tag_links", "tag", tag.pk)
+
+    def by_author(self, author):
+        """These stories (a listing: for_listing()) with `author` in their byline,
+        newest first, read through the author's bylines as tagged() reads a tag's links."""
+        return self._listed_through("bylines", "author", author.pk)
+
+    def _listed_through(self, links, subject, pk):
+        """Ordered by the copy of each story's publication time on its `links` (rows
+        with the publication time copied, see ArticleTag), so that the database reads
+        them from the top of their index and the stories by key: walking the stories'
+        own index instead tests every story for the subject, thousands for a rare one."""
+        return (
+            self.alias(
+                listed_at=F(f"{links}__published_at"),
+                listed_pk=F(f"{links}__article"),
+                listed_subject=F(f"{links}__{subject}"),
+            )
+            # Not also listed_at = published_at, true as it is: PostgreSQL would take
+            # the two equalities of the join for independent and expect one row of it.
+            .filter(listed_subject=pk, listed_at__lte=timezone.now())
+            .order_by("-listed_at", "-listed_pk")
+        )
 
     def for_headlines(self):
         """Published articles, newest first, for lists of headlines and times alone
@@ -668,8 +706,8 @@ class Article(models.Model):
                 name="articles_section_pub_idx",
                 condition=Q(status="published"),
             ),
-            # Every published story newest first: Latest, and the tag and author pages
-            # (which walk it and keep the stories of their subject), from any cursor.
+            # Every published story newest first: Latest, from any cursor. (Tag and
+            # author pages read their links' own index: ArticleQuerySet.tagged.)
             models.Index(
                 fields=["-published_at", "-id"],
                 name="articles_pub_idx",
@@ -868,15 +906,66 @@ class Article(models.Model):
         }
 
 
+class ArticleTag(models.Model):
+    """A story's tag: a row of the table Django makes for Article.tags, seen as a model
+    of its own for what Article.tags cannot say, the story's publication time
+    (`published_at`) beside the tag, so that a tag's page reads its stories newest
+    first from one index (ArticleQuerySet.tagged).
+
+    Unmanaged: Article.tags keeps the table (and the admin's tag field with it, which
+    a declared `through` model would take away); migration 0016 adds the column, 0017
+    the index, articles_tag_pub_idx: (tag, published_at DESC, article DESC) where
+    published_at is set.
+
+    The copy is the database's job, not Python's: triggers (migration 0016) set it when
+    a link is made and whenever the story's status or publication time changes, on
+    every path that writes them (the admin, services, bulk_create, QuerySet.update,
+    raw SQL), on both databases. Writes made with triggers off (PostgreSQL's
+    session_replication_role = replica, as bulk loads do) are put right by
+    `manage.py repair_publication_copies`, as are an author's bylines (Byline)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="tag_links"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.DO_NOTHING, db_constraint=False, related_name="article_links"
+    )
+    published_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_tags"
+
+    def __str__(self):
+        return f"{self.article_id} tagged {self.tag_id}"
+
+
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
+    published_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text=_(
+            "The story's publication time while it is published, else empty: copied by "
+            "the database (see ArticleTag), for the author's page."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="articles_byline_once"),
+        ]
+        indexes = [
+            # An author's stories newest first (their page and feed), one range read
+            # however many or few they wrote: ArticleQuerySet.by_author.
+            models.Index(
+                fields=["author", "-published_at", "-article"],
+                name="articles_byline_pub_idx",
+                condition=Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -270,17 +270,19 @@ def _numbered_page(articles: ArticleQuerySet, number: int) -> ListingPage:
 
 def _page_after(articles: ArticleQuerySet, cursor: ListingCursor) -> ListingPage:
     at, pk = cursor.published_at, cursor.pk
-    # A row comparison, (published_at, id) < (at, pk): PostgreSQL reads the index from
-    # that point on, and estimates the rows left from the time alone (an OR of the two
-    # conditions is estimated far too small, and planned as a sort of everything older).
-    newest_first = Tuple(F("published_at"), F("pk"))
+    # A row comparison of the listing's keys (ArticleQuerySet.for_listing: the story's
+    # time and id, or their copies on a tag's links), (listed_at, listed_pk) < (at, pk):
+    # PostgreSQL reads the index from that point on, and estimates the rows left from
+    # the time alone (an OR of the two conditions is estimated far too small, and
+    # planned as a sort of everything older).
+    newest_first = Tuple(F("listed_at"), F("listed_pk"))
     rows = list(articles.filter(TupleLessThan(newest_first, (at, pk)))[: LISTING_PAGE_SIZE + 1])
     # The cursor's story and the stories above it, nearest first: the page before ends
-    # with it (one query, from the index too).
+    # with it (one query, from the index too). The keys are the story's time and id.
     behind = list(
         articles.filter(TupleGreaterThanOrEqual(newest_first, (at, pk)))
         .prefetch_related(None)
-        .order_by("published_at", "pk")
+        .order_by("listed_at", "listed_pk")
         .values_list("published_at", "pk")[: LISTING_PAGE_SIZE + 1]
     )
     shown = rows[:LISTING_PAGE_SIZE]

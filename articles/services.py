@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from reversion import create_revision, set_comment, set_user
 
@@ -25,7 +25,9 @@ from .models import (
     PUBLISH_PERMISSION,
     Article,
     ArticleSlugRedirect,
+    ArticleTag,
     BreakingNews,
+    Byline,
     Embed,
     HourlyViews,
     Photo,
@@ -414,3 +416,37 @@ def article_view_record(
         field="views",
         may_insert=lambda: Article.objects.published().filter(pk=article_id).exists(),
     )
+
+
+# A story's publication time while it is published, else NULL: what its links copy.
+PUBLISHED_TIME = "CASE WHEN a.status = %s THEN a.published_at END"
+
+
+def publication_copies_repair(*, batch: int = 50_000) -> int:
+    """Put right the copies of stories' publication times on their tags' and bylines'
+    rows (ArticleTag, Byline.published_at) that differ from their story's; returns how
+    many were wrong.
+
+    The database's triggers keep the copies on every write, so only rows written with
+    them off need this: a bulk load under PostgreSQL's session_replication_role =
+    replica, a restore with --disable-triggers. One UPDATE per `batch` rows, each
+    committed on its own when run outside a transaction (`manage.py
+    repair_publication_copies`), so that no lock is held on millions of rows.
+    """
+    repaired = 0
+    with connection.cursor() as cursor:
+        for table in (ArticleTag._meta.db_table, Byline._meta.db_table):
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608  # nosec B608
+            (last,) = cursor.fetchone()
+            # The tables are ours (the models' own names); the status is a parameter.
+            copy = (
+                f"(SELECT {PUBLISHED_TIME} FROM articles_article a WHERE a.id = {table}.article_id)"  # noqa: S608  # nosec B608
+            )
+            for first in range(1, last + 1, batch):
+                cursor.execute(
+                    f"UPDATE {table} SET published_at = {copy} "  # noqa: S608  # nosec B608
+                    f"WHERE id BETWEEN %s AND %s AND published_at IS DISTINCT FROM {copy}",
+                    [Article.Status.PUBLISHED, first, first + batch - 1, Article.Status.PUBLISHED],
+                )
+                repaired += cursor.rowcount
+    return repaired

@@ -339,6 +339,9 @@ def build(args):
         indexes = step("drop the big tables' indexes", drop_secondary_indexes)
         step("articles", add_articles, args.articles, args.seed)
         step("bylines and tags", add_bylines_and_tags, args.seed)
+        # Loaded with triggers off (in_parallel): the links' copies of their stories'
+        # publication times, which tag and author pages read, are made afterwards.
+        step("publication copies", publication_copies_repair)
         step("comments", add_comments, args.comments, args.big_threads, args.seed)
         step("comment counts", count_comments)
         step("ad statistics", add_ad_statistics)
@@ -636,6 +639,12 @@ def add_bylines_and_tags(seed):
     )
 
 
+def publication_copies_repair():
+    from articles.services import publication_copies_repair
+
+    return publication_copies_repair()
+
+
 def add_comments(total, big_threads, seed):
     """About `total` comments: `big_threads` stories with tens of thousands, the rest
     spread over the published stories, most getting a handful."""
@@ -834,6 +843,49 @@ def commonest_word():
     )
 
 
+def word_in_share(share, sample_rows=20_000):
+    """A word in about `share` of the stories (what a reader searching a word of middling
+    frequency costs), from a sample of about `sample_rows` stories, or None if no word
+    of more than three letters comes within half of that share."""
+    total = fetch_value("SELECT reltuples::bigint FROM pg_class WHERE relname = 'articles_article'")
+    percent = min(100.0, 100.0 * sample_rows / max(total, 1))
+    sample = f"articles_article TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (7)"
+    sampled = fetch_value(f"SELECT count(*) FROM {sample}")  # nosec B608
+    if not sampled:
+        return None
+    return fetch_value(
+        f"""
+        SELECT word FROM ts_stat($$SELECT search_vector FROM {sample}$$)
+        WHERE length(word) > 3 AND ndoc BETWEEN %s AND %s
+        ORDER BY abs(ndoc - %s), word LIMIT 1
+        """,  # nosec B608
+        [sampled * share / 2, sampled * share * 3 / 2, sampled * share],
+    )
+
+
+def nearest_in_share(model, links, share):
+    """The `model` (Tag, Author) whose `links` (its stories' links) are nearest `share`
+    of the published stories, among those with more than a page of them: a rare tag's
+    or author's page, whatever the build's sizes."""
+    from django.db.models import Count, F, Q
+    from django.db.models.functions import Abs
+    from django.utils import timezone
+
+    from articles.models import Article
+    from articles.pages import LISTING_PAGE_SIZE
+
+    target = round(Article.objects.published().count() * share)
+    # A link carries its story's publication time while it is published (ArticleTag).
+    on_published = Q(**{f"{links}__published_at__lte": timezone.now()})
+    return (
+        model.objects.annotate(n=Count(links, filter=on_published))
+        .filter(n__gt=LISTING_PAGE_SIZE)
+        .annotate(distance=Abs(F("n") - target))
+        .order_by("distance", "pk")
+        .first()
+    )
+
+
 # --- the measurements -------------------------------------------------------------------
 
 
@@ -891,6 +943,9 @@ def subjects(build_record):
     oldest = published.order_by("published_at").first()
     prolific = ReaderComment.objects.order_by("pk").values_list("user_email", flat=True).first()
     common_word = build_record.get("common_word") or "council"
+    mid_word = word_in_share(0.04)
+    rare_tag = nearest_in_share(Tag, "article_links", 1 / 1000)
+    rare_author = nearest_in_share(Author, "bylines", 1 / 1000)
     rows = [
         ("home", "public", reverse("fronts:home")),
         ("latest", "public", reverse("articles:latest")),
@@ -911,7 +966,28 @@ def subjects(build_record):
         ("tag, deepest page", "public", deepest_page(tag, published.filter(tags=tag))),
         ("author page 1", "public", author.get_absolute_url()),
         ("author, deepest page", "public", deepest_page(author, published.filter(authors=author))),
+        *(
+            [(f"rare tag page 1 ({rare_tag.n:,} stories)", "public", rare_tag.get_absolute_url())]
+            if rare_tag
+            else []
+        ),
+        *(
+            [
+                (
+                    f"rare author page 1 ({rare_author.n:,} stories)",
+                    "public",
+                    rare_author.get_absolute_url(),
+                )
+            ]
+            if rare_author
+            else []
+        ),
         (f"search '{common_word}'", "public", f"{reverse('articles:search')}?q={common_word}"),
+        *(
+            [(f"search '{mid_word}' (~4%)", "public", f"{reverse('articles:search')}?q={mid_word}")]
+            if mid_word
+            else []
+        ),
         ("search a rare word", "public", f"{reverse('articles:search')}?q=lighthousekeeper"),
         ("feed", "public", reverse("articles:feed")),
         ("section feed", "public", reverse("articles:section-feed", args=[section.slug])),

@@ -69,13 +69,15 @@ class DropPatternIndex(migrations.RunPython):
         )
 
 
-def create_index_concurrently(schema_editor, *, name, table, key):
-    """CREATE INDEX `name` ON `table` (`key`), concurrently on PostgreSQL, for indexes a
-    model cannot declare (on a third-party app's table, or on an expression). A
+def create_index_concurrently(schema_editor, *, name, table, key, where=""):
+    """CREATE INDEX `name` ON `table` (`key`) [WHERE `where`], concurrently on
+    PostgreSQL, for indexes a model cannot declare (on a third-party app's table, an
+    unmanaged model's, or on an expression). A
     concurrent build that failed (a timeout, a cancel) leaves an invalid index behind,
     which IF NOT EXISTS would then take for done: it is dropped and built again."""
+    condition = f" WHERE {where}" if where else ""
     if schema_editor.connection.vendor != "postgresql":
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({key})")
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({key}){condition}")
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
@@ -84,7 +86,9 @@ def create_index_concurrently(schema_editor, *, name, table, key):
         invalid = cursor.fetchone()
     if invalid and invalid[0]:
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({key})")
+    schema_editor.execute(
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({key}){condition}"
+    )
 
 
 def drop_index_concurrently(schema_editor, *, name):
