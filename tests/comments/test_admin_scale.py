@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comments.admin import CappedCountPaginator
+from newsroom.admin import CappedCountPaginator
 from comments.models import ModerationReason, ReaderComment
 from tests.comments.test_admin import cell, row_html, stored
 from tests.factories import ArticleFactory
@@ -115,7 +115,7 @@ def test_the_held_for_filter_lists_a_comment_once_without_distinct(
 def test_a_filtered_count_stops_at_the_cap_and_pages_stop_with_it(
     monkeypatch, as_moderator, article
 ):
-    monkeypatch.setattr(CappedCountPaginator, "COUNTED", 4)
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_UP_TO", 4)
     monkeypatch.setattr("comments.admin.ReaderCommentAdmin.list_per_page", 2)
     for i in range(7):
         stored(article, f"Comment {i}.", email=f"r{i}@example.com")
