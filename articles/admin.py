@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 
 from editing.admin import EditDeskAdminMixin
 from editing.forms import EditGuardFormMixin
-from newsroom.admin import EstimatedCountPaginator, FormWithUserAdminMixin, SaveFailureAdminMixin
+from newsroom.admin import CappedCountPaginator, FormWithUserAdminMixin, SaveFailureAdminMixin
 from newsroom.links import absolute_url
 
 from . import services
@@ -172,6 +172,11 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
 
 
+class ArticlePaginator(CappedCountPaginator):
+    # Editors find a story by searching or filtering, not by paging through thousands.
+    COUNT_UP_TO = 5_000
+
+
 @admin.register(Article)
 class ArticleAdmin(EditDeskAdminMixin, SaveFailureAdminMixin, FormWithUserAdminMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -205,7 +210,7 @@ class ArticleAdmin(EditDeskAdminMixin, SaveFailureAdminMixin, FormWithUserAdminM
     )
     # One count, of the list shown; the unfiltered list is counted by estimate.
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ArticlePaginator
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo", "social_image"]
     inlines = [BylineInline, CorrectionInline]

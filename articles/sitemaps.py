@@ -3,9 +3,20 @@ and one each for the sections, authors and tags.
 
 Each is a range read of an index however long the archive: no COUNT and no OFFSET over
 the whole table (see month_sitemaps for what the index costs).
+
+The stories' sitemaps (the newest 5,000, a month's, Google News') are defined as
+django.contrib.sitemaps classes but written by story_sitemap() rather than by the
+framework, which loads a model instance per URL, reverse()s each one's address, renders
+a template node per URL and COUNTs the rows for its paginator first: ~250 ms of CPU and
+18 MB for the newest 2,000 stories, a month at a million stories up to 345 ms.
+story_sitemap() reads the few columns a URL needs and joins escaped strings into the
+bytes the framework sends (tests/articles/test_sitemap_writer.py compares the two on the
+same stories). The index and the small sitemaps of sections, authors and tags stay on
+the framework.
 """
 
 from datetime import datetime, timedelta
+from html import escape
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,16 +24,20 @@ from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from newsroom.cachekeys import shows
+from newsroom.links import absolute_url
 
-from .models import LATEST_KEY, SECTIONS_KEY, Article, Author, Section, Tag
+from .models import LATEST_KEY, SECTIONS_KEY, Article, Author, Photo, Section, Tag
 
 NEWS_SITEMAP_AGE = timedelta(days=2)
+# Article.modified_at, in SQL.
+MODIFIED_AT = Greatest("published_at", Coalesce("significant_update_at", "published_at"))
 
 
 class Sitemap(BaseSitemap):
@@ -36,7 +51,16 @@ class Sitemap(BaseSitemap):
 
 
 class ArticleSitemap(Sitemap):
+    """The stories' sitemaps. items() and lastmod() say what they list, as the framework
+    reads a sitemap; rows() and url_elements() write the same (see the module's
+    docstring), and story_sitemap() serves them."""
+
     limit = 5000
+    empty_is_missing = False  # True: an empty first page is a 404, not an empty urlset
+    urlset = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
+    )
 
     def items(self):
         return (
@@ -52,15 +76,33 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, item):
         # The last significant update, as Google asks of lastmod ("not the copyright
-        # date"): a typo fix does not send crawlers back. To the second:
-        # articles/sitemap.xml writes a full W3C datetime.
+        # date"): a typo fix does not send crawlers back. To the second: the sitemap
+        # writes a full W3C datetime.
         return item.modified_at.replace(microsecond=0)
 
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; the index asks on each
-        # request. Article.modified_at, in SQL.
-        modified = Greatest("published_at", Coalesce("significant_update_at", "published_at"))
-        return self.items().aggregate(latest=Max(modified))["latest"]
+        # request.
+        return self.items().aggregate(latest=Max(MODIFIED_AT))["latest"]
+
+    def rows(self):
+        """items() as the values a story's <url> is written from, in the same order:
+        named tuples of STORY_COLUMNS."""
+        return self.items().annotate(modified=MODIFIED_AT).values_list(*STORY_COLUMNS, named=True)
+
+    def url_elements(self, rows):
+        """Each story's <url>: its address, lastmod and photo while its licence lasts,
+        as articles/sitemap.xml writes a story's."""
+        locations = StoryLocations(self)
+        images = photo_images(row.hero_photo_id for row in rows)
+        local = timezone.get_current_timezone()  # for timezone.localtime()'s work, unchecked
+        for slug, section, published_at, modified, photo_id, _headline in rows:
+            published = published_at.astimezone(local)
+            lastmod = modified.astimezone(local).replace(microsecond=0).isoformat()
+            yield (
+                f"<url><loc>{locations.of(section, published, slug)}</loc>"
+                f"<lastmod>{lastmod}</lastmod>{images.get(photo_id, '')}</url>"
+            )
 
 
 class RecentArticleSitemap(ArticleSitemap):
@@ -74,9 +116,10 @@ class RecentArticleSitemap(ArticleSitemap):
 
 class ArticleMonthSitemap(ArticleSitemap):
     """The stories published in one month (in the site's time zone), read as a range of
-    the index on publication time."""
+    the index on publication time. A month without any has no sitemap (a 404)."""
 
     limit = 50_000  # Google's most per sitemap: a month in one page (see month_sitemaps)
+    empty_is_missing = True
 
     def __init__(self, year: int, month: int):
         self.start = month_start(year, month)
@@ -90,9 +133,72 @@ class NewsSitemap(ArticleSitemap):
     """Google News: published articles of the last two days, with their publication data."""
 
     limit = 1000
+    urlset = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+    )
 
     def items(self):
         return super().items().filter(published_at__gte=timezone.now() - NEWS_SITEMAP_AGE)
+
+    def url_elements(self, rows):
+        """Each story's <url> with its <news:news>, as the news sitemap's template wrote
+        them (its text is kept in tests/articles/test_sitemap_writer.py)."""
+        locations = StoryLocations(self)
+        publication = (
+            f"<news:publication><news:name>{escape(settings.SITE_NAME)}</news:name>"
+            "<news:language>en</news:language></news:publication>"
+        )
+        local = timezone.get_current_timezone()
+        for slug, section, published_at, _modified, _photo_id, headline in rows:
+            published = published_at.astimezone(local)
+            yield (
+                f"<url><loc>{locations.of(section, published, slug)}</loc><news:news>"
+                f"{publication}<news:publication_date>{published.isoformat()}"
+                f"</news:publication_date><news:title>{escape(headline)}</news:title>"
+                "</news:news></url>"
+            )
+
+
+# What ArticleSitemap.rows() reads of a story ("modified": Article.modified_at), in the
+# order url_elements() unpacks them.
+STORY_COLUMNS = ("slug", "section__slug", "published_at", "modified", "hero_photo_id", "headline")
+
+
+class StoryLocations:
+    """Stories' addresses on the sitemap's site, escaped for XML, as
+    Article.get_absolute_url() gives them: the detail route,
+    <section>/<year>/<month>/<day>/<slug>/ (the day in the site's time zone), written
+    out under the URLconf's root, which alone is reverse()d. A reverse() a story (~40
+    µs) was a sixth of the framework's sitemap; tests/articles/test_sitemap_writer.py
+    fails if the route changes shape."""
+
+    def __init__(self, sitemap):
+        root = reverse("articles:section", kwargs={"slug": "-"}).removesuffix("-/")
+        self.root = escape(f"{sitemap.get_protocol()}://{sitemap.get_domain()}{root}")
+
+    def of(self, section, published, slug):
+        """The address of `section`'s story `slug`, published at `published` (local)."""
+        return (
+            f"{self.root}{escape(section)}/{published.year}/{published.month:02d}/"
+            f"{published.day:02d}/{escape(slug)}/"
+        )
+
+
+def photo_images(photo_ids):
+    """The <image:image> of each photo among `photo_ids` whose licence lasts, by id: its
+    fallback rendition on SITE_URL. One query, and one model instance a photo, not a
+    story (stories share photos)."""
+    photos = Photo.objects.filter(pk__in={pk for pk in photo_ids if pk is not None}).only(
+        "image", "width", "height", "renditions", "licence_ends_at"
+    )
+    return {
+        photo.pk: "<image:image><image:loc>{}</image:loc></image:image>".format(
+            escape(absolute_url(photo.fallback["url"]))
+        )
+        for photo in photos
+        if photo.is_licensed
+    }
 
 
 class SectionSitemap(Sitemap):
@@ -114,15 +220,14 @@ class TagSitemap(Sitemap):
         return Tag.objects.in_use().order_by("pk")
 
 
-# The sitemaps of sections, authors and tags, at /sitemap-<name>.xml; "articles" is
-# the newest stories' (RecentArticleSitemap), left out of the index.
+# The sitemaps of sections, authors and tags, at /sitemap-<name>.xml, all in the index;
+# /sitemap-articles.xml is the newest stories' (RecentArticleSitemap), left out of it.
 SITEMAPS = {
-    "articles": RecentArticleSitemap,
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
     "tags": TagSitemap,
 }
-INDEXED_SITEMAPS = ["sections", "authors", "tags"]
+INDEXED_SITEMAPS = list(SITEMAPS)
 
 
 def month_start(year: int, month: int) -> datetime:
@@ -203,26 +308,57 @@ def index(request):
     )
 
 
-def sitemap(request, sitemaps, **kwargs):
-    """Django's sitemap view. Sitemaps list stories, sections, authors and tags: a story
-    published or changed, or a section, author or tag renamed, purges them."""
+def sitemap(request, section):
+    """/sitemap-<section>.xml: the newest stories' ("articles"), or Django's sitemap view
+    on the sections', authors' or tags'. A story published or changed, or a section,
+    author or tag renamed, purges them all."""
+    if section == "articles":
+        return story_sitemap(request, RecentArticleSitemap())
     shows(request, LATEST_KEY, SECTIONS_KEY)
-    response = sitemap_views.sitemap(request, sitemaps, **kwargs)
-    # Stories list their photo (articles/sitemap.xml) while its licence lasts: one
-    # extended brings it back (no sitemap is kept past a licence's end either).
-    photos = {
-        getattr(url["item"], "hero_photo_id", None) for url in response.context_data["urlset"]
-    }
-    shows(request, *(f"photo-{pk}" for pk in photos if pk is not None))
-    return response
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="articles/sitemap.xml"
+    )
 
 
 def month_sitemap(request, year, month):
     """The stories of one month (/sitemap-articles-2024-03.xml); a month without any is
     a 404."""
-    site = ArticleMonthSitemap(int(year), int(month))
-    if not site.items().exists():
-        raise Http404("No stories that month.")
-    return sitemap(
-        request, {"articles": site}, section="articles", template_name="articles/sitemap.xml"
-    )
+    return story_sitemap(request, ArticleMonthSitemap(int(year), int(month)))
+
+
+def news_sitemap(request):
+    return story_sitemap(request, NewsSitemap())
+
+
+@sitemap_views.x_robots_tag
+def story_sitemap(request, sitemap):
+    """The page ?p= of a stories' sitemap: the bytes, headers and purge keys of Django's
+    sitemap view with articles/sitemap.xml (the news sitemap: the template it had),
+    written from rows (see the module's docstring)."""
+    shows(request, LATEST_KEY, SECTIONS_KEY)
+    number = page_number(request)
+    rows = list(sitemap.rows()[(number - 1) * sitemap.limit : number * sitemap.limit])
+    if not rows and (number > 1 or sitemap.empty_is_missing):
+        raise Http404(f"No stories on page {number}.")
+    # Stories list their photo while its licence lasts: one extended brings it back (no
+    # sitemap is kept past a licence's end either).
+    shows(request, *{f"photo-{row.hero_photo_id}" for row in rows if row.hero_photo_id})
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n{sitemap.urlset}\n'
+    xml = "".join([head, *sitemap.url_elements(rows), "\n</urlset>\n"])
+    response = HttpResponse(xml, content_type="application/xml")
+    if rows:  # as Django's view: ConditionalGetMiddleware answers 304s from it
+        lastmod = max(row.modified for row in rows).replace(microsecond=0)
+        response.headers["Last-Modified"] = http_date(lastmod.timestamp())
+    return response
+
+
+def page_number(request) -> int:
+    """The page ?p= asks for, as the framework's paginator reads it; anything but a
+    whole number from 1 on is a 404."""
+    try:
+        number = int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1:
+        raise Http404("No such page.")
+    return number

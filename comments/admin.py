@@ -1,4 +1,3 @@
-import math
 from datetime import timedelta
 
 from django import forms
@@ -6,14 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -21,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, Section
-from newsroom.admin import ReadOnlyAdminMixin, table_row_estimate, value_fits
+from newsroom.admin import CappedCountPaginator, ReadOnlyAdminMixin, value_fits
 
 from . import services
 from .commenter_admin import CommenterDataActions
@@ -69,35 +66,6 @@ class ModerationEventInline(ReadOnlyAdminMixin, GenericTabularInline):
     @admin.display(description=_("what changed"))
     def change(self, obj):
         return change_summary_html(obj)
-
-
-class CappedCountPaginator(Paginator):
-    """Counts a list of millions can afford. Unfiltered, on PostgreSQL, the planner's
-    estimate of the table's rows (pg_class.reltuples, as in the PostgreSQL wiki's "Count
-    estimate"), shown as "about N"; filtered, an exact count that stops at COUNTED and
-    shows "COUNTED+". Pages past COUNTED rows are not offered: each would OFFSET through
-    that many rows. Use with `show_full_result_count = False`, or the admin counts the
-    whole table again."""
-
-    COUNTED = 10_000
-    estimated = False
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        if not queryset.query.has_filters():
-            estimate = table_row_estimate(queryset.model, using=queryset.db)
-            if estimate is not None and estimate > self.COUNTED:
-                self.estimated = True
-                return estimate
-        counted = queryset.order_by()[: self.COUNTED + 1].count()
-        self.capped = counted > self.COUNTED
-        return min(counted, self.COUNTED)
-
-    @cached_property
-    def num_pages(self) -> int:
-        return min(super().num_pages, math.ceil(self.COUNTED / self.per_page))
 
 
 class ReportedFilter(admin.SimpleListFilter):

@@ -107,6 +107,25 @@ HISTORY_COUNTS = {
 }
 
 
+class TableKey(models.Expression):
+    """The key column of `parent`'s own table, in a query of one of its multi-table
+    children. Django reads a parent's key as the child's (they are equal), which finds
+    the same rows but puts no bound on the parent's table or its indexes. The parent's
+    table is the one the query already joins (Query.join_parent_model reuses it)."""
+
+    def __init__(self, parent: type[models.Model]):
+        super().__init__(output_field=parent._meta.pk)
+        self.parent = parent
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        alias = query.join_parent_model(
+            query.get_meta(), self.parent, query.get_initial_alias(), {}
+        )
+        return self.parent._meta.pk.get_col(alias)
+
+
 class ReaderCommentQuerySet(models.QuerySet):
     def for_article(self, article_id):
         """The comments on one article (by its pk), by the cached content type: no join."""
@@ -247,7 +266,16 @@ class ReaderCommentQuerySet(models.QuerySet):
         threads = self.filter(level=0).filter(Exists(public_in_thread))
         if start is not None:
             bound = ("lt" if newest_first else "gt") + ("e" if inclusive else "")
-            threads = threads.filter(**{f"pk__{bound}": start})
+            # On each table's own key: PostgreSQL carries an equality across a join but
+            # never a < or >, so bounding comments_readercomment's key alone (Django's
+            # `pk`) left the article's index on django_comments, and the other keys when
+            # merge-joined, to be read from the story's first or last comment up to the
+            # cursor. Bounded on all three, whichever way the planner joins them, each
+            # read starts at the cursor.
+            keys = {"comment_key": TableKey(Comment), "xtdcomment_key": TableKey(XtdComment)}
+            threads = threads.alias(**keys).filter(
+                **{f"{key}__{bound}": start for key in [*keys, "pk"]}
+            )
         ordered = threads.order_by("-pk" if newest_first else "pk")
         return list(ordered.values_list("pk", flat=True)[:limit])
 

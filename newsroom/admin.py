@@ -1,14 +1,16 @@
 """The admin site, and admin mixins any app's ModelAdmin may use; they know no app's
 models."""
 
+import math
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.humanize.templatetags.humanize import intword
 from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, connections, models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -171,19 +173,22 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class EstimatedCountPaginator(Paginator):
-    """A changelist's paginator whose count never reads a big table whole. The
-    unfiltered list is counted by PostgreSQL's estimate of the table's rows
-    (pg_class.reltuples, kept by ANALYZE and autovacuum; the PostgreSQL wiki's "Count
-    estimate", wiki.postgresql.org/wiki/Count_estimate), shown "about 1.2 million"; a
-    filtered or searched list is counted exactly up to COUNT_UP_TO and shown "more than
-    5,000" past it (a LIMIT in the counting subquery), as GitLab's lists do. A table
-    below EXACT_BELOW rows, and SQLite, are counted exactly. Set show_full_result_count
-    = False beside it, or the changelist counts the whole table once more.
+class CappedCountPaginator(Paginator):
+    """A changelist's paginator for lists of millions (stories, comments): its count
+    never reads a big table whole, and it offers no page past COUNT_UP_TO rows (each
+    would OFFSET through that many). Subclass it for another cap.
+
+    The unfiltered list of a table bigger than the cap is counted, on PostgreSQL, by
+    the planner's estimate of its rows (pg_class.reltuples, kept by ANALYZE and
+    autovacuum; the PostgreSQL wiki's "Count estimate"), shown "about 1,234,567". Any
+    other list is counted exactly up to the cap (a LIMIT in the counting subquery) and
+    shown "5,000+" past it, as GitLab's lists and our search's count are. Set
+    show_full_result_count = False beside it, or the changelist counts the whole table
+    once more.
     """
 
-    EXACT_BELOW = 100_000
-    COUNT_UP_TO = 5_000
+    COUNT_UP_TO = 10_000
+    capped = False  # counted exactly, and more rows than the cap
 
     @cached_property
     def estimated(self) -> bool:
@@ -195,24 +200,29 @@ class EstimatedCountPaginator(Paginator):
         if query.where or query.combinator or query.is_sliced:
             return None
         estimate = table_row_estimate(self.object_list.model, using=self.object_list.db)
-        return estimate if estimate is not None and estimate >= self.EXACT_BELOW else None
+        return estimate if estimate is not None and estimate > self.COUNT_UP_TO else None
 
     @cached_property
     def count(self) -> int:
         if self.estimated:
             return self._estimate
-        if connections[self.object_list.db].vendor != "postgresql":
-            return super().count
-        return self.object_list.order_by().values("pk")[: self.COUNT_UP_TO + 1].count()
+        counted = self.object_list.order_by().values("pk")[: self.COUNT_UP_TO + 1].count()
+        self.capped = counted > self.COUNT_UP_TO
+        return min(counted, self.COUNT_UP_TO)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, math.ceil(self.COUNT_UP_TO / self.per_page))
 
     @property
     def count_label(self) -> str:
-        """The count as the changelist shows it."""
+        """The count as the changelist shows it (templates/admin/comments/pagination.html
+        writes the same from `estimated` and `capped`)."""
+        grouped = number_format(self.count, force_grouping=True)
         if self.estimated:
-            count = intword(self.count) if self.count >= 1_000_000 else f"{self.count:,}"
-            return _("about %(count)s") % {"count": count}
-        if self.count > self.COUNT_UP_TO:
-            return _("more than %(count)s") % {"count": f"{self.COUNT_UP_TO:,}"}
+            return _("about %(count)s") % {"count": grouped}
+        if self.capped:
+            return _("%(count)s+") % {"count": grouped}
         return str(self.count)
 
 

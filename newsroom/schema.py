@@ -39,6 +39,11 @@ class DropPatternIndex(migrations.RunPython):
         self.table, self.column = table, column
         super().__init__(self.drop, self.create, hints={"table": table})
 
+    def deconstruct(self):
+        # Not RunPython's, which names RunPython and the bound methods it was given:
+        # a migration written from it (squashmigrations) would not load.
+        return (self.__class__.__name__, [], {"table": self.table, "column": self.column})
+
     def describe(self):
         return f"Drop the pattern index of {self.table}.{self.column}"
 

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from ads import views as ads_views
-from articles.sitemaps import SITEMAPS, NewsSitemap, month_sitemap, sitemap
 from articles.sitemaps import index as sitemap_index
+from articles.sitemaps import month_sitemap, news_sitemap, sitemap
 
 from . import views
 
@@ -34,18 +34,8 @@ urlpatterns = [
         month_sitemap,
         name="sitemap-articles-month",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
-        name="sitemap-section",
-    ),
-    path(
-        "news-sitemap.xml",
-        sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
-        name="sitemap-news",
-    ),
+    path("sitemap-<section>.xml", sitemap, name="sitemap-section"),
+    path("news-sitemap.xml", news_sitemap, name="sitemap-news"),
     path("comments/", include("comments.urls")),
     path("ads/", include("ads.urls")),
     path("live/", include("liveblog.urls")),

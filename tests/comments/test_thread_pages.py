@@ -226,6 +226,39 @@ def test_a_cursor_page_costs_the_same_queries_whatever_the_threads_size(
     assert len(section.find_all("li", cls="comment")) == 3 + 45 + 3  # threads 3 and 5 had 3
 
 
+@pytest.mark.parametrize("inclusive", [True, False], ids=["the page", "the page before"])
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest first", "newest first"])
+def test_a_read_past_a_cursor_starts_at_it_and_keeps_to_its_story(section, newest_first, inclusive):
+    """The bound thread_ids puts on each table's own key reads the story's threads past
+    the cursor, from it or from the one after, and none of the stories commented on in
+    between."""
+    before, story, after = ArticleFactory.create_batch(3, section=section)
+    threads, held = [], None
+    for n in range(6):
+        for other in (before, after):
+            ReaderCommentFactory(parent=ReaderCommentFactory(article=other))
+        if n == 2:
+            held = ReaderCommentFactory(article=story, status=Status.PENDING)
+            continue
+        root = ReaderCommentFactory(article=story)
+        ReaderCommentFactory(parent=root)
+        threads.append(root.pk)
+    ordered = sorted(threads, reverse=newest_first)
+
+    # A held thread's id, as a stale cursor would name it, bounds the read all the same.
+    for start in [*ordered, held.pk]:
+        past = [
+            thread
+            for thread in ordered
+            if (thread < start if newest_first else thread > start)
+            or (inclusive and thread == start)
+        ]
+        read = ReaderComment.objects.for_article(story.pk).thread_ids(
+            newest_first=newest_first, start=start, limit=3, inclusive=inclusive
+        )
+        assert read == past[:3], start
+
+
 # The caches
 
 
