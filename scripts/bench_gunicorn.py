@@ -59,8 +59,9 @@ def process_tree_cpu_seconds(pid):
     return total / CLOCK_TICKS
 
 
-def wrk(url, connections, seconds):
-    """wrk's figures: requests, requests a second, median and p99 latency in ms."""
+def wrk(url, connections, seconds, headers=()):
+    """wrk's figures: requests, requests a second, median and p99 latency in ms;
+    `headers` ("Name: value") are sent with each request."""
     output = subprocess.run(
         # A long timeout: wrk leaves requests slower than it out of its latencies, which
         # would hide the tail this measures.
@@ -72,6 +73,7 @@ def wrk(url, connections, seconds):
             "--timeout",
             "60s",
             "--latency",
+            *(option for header in headers for option in ("-H", header)),
             url,
         ],
         capture_output=True,
