@@ -158,3 +158,30 @@ def test_a_pool_that_cannot_connect_opens_the_circuit_after_its_timeout(pooled, 
         assert time.monotonic() - started < 0.5
     finally:
         postgres.start()
+
+
+def test_the_sites_sessions_run_without_jit_or_parallel_workers_unless_told():
+    """Short indexed reads: JIT compilation and parallel workers' start-up cost them
+    more than they save (issue 10's measurements); each can be turned back on."""
+    options = configured(DATABASE_URL="postgres://newsroom@db.internal:5432/newsroom")[
+        "databases"
+    ]["default"]["OPTIONS"]["options"]
+    assert "-c jit=off" in options and "-c max_parallel_workers_per_gather=0" in options
+    assert "-c statement_timeout=5000" in options
+    options = configured(
+        DATABASE_URL="postgres://newsroom@db.internal:5432/newsroom",
+        DATABASE_JIT="on",
+        DATABASE_MAX_PARALLEL_WORKERS_PER_GATHER="2",
+    )["databases"]["default"]["OPTIONS"]["options"]
+    assert "-c jit=on" in options and "-c max_parallel_workers_per_gather=2" in options
+
+
+@pytest.mark.django_db
+def test_a_session_on_postgresql_has_them_off():
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("PostgreSQL's session settings")
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
