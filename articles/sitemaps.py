@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.db import connection
+from django.db.models import DateTimeField, Exists, Max, Min, OuterRef
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -256,15 +258,19 @@ def month_sitemaps() -> list[tuple[datetime, datetime]]:
         months.append(month_start(year, month))
         year, month = year + month // 12, month % 12 + 1
 
-    def newest_in(start, end):
-        stories = published.filter(published_at__gte=start)
-        if end is not None:  # else the month under way
-            stories = stories.filter(published_at__lt=end)
-        return Subquery(stories.order_by("-published_at").values("published_at")[:1])
-
-    ends = [*months[1:], None]
+    # Each month's probe written out once and repeated, as RawSQL: the ORM took ~35 ms
+    # of CPU to compile 120 Subquery annotations into a statement that runs in a few.
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    table, status, at = quote(Article._meta.db_table), quote("status"), quote("published_at")
+    # Names from the model, values as parameters.
+    within = f"{status} = %s AND {at} >= %s AND {at} < %s"
+    probe = f"SELECT {at} FROM {table} WHERE {within} ORDER BY {at} DESC LIMIT 1"  # noqa: S608
+    # The month under way ends now (published(): a scheduled story is not yet out).
+    ends = [*months[1:], timezone.now() + timedelta(microseconds=1)]
     newest = {
-        f"m{number}": newest_in(start, end)
+        f"m{number}": RawSQL(  # noqa: S611  # nosec B611
+            probe, (Article.Status.PUBLISHED, adapt(start), adapt(end)), DateTimeField()
+        )
         for number, (start, end) in enumerate(zip(months, ends, strict=True))
     }
     # On the newest story's row (read from the index), though any row would do.
