@@ -44,14 +44,16 @@ def parse_args():
 
 
 def process_tree_cpu_seconds(pid):
-    """User + system CPU seconds of a process and its children (gunicorn's workers)."""
+    """User + system CPU seconds of a process and its children (gunicorn's workers),
+    those that ended included."""
     total = 0
     pids = [pid]
     while pids:
         current = pids.pop()
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, and cutime, cstime: the workers gunicorn recycled and reaped
+            total += sum(int(field) for field in fields[11:15])
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue  # a worker recycled meanwhile; its CPU is lost to the figure

@@ -276,6 +276,7 @@ def seed(stories, duration):
     from django.utils import timezone
 
     from articles.models import Article, Author, Byline, Photo, Section, Tag
+    from articles.pages import LAST_NUMBERED_PAGE, LISTING_PAGE_SIZE
     from bench.pages import analyze_tables, save_articles
     from comments.models import ReaderComment, comment_fingerprint
 
@@ -340,7 +341,9 @@ def seed(stories, duration):
     first_pages, deeper_pages = [], []
     for url, count in listings:
         first_pages.append(url)
-        deeper_pages += [f"{url}?page={page}" for page in range(2, math.ceil(count / 20) + 1)]
+        # Old numbered links go as deep as LAST_NUMBERED_PAGE; deeper pages are cursors.
+        last = min(math.ceil(count / LISTING_PAGE_SIZE), LAST_NUMBERED_PAGE)
+        deeper_pages += [f"{url}?page={page}" for page in range(2, last + 1)]
     feeds = ["/feeds/", "/sitemap.xml", "/news-sitemap.xml"]
     feeds += [f"/feeds/sections/{slug}/" for slug in sections]
     feeds += [f"/feeds/tags/{tag.slug}/" for tag in Tag.objects.all()]
@@ -462,9 +465,11 @@ class Mix:
         return getattr(self, name)[index]
 
 
-def reader_process(number, threads, port, cafile, mix, start_at, stop_at):
+def reader_process(number, threads, port, cafile, mix, start_at, stop_at, niceness):
     """`threads` readers until stop_at (a time.monotonic()); each read as
-    (started, seconds, status, X-Cache)."""
+    (started, seconds, status, X-Cache). The readers stand for other machines: at
+    `niceness`, they take the CPU the stack leaves rather than the CPU it needs."""
+    os.nice(niceness)
     samples = []
     lock = threading.Lock()
 
@@ -646,6 +651,7 @@ class Newsday:
                     mix,
                     origin,
                     stop_at,
+                    args.reader_niceness,
                 )
                 for n in range(args.reader_processes)
             ]
@@ -805,6 +811,13 @@ def parse_args(argv=None):
     parser.add_argument(
         "--story-every", type=int, default=60, help="seconds between stories (default 60)"
     )
+    parser.add_argument(
+        "--reader-niceness",
+        type=int,
+        default=10,
+        help="the readers' processes run at this nice value (default 10): on this one box "
+        "they stand for other machines, and must not starve the stack they measure",
+    )
     parser.add_argument("--db-outage", action="store_true", help="stop PostgreSQL mid-run")
     parser.add_argument("--outage-seconds", type=float, default=10)
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false")
@@ -835,7 +848,7 @@ def main(argv=None):
     outage = f"PostgreSQL stopped for {args.outage_seconds:g} s mid-run, " if args.db_outage else ""
     print(
         f"Newsday: {args.duration:g} s, {args.readers} readers in {args.reader_processes} "
-        f"processes, {outage}"
+        f"processes at nice {args.reader_niceness}, {outage}"
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     stack = NewsdayStack(args)
