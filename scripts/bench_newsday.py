@@ -630,6 +630,12 @@ class Newsday:
             print(
                 f"Warm-up: {count} URLs read once in {time.monotonic() - started:.0f} s"
                 + (f"; not 200: {dict(list(bad.items())[:5])} ({len(bad)})" if bad else "")
+                + (", left out of the readers' mix" if bad else "")
+            )
+            # A numbered page past a section's end (its front's stories are not listed).
+            mix = Mix(
+                [url for url in mix.today if url not in bad],
+                [url for url in mix.tail if url not in bad],
             )
         editor = stack.start_editor()
         threading.Thread(target=self.read_editor, args=(editor,), daemon=True).start()
