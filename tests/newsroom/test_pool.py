@@ -163,9 +163,9 @@ def test_a_pool_that_cannot_connect_opens_the_circuit_after_its_timeout(pooled, 
 def test_the_sites_sessions_run_without_jit_or_parallel_workers_unless_told():
     """Short indexed reads: JIT compilation and parallel workers' start-up cost them
     more than they save (issue 10's measurements); each can be turned back on."""
-    options = configured(DATABASE_URL="postgres://newsroom@db.internal:5432/newsroom")[
-        "databases"
-    ]["default"]["OPTIONS"]["options"]
+    options = configured(DATABASE_URL="postgres://newsroom@db.internal:5432/newsroom")["databases"][
+        "default"
+    ]["OPTIONS"]["options"]
     assert "-c jit=off" in options and "-c max_parallel_workers_per_gather=0" in options
     assert "-c statement_timeout=5000" in options
     options = configured(
