@@ -823,9 +823,9 @@ class Article(models.Model):
         def unread(article):
             return name not in getattr(article, "_prefetched_objects_cache", {})
 
-        if unread(self):
+        if unread(self):  # then so is it in `together`, which holds this article
             together = [a for a in getattr(self, "_read_with", [self]) if unread(a)]
-            prefetch_related_objects(together if self in together else [self], lookup)
+            prefetch_related_objects(together, lookup)
 
     @property
     def byline_authors(self):

@@ -136,8 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ),
     }
     # The site's queries are short reads of indexes: JIT compilation added 20-600 ms to
-    # mid-size queries at a million stories, and parallel workers' start-up 40 ms to a
-    # comment thread's 3 ms read (issue 10), so the site's sessions run with neither.
+    # mid-size queries at a million stories, and parallel workers' start-up 23 ms to a
+    # comment thread's 2 ms read (issue 10, make bench-scale), so the site's sessions
+    # run with neither.
     session_settings = {
         "jit": env("DATABASE_JIT", default="off"),
         "max_parallel_workers_per_gather": env.int(

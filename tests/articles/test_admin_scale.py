@@ -1,6 +1,8 @@
 """The editors' article list at a million stories (issue 10): no DISTINCT over whole rows,
 no body read, no year scan, full-text search, and counts that never read the table whole."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,9 +87,9 @@ def test_the_unfiltered_list_is_counted_by_estimate_and_a_filtered_one_exactly(e
     plain, plain_queries = changelist_queries(client)
     searched, _queries = changelist_queries(client, "?q=harbour")
 
-    assert "about 1,234,567 articles" in plain.content.decode()
+    assert re.search(r'class="paginator__count">about 1,234,567</span>\s+articles', plain.text)
     assert not any("COUNT(" in sql for sql in plain_queries)
-    assert "3 articles" in searched.content.decode()
+    assert re.search(r'class="paginator__count">3</span>\s+articles', searched.text)
     assert searched.context["cl"].paginator.count_label == "3"
 
 
@@ -99,7 +101,7 @@ def test_a_filtered_count_stops_at_its_cap_and_pages_with_it(editor, monkeypatch
 
     response, queries = changelist_queries(logged_in(editor), "?q=ferry")
 
-    assert "2+ articles" in response.content.decode()
+    assert re.search(r'class="paginator__count">2\+</span>\s+articles', response.text)
     assert any("LIMIT 3" in sql and "COUNT(" in sql for sql in queries)
     assert response.context["cl"].paginator.num_pages == 2
 
