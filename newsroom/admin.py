@@ -216,7 +216,7 @@ class CappedCountPaginator(Paginator):
 
     @property
     def count_label(self) -> str:
-        """The count as the changelist shows it (templates/admin/capped_pagination.html)."""
+        """The count as the changelist shows it (templates/admin/_capped_pagination.html)."""
         grouped = number_format(self.count, force_grouping=True)
         if self.estimated:
             return _("about %(count)s") % {"count": grouped}
