@@ -208,19 +208,31 @@ sub vcl_backend_response {
 
     # A public answer for no time (s-maxage=0): the app rendered it while what it shows
     # was being purged, so it may show the rows from before (or it cannot tell how long
-    # the page stays right). It is not kept, and leaves no hit-for-miss behind: a
-    # background refresh gives up and the copy it was refreshing stays (purged softly,
-    # it is served once more while the next request refreshes it again); a reader's
-    # fetch takes it to the reader, and the next request asks the app again.
+    # the page stays right).
+    # - With stale-while-revalidate, only additions were purged meanwhile (an approved
+    #   comment, a new story): it is newer than the copy kept, so it replaces it, stale
+    #   at once, served while the next request refreshes it. On a busy day a page purged
+    #   more often than it renders (the home page: every approval changes a count on it)
+    #   would otherwise keep its old copy until a render ran between two purges.
+    # - Without, something it may show was removed: it is not kept, and leaves no
+    #   hit-for-miss behind. A background refresh gives up and the copy it was
+    #   refreshing stays (purged softly, it is served once more while the next request
+    #   refreshes it again); a reader's fetch takes it to the reader, and the next
+    #   request asks the app again.
     if (beresp.http.Cache-Control ~ "(?i)\bpublic\b" && beresp.ttl <= 0s
         && !beresp.http.Set-Cookie) {
-        if (bereq.is_bgfetch) {
-            return (abandon);
+        if (beresp.http.Cache-Control ~ "(?i)\bstale-while-revalidate=[1-9]") {
+            set beresp.ttl = 0s;
+            set beresp.http.X-Newsroom-Stale = "1";
+        } else {
+            if (bereq.is_bgfetch) {
+                return (abandon);
+            }
+            set beresp.ttl = 0s;
+            set beresp.grace = 0s;
+            set beresp.uncacheable = true;
+            return (deliver);
         }
-        set beresp.ttl = 0s;
-        set beresp.grace = 0s;
-        set beresp.uncacheable = true;
-        return (deliver);
     }
 
     # Only what the app marks public is kept; a cookie or any private, no-cache or
@@ -231,7 +243,7 @@ sub vcl_backend_response {
         || beresp.http.Cache-Control !~ "(?i)\bpublic\b"
         || beresp.http.Cache-Control ~ "(?i)\b(private|no-cache|no-store)\b"
         || beresp.http.Vary == "*"
-        || beresp.ttl <= 0s) {
+        || (beresp.ttl <= 0s && !beresp.http.X-Newsroom-Stale)) {
         set beresp.ttl = 120s;
         set beresp.grace = 0s;
         set beresp.uncacheable = true;
@@ -240,6 +252,7 @@ sub vcl_backend_response {
 
     # beresp.ttl comes from s-maxage (the app keeps it short of any scheduled change).
     # Kept a day past it, for grace (vcl_recv decides how much of it a reader may get).
+    unset beresp.http.X-Newsroom-Stale;
     set beresp.grace = 24h;
 
     # A page with fragments for Varnish to put in (<esi:include>, the Latest list).

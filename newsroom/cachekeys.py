@@ -43,6 +43,9 @@ from newsroom.dbrouters import replica_staleness
 logger = logging.getLogger(__name__)
 
 PURGED_PREFIX = "purged:"
+# Hard purges are remembered apart as well: a response rendered while only soft purges
+# came may still be served while it is refreshed (newsroom.middleware).
+HARD_PURGED_PREFIX = "purged-hard:"
 # Every public response depends on the clock too: a purge of this key (any change to a
 # public row) ends what was worked out about the next scheduled change.
 SCHEDULE_KEY = "schedule"
@@ -168,7 +171,11 @@ def purge_now(keys):
     now = time.time()
     keys = keys | Purge(soft={NOT_FOUND_KEY})
     changed = {*keys.hard, *keys.soft, SCHEDULE_KEY}
-    cache.set_many({PURGED_PREFIX + key: now for key in changed}, PURGES_KEPT_SECONDS)
+    cache.set_many(
+        {PURGED_PREFIX + key: now for key in changed}
+        | {HARD_PURGED_PREFIX + key: now for key in keys.hard},
+        PURGES_KEPT_SECONDS,
+    )
     for front_cache in front_caches():
         try:
             front_cache.purge(keys)
@@ -178,15 +185,21 @@ def purge_now(keys):
             logger.exception("Could not purge %s from %s", sorted(changed), front_cache)
 
 
-def purged_since(keys, started):
+def purged_since(keys, started, *, prefix=PURGED_PREFIX):
     """Whether any of `keys` was purged after (or too near, for the servers' clocks)
     `started`, a time.time(): a response rendered from then may show old rows."""
     if not keys:
         return False
-    purges = cache.get_many([PURGED_PREFIX + key for key in keys])
+    purges = cache.get_many([prefix + key for key in keys])
     # Rows read from a replica may be older than `started` by as much as it may lag.
     margin = settings.PURGE_CLOCK_SKEW_SECONDS + replica_staleness()
     return any(purged_at > started - margin for purged_at in purges.values())
+
+
+def hard_purged_since(keys, started):
+    """Whether something one of `keys` shows was removed (a hard purge) since `started`:
+    a response rendered from then may show what must be gone."""
+    return purged_since(keys, started, prefix=HARD_PURGED_PREFIX)
 
 
 def remembered(name, *, compute, keys_of, seconds):

@@ -6,9 +6,13 @@ from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
-from newsroom.cachekeys import NOT_FOUND_KEY, purged_since, shown_keys, shows
+from newsroom.cachekeys import NOT_FOUND_KEY, hard_purged_since, purged_since, shown_keys, shows
 from newsroom.dbrouters import READ_YOUR_WRITES_COOKIE, read_routing
 from newsroom.pagecache import seconds_fresh
+
+# How long a front cache may serve a page that went stale while it rendered, while it
+# fetches it again: as long as deploy/varnish.vcl serves a soft-purged copy (req.grace).
+REFRESHED_WHILE_STALE_SECONDS = 10
 
 
 class PublicCacheMiddleware:
@@ -46,15 +50,24 @@ class PublicCacheMiddleware:
             return response
         keys = shown_keys(request)
         seconds = seconds_fresh(request, settings.PUBLIC_CACHE_SECONDS)
+        stale_while_revalidate = None
         if response.get("X-Page-Cache") != "hit" and purged_since(keys, started):
             # What it shows changed while it was rendered: it may show the rows from
-            # before. Anyone may have it, but no cache may keep it (s-maxage=0); the
-            # next reader gets a new render.
+            # before, so it is stale at once (s-maxage=0). When things were only added
+            # (soft purges: an approved comment, a new story), it is still newer than
+            # the copy a front cache holds, which it replaces, to serve while the next
+            # reader's request refreshes it; on a busy day, a page purged more often
+            # than it renders would otherwise never be replaced. When something was
+            # removed (a hard purge), it may show what must be gone: not kept at all.
             seconds = 0
+            if not hard_purged_since(keys, started):
+                stale_while_revalidate = REFRESHED_WHILE_STALE_SECONDS
         # Shared caches (Varnish, a CDN) keep the page until a purge or s-maxage;
         # browsers always revalidate, cheaply by ETag, so a reader sees an approved
         # comment on their next visit.
         patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        if stale_while_revalidate:
+            patch_cache_control(response, stale_while_revalidate=stale_while_revalidate)
         for header, separator in settings.SURROGATE_KEY_HEADERS:
             response[header] = separator.join(sorted(keys))
         return response

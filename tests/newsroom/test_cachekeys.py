@@ -6,11 +6,13 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.urls import path
 
 from articles import services
 from comments import services as comment_services
 from comments.models import ReaderComment
-from newsroom.cachekeys import Purge, purge_now, purged_since
+from newsroom.cachekeys import Purge, purge_now, purged_since, shows
 from newsroom.frontcache import FrontCache
 from tests.factories import (
     ArticleFactory,
@@ -271,3 +273,44 @@ def test_behind_varnish_a_storys_latest_list_is_a_fragment_of_its_own(client, ne
     assert "<esi:include" not in inline.content.decode()
     assert "latest" in inline["xkey"].split()
     assert inline["X-Page-Cache"] == "miss"  # kept apart from the page with the fragment
+
+
+def render_during(purge):
+    """A view showing "article-7" that purges `purge` while it renders."""
+
+    def view(request):
+        shows(request, "article-7")
+        purge_now(purge)
+        return HttpResponse("rendered")
+
+    return view
+
+
+urlpatterns = [
+    path("soft/", render_during(Purge(soft={"article-7"}))),
+    path("hard/", render_during(Purge(hard={"article-7"}, soft={"latest"}))),
+    path("other/", render_during(Purge(hard={"article-8"}))),
+]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    "url, cache_control",
+    [
+        # Something was added meanwhile: stale at once, but newer than the copy a front
+        # cache holds, so it may replace it and be served while it is fetched again.
+        ("/soft/", {"public", "max-age=0", "s-maxage=0", "stale-while-revalidate=10"}),
+        # Something it shows was removed meanwhile: no cache may keep it at all.
+        ("/hard/", {"public", "max-age=0", "s-maxage=0"}),
+        # A purge of what it does not show changes nothing.
+        ("/other/", {"public", "max-age=0", "s-maxage=600"}),
+    ],
+)
+def test_a_page_purged_while_it_rendered_is_stale_and_kept_only_if_nothing_went(
+    client, settings, url, cache_control
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PUBLIC_CACHE_SECONDS = 600
+    response = client.get(url)
+    assert set(response["Cache-Control"].split(", ")) == cache_control
+    assert response["xkey"] == "article-7"

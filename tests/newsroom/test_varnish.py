@@ -262,6 +262,38 @@ def test_a_page_rendered_while_it_was_purged_is_not_kept_and_blocks_nothing(varn
     assert varnish.app.count("/settling/") == asked + 2
 
 
+def test_a_page_rendered_while_additions_were_purged_replaces_the_old_copy(varnish):
+    """On a busy day a page may be purged more often than it renders: each render then
+    overlaps a purge and is sent with s-maxage=0. When only additions were purged (soft:
+    an approved comment), the app adds stale-while-revalidate: newer than the copy kept,
+    the render replaces it, stale at once, and is served while the next one is fetched.
+    Readers see each change one render after it, not when the purges pause."""
+    varnish.app.cacheable("/busy/", "front-busy")
+    assert varnish.get("/busy/").body == b"/busy/ #1"
+    varnish.app.answer(
+        "/busy/",
+        headers={
+            "Cache-Control": "public, max-age=0, s-maxage=0, stale-while-revalidate=10",
+            "Content-Type": "text/html",
+            "xkey": "front-busy",
+        },
+    )
+    varnish.purge(soft="front-busy")
+    assert varnish.get("/busy/").body == b"/busy/ #1"  # stale, while it refreshes
+    wait_until(lambda: varnish.get("/busy/").body != b"/busy/ #1", "the refresh, kept", 5)
+    # Still stale: each reader's request starts a refresh, one at a time.
+    asked = varnish.app.count("/busy/")
+    assert varnish.get("/busy/").body != b"/busy/ #1"
+    wait_until(lambda: varnish.app.count("/busy/") > asked, "one more refresh", 5)
+    # The copies kept that way carry their keys: a hard purge takes them away.
+    assert int(varnish.purge(hard="front-busy").header("xkey-purged")) >= 1
+    varnish.app.cacheable("/busy/", "front-busy")
+    fresh = varnish.get("/busy/")
+    assert fresh.header("X-Cache") == "MISS"
+    assert varnish.get("/busy/").header("X-Cache") == "HIT"
+    assert varnish.get("/busy/").body == fresh.body
+
+
 def test_hard_and_soft_keys_in_one_purge_count_each_page_once(varnish):
     varnish.app.cacheable("/both-a/", "comments-20 article-20")
     varnish.app.cacheable("/both-b/", "front-both")
