@@ -126,9 +126,10 @@ class GuardedClient:
 
 # An entry kept by set_with_markers is a line of the full Redis names of its markers, as
 # a JSON list, then the entry as django-redis serializes it. The script answers the whole
-# entry then each marker's value (nil where there is none), or nil for no entry (or one
-# not kept by set_with_markers). The names are read from the entry, so not declared in
-# KEYS: fine on one Redis and its replicas, not on Redis Cluster.
+# entry then the values of those markers that are set (most are not: fewer to parse),
+# or nil for no entry (or one not kept by set_with_markers). The names are read from the
+# entry, so not declared in KEYS: fine on one Redis and its replicas, not on Redis
+# Cluster.
 ENTRY_WITH_MARKERS_SCRIPT = """
 local entry = redis.call('GET', KEYS[1])
 if not entry then return false end
@@ -138,7 +139,9 @@ local reply = {entry}
 local names = cjson.decode(string.sub(entry, 1, newline - 1))
 for first = 1, #names, 1000 do
     local values = redis.call('MGET', unpack(names, first, math.min(first + 999, #names)))
-    for _, value in ipairs(values) do reply[#reply + 1] = value end
+    for _, value in ipairs(values) do
+        if value then reply[#reply + 1] = value end
+    end
 end
 return reply
 """
@@ -184,8 +187,7 @@ class MarkedEntriesClient(DefaultClient):
         if not reply:
             return None, []
         _names, _newline, value = reply[0].partition(b"\n")
-        markers = [self.decode(marker) for marker in reply[1:] if marker is not None]
-        return self.decode(value), markers
+        return self.decode(value), [self.decode(marker) for marker in reply[1:]]
 
 
 class CircuitBreakerRedisCache(RedisCache):
