@@ -163,7 +163,7 @@ class MarkedEntriesClient(DefaultClient):
         default version, as cache.set_many writes them) for get_with_markers to read."""
         if timeout is DEFAULT_TIMEOUT:
             timeout = self._backend.default_timeout
-        names = json.dumps([self.make_key(marker) for marker in markers])
+        names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
         entry = names.encode() + b"\n" + self.encode(value, allow_int=False)
         client = self.get_client(write=True)
         try:

@@ -94,8 +94,8 @@ def test_a_frozen_redis_is_asked_once_then_left_alone(redis):
 
 def test_an_entry_comes_back_with_the_values_of_the_keys_it_names(redis):
     cache = make_cache(redis.port)
-    cache.set_many({"purged:a": 1.5, "purged:c": 3}, 60)
-    assert cache.set_with_markers("entry", {"html": "<p>"}, ["purged:a", "purged:b", "purged:c"])
+    cache.set_many({"purged:a": 1.5, 'purged:ç"😀': 3}, 60)
+    assert cache.set_with_markers("entry", {"html": "<p>"}, ["purged:a", "purged:b", 'purged:ç"😀'])
 
     assert cache.get_with_markers("entry") == ({"html": "<p>"}, [1.5, 3])
     assert cache.get_with_markers("missing") == (None, [])
