@@ -178,10 +178,13 @@ def test_on_redis_the_purges_written_by_set_many_are_read_right(on_redis):
 
 def test_on_redis_a_value_not_kept_by_keep_entry_is_a_miss(on_redis):
     cache.set(KEPT_PREFIX + "card", {"value": "from an older release"}, 60)
-    cache.client.get_client().set(cache.make_key(KEPT_PREFIX + "form"), b'["unterminated')
+    raw = cache.client.get_client()
+    raw.set(cache.make_key(KEPT_PREFIX + "form"), b'["no line of names')
+    raw.set(cache.make_key(KEPT_PREFIX + "list"), b'["not JSON\npayload')  # a script error
 
     assert kept_entry("card") is None
     assert kept_entry("form") is None
+    assert kept_entry("list") is None
     assert not cache.breaker.is_open
 
 
