@@ -7,15 +7,24 @@ every page wait several timeouts. Here the first connection failure or timeout o
 circuit: for CIRCUIT_OPEN_SECONDS no thread of this process calls Redis for the cache
 commands, which answer as django-redis does for a failed call (a miss); then one call
 tries Redis again.
+
+It also reads an entry and the values of the keys the entry names (the markers of the
+surrogate keys it shows, newsroom.cachekeys.kept_entry) in one round trip, by a Lua
+script, where django-redis would take a GET and then an MGET.
 """
 
+import json
 import logging
+import socket
 import threading
 import time
 
-from django_redis.cache import RedisCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django_redis.cache import RedisCache, omit_exception
+from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -26,6 +35,7 @@ GUARDED_COMMANDS = frozenset(
     {
         "add", "get", "set", "touch", "delete", "get_many", "set_many", "delete_many",
         "has_key", "incr", "decr", "incr_version", "clear", "ttl", "expire", "persist",
+        "get_with_markers", "set_with_markers",
     }
 )  # fmt: skip
 
@@ -114,17 +124,98 @@ class GuardedClient:
         return guarded
 
 
-class CircuitBreakerRedisCache(RedisCache):
-    """``django_redis.cache.RedisCache`` that skips Redis for a while after a failure.
+# An entry kept by set_with_markers is a line of the full Redis names of its markers, as
+# a JSON list, then the entry as django-redis serializes it. The script answers the whole
+# entry then the values of those markers that are set (most are not: fewer to parse),
+# or nil for no entry (or one not kept by set_with_markers). The names are read from the
+# entry, so not declared in KEYS: fine on one Redis and its replicas, not on Redis
+# Cluster.
+ENTRY_WITH_MARKERS_SCRIPT = """
+local entry = redis.call('GET', KEYS[1])
+if not entry then return false end
+local newline = string.find(entry, '\\n', 1, true)
+if not newline or string.sub(entry, 1, 1) ~= '[' then return false end
+local reply = {entry}
+local names = cjson.decode(string.sub(entry, 1, newline - 1))
+for first = 1, #names, 1000 do
+    local values = redis.call('MGET', unpack(names, first, math.min(first + 999, #names)))
+    for _, value in ipairs(values) do
+        if value then reply[#reply + 1] = value end
+    end
+end
+return reply
+"""
 
-    OPTIONS takes CIRCUIT_OPEN_SECONDS (default 5) besides django-redis's own.
+
+# What django-redis's client reports as ConnectionInterrupted (a miss, with
+# IGNORE_EXCEPTIONS): Redis unreachable, silent, or refusing the command.
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, ResponseError, socket.timeout)
+
+
+class MarkedEntriesClient(DefaultClient):
+    """django-redis's client, which also keeps entries with the names of their markers
+    and reads one with its markers' values in one round trip."""
+
+    entry_script = None
+
+    def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
+        """Keep `value` under `key` with the names of cache keys `markers` (in the
+        default version, as cache.set_many writes them) for get_with_markers to read."""
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self._backend.default_timeout
+        names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
+        entry = names.encode() + b"\n" + self.encode(value, allow_int=False)
+        client = self.get_client(write=True)
+        try:
+            if timeout is not None and timeout <= 0:
+                return bool(client.delete(self.make_key(key, version=version)))
+            milliseconds = int(timeout * 1000) if timeout is not None else None
+            return bool(client.set(self.make_key(key, version=version), entry, px=milliseconds))
+        except REDIS_ERRORS as error:
+            raise ConnectionInterrupted(connection=client) from error
+
+    def get_with_markers(self, key, version=None):
+        """The value kept under `key` by set_with_markers and the values of its markers
+        that are set, or (None, []) when there is no such entry."""
+        client = self.get_client(write=False)
+        if self.entry_script is None:
+            self.entry_script = client.register_script(ENTRY_WITH_MARKERS_SCRIPT)
+        try:
+            reply = self.entry_script(keys=[self.make_key(key, version=version)], client=client)
+        except REDIS_ERRORS as error:
+            raise ConnectionInterrupted(connection=client) from error
+        if not reply:
+            return None, []
+        _names, _newline, value = reply[0].partition(b"\n")
+        return self.decode(value), [self.decode(marker) for marker in reply[1:]]
+
+
+class CircuitBreakerRedisCache(RedisCache):
+    """``django_redis.cache.RedisCache`` that skips Redis for a while after a failure,
+    with ``get_with_markers`` and ``set_with_markers`` (MarkedEntriesClient).
+
+    OPTIONS takes CIRCUIT_OPEN_SECONDS (default 5) besides django-redis's own; its
+    CLIENT_CLASS defaults to MarkedEntriesClient.
     """
 
     def __init__(self, server, params):
-        super().__init__(server, params)
         options = params.get("OPTIONS", {})
+        client_class = f"{__name__}.{MarkedEntriesClient.__name__}"
+        params = {**params, "OPTIONS": {"CLIENT_CLASS": client_class, **options}}
+        super().__init__(server, params)
         self.breaker = breaker_for(server, options.get("CIRCUIT_OPEN_SECONDS", 5))
 
     @property
     def client(self):
         return GuardedClient(super().client, self.breaker)
+
+    @omit_exception(return_value=(None, []))
+    def get_with_markers(self, key, version=None):
+        """(value, [each marker's value]) of an entry kept by set_with_markers, in one
+        round trip; (None, []) without one, or when Redis fails (as for get)."""
+        return self.client.get_with_markers(key, version=version)
+
+    @omit_exception
+    def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
+        """Keep `value` under `key` with the names of the cache keys `markers`."""
+        return self.client.set_with_markers(key, value, markers, timeout, version=version)

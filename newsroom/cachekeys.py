@@ -31,6 +31,7 @@ declares.
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -191,9 +192,62 @@ def purged_since(keys, started, *, prefix=PURGED_PREFIX):
     if not keys:
         return False
     purges = cache.get_many([prefix + key for key in keys])
+    return any_after(purges.values(), started)
+
+
+def any_after(purge_times, started):
+    """Whether any of `purge_times` (the markers' values) is after `started`, or too near
+    it to tell, as purged_since has it."""
     # Rows read from a replica may be older than `started` by as much as it may lag.
     margin = settings.PURGE_CLOCK_SKEW_SECONDS + replica_staleness()
-    return any(purged_at > started - margin for purged_at in purges.values())
+    return any(purged_at > started - margin for purged_at in purge_times)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An entry of keep_entry: a value worked out from `started` (a time.time()), that
+    shows what `keys` name."""
+
+    value: Any
+    keys: frozenset[str]
+    started: float
+
+
+# Entries of keep_entry have names of their own: Redis keeps them as a line of their
+# markers' names and the value (newsroom.cache), not as cache.set would.
+KEPT_PREFIX = "kept:"
+
+
+def kept_entry(name) -> Kept | None:
+    """The entry kept under `name` by keep_entry, unless one of its keys was purged since
+    it was started (purged_since), or None. On Redis (newsroom.cache) the entry and its
+    keys' purges are read in one round trip; elsewhere in two."""
+    get_with_markers = getattr(cache, "get_with_markers", None)
+    if get_with_markers is not None:
+        entry, purge_times = get_with_markers(KEPT_PREFIX + name)
+        if entry is None or any_after(purge_times, entry.started):
+            return None
+        return entry
+    entry = cache.get(KEPT_PREFIX + name)
+    if entry is None or purged_since(entry.keys, entry.started):
+        return None
+    return entry
+
+
+def keep_entry(name, value, keys, started, seconds):
+    """Keep `value`, worked out from `started` (a time.time()) and showing what `keys`
+    name, under `name` for `seconds` at most: kept_entry serves it until one of `keys`
+    is purged."""
+    entry = Kept(value, frozenset(keys), started)
+    seconds = min(seconds, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
+    if seconds <= 0:
+        return
+    set_with_markers = getattr(cache, "set_with_markers", None)
+    if set_with_markers is not None:
+        markers = [PURGED_PREFIX + key for key in entry.keys]
+        set_with_markers(KEPT_PREFIX + name, entry, markers, seconds)
+    else:
+        cache.set(KEPT_PREFIX + name, entry, seconds)
 
 
 def hard_purged_since(keys, started):
@@ -206,14 +260,11 @@ def remembered(name, *, compute, keys_of, seconds):
     """`compute()`'s value, kept in the cache under `name` for `seconds` at most and
     forgotten as soon as one of `keys_of(value)` is purged: for a small read that every
     page makes (the breaking-news banner, Most read), so it costs no query per page."""
-    entry = cache.get(name)
-    if entry is not None and not purged_since(entry["keys"], entry["started"]):
-        return entry["value"]
+    entry = kept_entry(name)
+    if entry is not None:
+        return entry.value
     started = time.time()
     value = compute()
     started -= replica_staleness()  # the rows' age, when read from a replica
-    keys = keys_of(value)
-    seconds = min(seconds, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
-    if seconds > 0:
-        cache.set(name, {"value": value, "keys": keys, "started": started}, seconds)
+    keep_entry(name, value, keys_of(value), started, seconds)
     return value

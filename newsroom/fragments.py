@@ -26,10 +26,9 @@ from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
-from newsroom.cachekeys import cache_key, purged_since, shown_keys
+from newsroom.cachekeys import cache_key, keep_entry, kept_entry, purged_since, shown_keys
 from newsroom.pagecache import seconds_fresh
 
 FRAGMENT_PREFIX = "fragment:2:"  # 2: kept as parts around holes
@@ -129,13 +128,14 @@ def cached_fragment(request, name, vary, render):
     if request is None or most <= 0 or getattr(request, "fragments_off", False):
         return render()
     key = fragment_cache_key(name, vary)
-    entry = cache.get(key)
-    if entry is not None and not purged_since(entry["keys"], entry["started"]):
-        request.cache_keys = shown_keys(request) | entry["keys"]
+    entry = kept_entry(key)  # with its keys' purges, in one round trip on Redis
+    if entry is not None:
+        request.cache_keys = shown_keys(request) | entry.keys
         request.fragments_rendered_at = max(
-            getattr(request, "fragments_rendered_at", 0.0), entry["started"]
+            getattr(request, "fragments_rendered_at", 0.0), entry.started
         )
-        return filled(request, entry["parts"], entry["holes"])
+        parts, calls = entry.value
+        return filled(request, parts, calls)
     started = time.time()
     outer_keys = shown_keys(request)
     outer_holes = getattr(request, "fragment_holes", None)
@@ -150,6 +150,5 @@ def cached_fragment(request, name, vary, render):
     parts = holes.split(str(html))
     timeout = seconds_fresh(request, most)
     if timeout and not purged_since(keys, started):
-        entry = {"parts": parts, "holes": holes.calls, "keys": keys, "started": started}
-        cache.set(key, entry, timeout)
+        keep_entry(key, (parts, holes.calls), keys, started, timeout)
     return filled(request, parts, holes.calls)

@@ -31,6 +31,8 @@ from django.utils import timezone
 from newsroom.cachekeys import (
     PURGES_KEPT_SECONDS,
     SCHEDULE_KEY,
+    keep_entry,
+    kept_entry,
     purged_since,
     real_page_parameters,
     shown_keys,
@@ -75,20 +77,16 @@ def next_change():
     may schedule something sooner) or until it comes.
     """
     now = timezone.now()
-    known = cache.get(NEXT_CHANGE_KEY)
-    if (
-        known is not None
-        and known["at"] > now
-        and not purged_since({SCHEDULE_KEY}, known["worked_out_at"])
-    ):
-        return known["at"]
+    known = kept_entry(NEXT_CHANGE_KEY)  # with the schedule's purge, in one round trip
+    if known is not None and known.value > now:
+        return known.value
     worked_out_at = clock.time()
     try:
         at = min(filter(None, [*next_public_changes(now), next_midnight(now)]))
     except DatabaseError:
         return None
     # Kept no longer than purges are remembered, so that none can be missed.
-    cache.set(NEXT_CHANGE_KEY, {"at": at, "worked_out_at": worked_out_at}, PURGES_KEPT_SECONDS)
+    keep_entry(NEXT_CHANGE_KEY, at, {SCHEDULE_KEY}, worked_out_at, PURGES_KEPT_SECONDS)
     return at
 
 

@@ -6,13 +6,14 @@ the test, it never skips.
 
 import signal
 import threading
+import time
 from unittest import mock
 
 import pytest
 from django_redis.client import DefaultClient
 
 from newsroom import cache as cache_module
-from newsroom.cache import CircuitBreakerRedisCache
+from newsroom.cache import CircuitBreakerRedisCache, MarkedEntriesClient
 from tests.newsroom.test_production import run_django
 from tests.servers import free_port, redis_answers, start_redis, wait_until
 
@@ -64,9 +65,9 @@ def test_a_healthy_redis_is_used_normally(redis):
     assert not cache.breaker.is_open
 
 
-def spy(method):
+def spy(method, client_class=DefaultClient):
     return mock.patch.object(
-        DefaultClient, method, autospec=True, side_effect=getattr(DefaultClient, method)
+        client_class, method, autospec=True, side_effect=getattr(client_class, method)
     )
 
 
@@ -89,6 +90,44 @@ def test_a_frozen_redis_is_asked_once_then_left_alone(redis):
     wait_for_the_circuit_to_close(cache)
     assert cache.get("page") == "cached page"
     assert not cache.breaker.is_open
+
+
+def test_an_entry_comes_back_with_the_values_of_the_keys_it_names(redis):
+    cache = make_cache(redis.port)
+    cache.set_many({"purged:a": 1.5, 'purged:ç"😀': 3}, 60)
+    assert cache.set_with_markers("entry", {"html": "<p>"}, ["purged:a", "purged:b", 'purged:ç"😀'])
+
+    assert cache.get_with_markers("entry") == ({"html": "<p>"}, [1.5, 3])
+    assert cache.get_with_markers("missing") == (None, [])
+
+
+def test_an_entry_with_markers_is_read_after_redis_forgot_the_script(redis):
+    cache = make_cache(redis.port)
+    cache.set_with_markers("entry", "kept", [], 60)
+    assert cache.get_with_markers("entry") == ("kept", [])
+
+    cache.client.get_client().script_flush()  # as a restarted Redis has
+
+    assert cache.get_with_markers("entry") == ("kept", [])
+
+
+def test_a_frozen_redis_answers_an_entry_with_markers_as_a_miss_once_then_at_once(redis):
+    cache = make_cache(redis.port)
+    cache.set_with_markers("entry", "kept", ["purged:a"], 60)
+    redis.send_signal(signal.SIGSTOP)
+    with spy("get_with_markers", MarkedEntriesClient) as read:
+        begun = time.monotonic()
+        answers = [cache.get_with_markers("entry") for _ in range(20)]
+        took = time.monotonic() - begun
+        assert cache.set_with_markers("other", "value", [], 60) is None
+    assert answers == [(None, [])] * 20
+    assert read.call_count == 1
+    assert took < 1  # one socket timeout (0.2 s), not twenty
+    assert cache.breaker.is_open
+
+    redis.send_signal(signal.SIGCONT)
+    wait_for_the_circuit_to_close(cache)
+    assert cache.get_with_markers("entry") == ("kept", [])
 
 
 def test_every_thread_of_the_process_shares_the_breaker(redis):

@@ -1,0 +1,200 @@
+"""Entries kept with the surrogate keys they show (newsroom.cachekeys.keep_entry and
+kept_entry): served until one of those keys is purged, alike on the local-memory cache
+and on Redis, where an entry and its keys' purges come back in one round trip.
+
+The Redis tests use the Redis at 127.0.0.1:6379, in a database and under a key prefix
+of their own, and delete what they wrote.
+"""
+
+import time
+import uuid
+from unittest import mock
+
+import pytest
+import redis.client
+from django.core.cache import cache
+from django.test import override_settings
+
+from newsroom import cache as cache_module
+from newsroom.cachekeys import KEPT_PREFIX, Purge, keep_entry, kept_entry, purge_now, remembered
+from newsroom.pagecache import NEXT_CHANGE_KEY, next_change
+from tests.factories import ArticleFactory
+from tests.servers import free_port
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def redis_cache_settings(location=REDIS_URL):
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache.CircuitBreakerRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-kept-{uuid.uuid4().hex[:8]}",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_OPEN_SECONDS": 5,
+            },
+        }
+    }
+
+
+@pytest.fixture
+def on_redis(clear_cache, monkeypatch):
+    """The default cache on the real Redis, under a prefix of this test's own. After
+    clear_cache, so that its cache.clear() (a FLUSHDB on Redis) runs on the local cache."""
+    monkeypatch.setattr(cache_module, "_breakers", {})
+    with override_settings(CACHES=redis_cache_settings()):
+        yield cache
+        cache.delete_pattern("*")  # this prefix's keys only
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def backend(request):
+    """Each test of what is served runs on both: the same behaviour either way."""
+    if request.param == "redis":
+        request.getfixturevalue("on_redis")
+    return request.param
+
+
+def redis_commands():
+    """The commands sent to Redis meanwhile, by name."""
+    return mock.patch.object(
+        redis.client.Redis,
+        "execute_command",
+        autospec=True,
+        side_effect=redis.client.Redis.execute_command,
+    )
+
+
+def sent(spy):
+    return [call.args[1] for call in spy.call_args_list]
+
+
+def test_an_entry_is_served_while_none_of_its_keys_is_purged(backend):
+    keep_entry("card", "<p>Tunnel</p>", {"article-1", "tag-2"}, time.time(), 60)
+
+    entry = kept_entry("card")
+
+    assert entry.value == "<p>Tunnel</p>"
+    assert entry.keys == {"article-1", "tag-2"}
+
+
+def test_an_entry_is_not_served_once_one_of_its_keys_is_purged(backend):
+    keep_entry("card", "<p>Tunnel</p>", {"article-1", "tag-2"}, time.time(), 60)
+    purge_now(Purge(soft={"article-9"}))
+    assert kept_entry("card") is not None
+
+    purge_now(Purge(hard={"tag-2"}))
+
+    assert kept_entry("card") is None
+
+
+def test_an_entry_started_before_a_purge_is_not_served(backend):
+    started = time.time()
+    purge_now(Purge(hard={"article-1"}))  # while it was being worked out
+    keep_entry("card", "<p>Old</p>", {"article-1"}, started, 60)
+
+    assert kept_entry("card") is None
+    keep_entry("card", "<p>New</p>", {"article-1"}, time.time(), 60)
+    assert kept_entry("card").value == "<p>New</p>"
+
+
+def test_an_entry_that_shows_nothing_purgeable_is_served_until_it_expires(backend):
+    keep_entry("form", ["<form>"], set(), time.time(), 60)
+    purge_now(Purge(hard={"article-1"}))
+
+    assert kept_entry("form").value == ["<form>"]
+    assert kept_entry("other") is None
+
+
+def test_an_entry_is_not_kept_for_no_time(backend):
+    keep_entry("card", "<p>Tunnel</p>", {"article-1"}, time.time(), 0)
+
+    assert kept_entry("card") is None
+
+
+def test_an_entry_showing_thousands_of_keys_is_purged_by_the_last(backend):
+    keys = {f"article-{number}" for number in range(2500)}
+    keep_entry("sitemap", "<urlset/>", keys, time.time(), 60)
+    assert kept_entry("sitemap").value == "<urlset/>"
+
+    purge_now(Purge(hard={"article-2499"}))
+
+    assert kept_entry("sitemap") is None
+
+
+@pytest.mark.django_db
+def test_remembered_works_a_value_out_again_only_after_a_purge(backend):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    def read():
+        return remembered("count", compute=compute, keys_of=lambda v: {"latest"}, seconds=60)
+
+    assert [read(), read()] == [1, 1]
+    purge_now(Purge(soft={"latest"}))
+    assert [read(), read()] == [2, 2]
+
+
+@pytest.mark.django_db
+def test_the_next_change_is_worked_out_again_after_a_change_to_a_public_row(
+    backend, django_capture_on_commit_callbacks
+):
+    first = next_change()
+    assert kept_entry(NEXT_CHANGE_KEY).value == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory()  # a change to any public row purges the schedule
+
+    assert kept_entry(NEXT_CHANGE_KEY) is None
+    assert next_change() is not None
+    assert kept_entry(NEXT_CHANGE_KEY) is not None
+
+
+def test_on_redis_an_entry_and_its_keys_purges_take_one_round_trip(on_redis):
+    keep_entry("card", "<p>Tunnel</p>", {"article-1", "tag-2", "section-3"}, time.time(), 60)
+    purge_now(Purge(hard={"article-7"}))
+
+    with redis_commands() as spy:
+        assert kept_entry("card").value == "<p>Tunnel</p>"
+
+    assert sent(spy) == ["EVALSHA"]
+
+
+def test_on_redis_the_purges_written_by_set_many_are_read_right(on_redis):
+    # purge_now writes its markers with cache.set_many, in django-redis's encoding.
+    keep_entry("card", "<p>Tunnel</p>", {"article-1"}, time.time() - 10, 60)
+    assert kept_entry("card") is not None
+    cache.set_many({"purged:article-1": time.time() - 20})
+    assert kept_entry("card") is not None
+    cache.set_many({"purged:article-1": time.time() - 5})
+    assert kept_entry("card") is None
+
+
+def test_on_redis_a_value_not_kept_by_keep_entry_is_a_miss(on_redis):
+    cache.set(KEPT_PREFIX + "card", {"value": "from an older release"}, 60)
+    raw = cache.client.get_client()
+    raw.set(cache.make_key(KEPT_PREFIX + "form"), b'["no line of names')
+    raw.set(cache.make_key(KEPT_PREFIX + "list"), b'["not JSON\npayload')  # a script error
+
+    assert kept_entry("card") is None
+    assert kept_entry("form") is None
+    assert kept_entry("list") is None
+    assert not cache.breaker.is_open
+
+
+def test_a_redis_that_is_down_is_a_miss_at_once(clear_cache, monkeypatch):
+    monkeypatch.setattr(cache_module, "_breakers", {})
+    nothing_there = f"redis://127.0.0.1:{free_port()}/0"
+    with override_settings(CACHES=redis_cache_settings(nothing_there)):
+        begun = time.monotonic()
+        keep_entry("card", "<p>Tunnel</p>", {"article-1"}, time.time(), 60)
+        answers = [kept_entry("card") for _ in range(50)]
+        assert time.monotonic() - begun < 1
+        assert answers == [None] * 50
+        assert cache.breaker.is_open
