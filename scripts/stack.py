@@ -247,7 +247,7 @@ class AppStack:
         self.start_redis()
         self.create_database()
         self.manage("migrate", "--no-input")
-        self.manage("load_demo", "--password", secrets.token_urlsafe(16))
+        self.manage("load_demo", f"--password={secrets.token_urlsafe(16)}")
         self.manage("collectstatic", "--no-input", "-v", "0")
 
     def create_database(self):
