@@ -64,7 +64,7 @@ REPORT_HTML = (
     '<span class="visually-hidden"> comment by <bdi>{name}</bdi></span></button>'
     "\n      </form>"
 )
-REPORTED_HTML = SafeString(
+REPORTED_HTML = (
     '\n      <span class="comment__reported" role="status">'
     "Thank you. A moderator will look at this comment.</span>"
 )
@@ -86,6 +86,10 @@ def _html(template, **values):
     return mark_safe(template.format_map(escaped))  # noqa: S308  # nosec B308 B703
 
 
+NOTHING = _html("")
+REPORTED = _html(REPORTED_HTML)
+
+
 @register.simple_tag
 def comment_thread(tree, *, cursor, reported, replies_below):
     """The items of a page's thread (see build_tree), replies nested under their parent.
@@ -96,7 +100,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
     # Reversed once a page, not once a comment (it costs as much as the rest of one):
     # comment 0's address, split where its number is.
     report_before, report_after = reverse("comments:report", kwargs={"pk": 0}).rsplit("0", 1)
-    reply_query = _html("{cursor}&amp;", cursor=cursor) if cursor else SafeString("?")
+    reply_query = _html("{cursor}&amp;", cursor=cursor) if cursor else _html("?")
     zone = timezone.get_current_timezone()
     days = {}  # "Dec 6, 2026" by date: Django's date format, once a day shown
     parts = []
@@ -112,8 +116,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
                 day = days.get(local.date()) or days.setdefault(
                     local.date(), dateformat.format(local, "M j, Y")
                 )
-                name = html.escape(comment.user_name)
-                values = {"id": comment.pk, "name": SafeString(name)}
+                values = {"id": comment.pk, "name": comment.user_name}
                 parts.append(
                     _html(
                         COMMENT_HTML,
@@ -124,13 +127,13 @@ def comment_thread(tree, *, cursor, reported, replies_below):
                         body=linebreaks_filter(comment.comment),
                         reply=_html(REPLY_HTML, query=reply_query, **values)
                         if comment.level < replies_below
-                        else SafeString(),
-                        report=REPORTED_HTML
+                        else NOTHING,
+                        report=REPORTED
                         if comment.pk == reported
                         else _html(
                             REPORT_HTML,
                             url=f"{report_before}{comment.pk}{report_after}",
-                            name=values["name"],
+                            name=comment.user_name,
                         ),
                     )
                 )
