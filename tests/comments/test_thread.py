@@ -119,6 +119,74 @@ def test_each_comment_shows_its_name_time_and_permalink(client, article, thread)
         assert time.text() == f"{local:%b} {local.day}, {local:%Y}, {local:%H:%M}"
 
 
+def test_names_and_text_are_shown_as_written_never_as_markup(client, article):
+    comment = ReaderCommentFactory(
+        article=article,
+        user_name='<b>Ada</b> & "Co"',
+        comment="<script>alert('x')</script>\nA second line.\n\nA & B's second paragraph.",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<b>Ada</b>" not in html
+    item = comments_section(client.get(article.get_absolute_url())).find("li", id=f"c{comment.pk}")
+    assert item.find(cls="comment__author").text() == '<b>Ada</b> & "Co"'
+    paragraphs = item.find(cls="comment__body").find_all("p")
+    assert [p.text() for p in paragraphs] == [
+        "<script>alert('x')</script>A second line.",
+        "A & B's second paragraph.",
+    ]
+    assert len(paragraphs[0].find_all("br")) == 1
+    assert item.find("a", cls="comment__reply").text() == 'Reply to <b>Ada</b> & "Co"'
+    report = item.find("form", cls="comment__report").find("button").text()
+    assert report == 'Report comment by <b>Ada</b> & "Co"'
+
+
+def test_a_comment_erased_at_its_authors_request_keeps_its_place_for_its_replies(
+    client, article, thread
+):
+    ReaderComment.objects.filter(pk=thread["reply"].pk).update(erased_at=timezone.now())
+
+    section = comments_section(client.get(article.get_absolute_url()))
+
+    erased = replies(top_level(section)[0])[0]
+    assert erased.attrs["id"] == f"c{thread['reply'].pk}"
+    assert erased.find(cls="comment__erased").text() == "Comment removed at the author’s request."
+    assert children(erased, "article") == []
+    assert thread["reply"].user_name not in erased.text()
+    assert [li.attrs["id"] for li in replies(erased)] == [f"c{thread['deepest'].pk}"]
+
+
+def test_a_reply_whose_parent_is_not_shown_any_more_is_shown_among_the_threads(
+    client, article, thread
+):
+    services.comments_moderate(comments=[thread["reply"]], status=Status.REMOVED, by=None)
+
+    section = comments_section(client.get(article.get_absolute_url()))
+
+    assert [li.attrs["id"] for li in top_level(section)] == [
+        f"c{thread['first'].pk}",
+        f"c{thread['deepest'].pk}",
+        f"c{thread['second'].pk}",
+    ]
+    assert replies(top_level(section)[0]) == []
+    assert "comment--level-2" in top_level(section)[1].classes
+
+
+def test_times_are_shown_in_the_newsrooms_time_zone(client, article, settings):
+    settings.TIME_ZONE = "America/New_York"
+    comment = ReaderCommentFactory(
+        article=article, submit_date=datetime.fromisoformat("2026-01-01T03:05:00+00:00")
+    )
+
+    section = comments_section(client.get(article.get_absolute_url()))
+
+    time = section.find("li", id=f"c{comment.pk}").find("time")
+    assert time.attrs["datetime"] == "2025-12-31T22:05:00-05:00"
+    assert time.text() == "Dec 31, 2025, 22:05"
+
+
 def test_heading_counts_the_public_comments(client, article, thread):
     services.comments_moderate(comments=[thread["deepest"]], status=Status.REMOVED, by=None)
 

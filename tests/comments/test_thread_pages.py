@@ -50,8 +50,9 @@ def order_links(section):
 
 
 def test_a_thread_of_hundreds_pages_by_cursor_in_both_orders_and_permalinks_find_their_page(
-    client, article
+    client, article, settings
 ):
+    settings.COMMENTS_THREADS_PER_PAGE = 50  # the pages' arithmetic below
     roots, answers = build_thread(article, 130)
     total = len(roots) + len(answers)
     assert total > 200
