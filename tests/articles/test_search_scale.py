@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import search
 from articles.models import Article
 from tests.factories import ArticleFactory
-from tests.plans import explain
+from tests.plans import explain, no_deadline
 from tests.queries import count_queries
 
 only_postgresql = pytest.mark.skipif(
@@ -141,7 +141,7 @@ def seed_articles(section, rows=ROWS):
     values = ", ".join(
         overrides.get(column, f"a.{connection.ops.quote_name(column)}") for column in columns
     )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, no_deadline():
         cursor.execute(
             f"INSERT INTO articles_article ({names}) SELECT {values} "  # noqa: S608  # nosec B608
             "FROM generate_series(1, %s) AS g "
