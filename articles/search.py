@@ -82,7 +82,7 @@ FIRST_WINDOW_WEEKS = 2  # this week and the last: 7 to 14 days
 WEEKLY_UP_TO_WEEKS = 8  # wider windows start at the first of a month
 WIDEST_WINDOW_DAYS = 3 * 365  # past it, the whole archive: the word is rare
 WIDENINGS = 2
-MOST_PROBES = 1 + WIDENINGS + 1  # queries for the newest matches, at most
+MOST_PROBES = 1 + WIDENINGS + 1  # queries for the ranked newest matches, at most
 HEADROOM = 1.3  # a widened window is sized for this many times the matches still wanted
 
 
@@ -187,65 +187,70 @@ class SearchResults:
         self.queryset = queryset
         self.query = query
 
-    def _newest(self, matches) -> list[int]:
-        return list(
-            matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[
-                : SEARCH_CANDIDATES + 1
-            ]
-        )
+    def _newest(self, matches):
+        """The ids of the newest `matches`, one more than the cap to tell whether there
+        are more."""
+        return matches.order_by("-published_at", "-pk").values("pk")[: SEARCH_CANDIDATES + 1]
 
-    def _newest_since(self, start: datetime.date, today: datetime.date) -> list[int]:
-        """The newest matches published since `start`: one bitmap scan of the period
-        index for the word and the window's periods. The window's start is repeated on
+    def _in_window(self, start: datetime.date, today: datetime.date):
+        """The matches published since `start`: for one bitmap scan of the period index,
+        the word and the window's periods. The window's start is repeated on
         published_at so that no plan could walk the date index past it."""
         since = datetime.datetime.combine(start, datetime.time(), tzinfo=datetime.UTC)
-        in_window = self.queryset.alias(period_search=PeriodVector()).filter(
+        return self.queryset.alias(period_search=PeriodVector()).filter(
             published_at__gte=since,
             period_search=_full_text_query(self.query) & PeriodsQuery(window_periods(start, today)),
         )
-        return self._newest(in_window)
 
-    def newest_matches(self) -> list[int]:
-        """The ids of the newest matches, newest first, one more than the cap to tell
-        whether there are more.
+    def _ranking(self, ids) -> list[tuple[int, datetime.datetime, float]]:
+        """(pk, published_at, relevance) of the articles `ids` (a subquery). Relevance
+        is computed outside the subquery that finds them, so that it is computed for them
+        alone: inside, PostgreSQL would rank every match before sorting them by date."""
+        return list(
+            self.queryset.model._default_manager.filter(pk__in=ids)
+            .annotate(relevance=_relevance(self.query))
+            .order_by()
+            .values_list("pk", "published_at", "relevance")
+        )
 
-        On PostgreSQL, in windows back from today: the last two weeks; then, if they
-        hold fewer, a window sized from the matches found so far to hold the rest
-        (HEADROOM times over), at most WIDENINGS times; then, for a word that rare, the
-        whole archive through the plain GIN index (a word that rare has few matches).
-        So a search reads the heap rows of about SEARCH_CANDIDATES matches a window, and
-        no story's vector, whatever the word's frequency: one query for a common word,
-        two or three for most, four at most."""
+    def candidates(self) -> list[tuple[int, datetime.datetime, float]]:
+        """(pk, published_at, relevance) of the newest matches, one more than the cap.
+
+        On PostgreSQL, in windows back from today, each one query that finds the
+        window's newest matches and ranks them: the last two weeks (for a common word,
+        the one query of the search); then, if they hold fewer, a window sized from the
+        matches found so far to hold the rest (HEADROOM times over), at most WIDENINGS
+        times; then, for a word that rare, the whole archive through the plain GIN
+        index. So a query reads the heap rows of about SEARCH_CANDIDATES matches, not
+        each story's vector, whatever the word's frequency, and ranks at most
+        SEARCH_CANDIDATES + 1 stories; a search takes MOST_PROBES queries at most."""
         if connection.vendor != "postgresql":
-            return self._newest(matching(self.queryset, self.query))
+            return self._ranking(self._newest(matching(self.queryset, self.query)))
         today = timezone.now().astimezone(datetime.UTC).date()
         start = window_start(today - datetime.timedelta(weeks=FIRST_WINDOW_WEEKS - 1), today)
-        found = self._newest_since(start, today)
+        ranked = self._ranking(self._newest(self._in_window(start, today)))
         for _widening in range(WIDENINGS):
-            if len(found) > SEARCH_CANDIDATES or not found:
+            if len(ranked) > SEARCH_CANDIDATES or not ranked:
                 break
             searched_days = (today - start).days + 1
             wanted_days = max(
-                searched_days * (SEARCH_CANDIDATES + 1) * HEADROOM / len(found),
+                searched_days * (SEARCH_CANDIDATES + 1) * HEADROOM / len(ranked),
                 searched_days + 7,
             )
             if wanted_days > WIDEST_WINDOW_DAYS:
                 break
             start = window_start(today - datetime.timedelta(days=wanted_days), today)
-            found = self._newest_since(start, today)
-        if len(found) > SEARCH_CANDIDATES:
-            return found
-        return self._newest(matching(self.queryset, self.query))
+            ranked = self._ranking(self._newest(self._in_window(start, today)))
+        if len(ranked) > SEARCH_CANDIDATES:
+            return ranked
+        return self._ranking(self._newest(matching(self.queryset, self.query)))
 
-    def candidates(self):
-        """The one query of the ranking: (pk, published_at, relevance) of the newest
-        matches, read by id: only they are ranked (each vector read once more)."""
-        return (
-            self.queryset.model._default_manager.filter(pk__in=self.newest_matches())
-            .annotate(relevance=_relevance(self.query))
-            .order_by()
-            .values_list("pk", "published_at", "relevance")
-        )
+    def newest_matches(self) -> list[int]:
+        """The ids of the candidates, newest first."""
+        return [
+            pk
+            for pk, _at, _relevance in sorted(self.candidates(), reverse=True, key=itemgetter(1, 0))
+        ]
 
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:
