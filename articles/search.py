@@ -29,7 +29,18 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Expression, Func, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -202,13 +213,23 @@ class SearchResults:
             period_search=_full_text_query(self.query) & PeriodsQuery(window_periods(start, today)),
         )
 
-    def _ranking(self, ids) -> list[tuple[int, datetime.datetime, float]]:
+    def _ranking(self, ids, *, if_capped=False) -> list[tuple[int, datetime.datetime, float]]:
         """(pk, published_at, relevance) of the articles `ids` (a subquery). Relevance
         is computed outside the subquery that finds them, so that it is computed for them
-        alone: inside, PostgreSQL would rank every match before sorting them by date."""
+        alone: inside, PostgreSQL would rank every match before sorting them by date.
+        `if_capped`: only if the subquery found more than SEARCH_CANDIDATES (else None):
+        a window that holds fewer is widened, and its vectors are not read for nothing."""
+        relevance = _relevance(self.query)
+        if if_capped:
+            found = RawSQL("count(*) OVER ()", (), output_field=IntegerField())
+            relevance = Case(
+                When(GreaterThan(found, SEARCH_CANDIDATES), then=relevance),
+                default=None,
+                output_field=FloatField(),
+            )
         return list(
             self.queryset.model._default_manager.filter(pk__in=ids)
-            .annotate(relevance=_relevance(self.query))
+            .annotate(relevance=relevance)
             .order_by()
             .values_list("pk", "published_at", "relevance")
         )
@@ -217,18 +238,19 @@ class SearchResults:
         """(pk, published_at, relevance) of the newest matches, one more than the cap.
 
         On PostgreSQL, in windows back from today, each one query that finds the
-        window's newest matches and ranks them: the last two weeks (for a common word,
-        the one query of the search); then, if they hold fewer, a window sized from the
-        matches found so far to hold the rest (HEADROOM times over), at most WIDENINGS
-        times; then, for a word that rare, the whole archive through the plain GIN
-        index. So a query reads the heap rows of about SEARCH_CANDIDATES matches, not
-        each story's vector, whatever the word's frequency, and ranks at most
-        SEARCH_CANDIDATES + 1 stories; a search takes MOST_PROBES queries at most."""
+        window's newest matches and ranks them if there are enough: the last two weeks
+        (for a common word, the one query of the search); then, if they hold fewer, a
+        window sized from the matches found so far to hold the rest (HEADROOM times
+        over), at most WIDENINGS times; then, for a word that rare, the whole archive
+        through the plain GIN index. So a query reads the heap rows of about
+        SEARCH_CANDIDATES matches, not each story's vector, whatever the word's
+        frequency, and ranks at most SEARCH_CANDIDATES + 1 stories; a search takes
+        MOST_PROBES queries at most."""
         if connection.vendor != "postgresql":
             return self._ranking(self._newest(matching(self.queryset, self.query)))
         today = timezone.now().astimezone(datetime.UTC).date()
         start = window_start(today - datetime.timedelta(weeks=FIRST_WINDOW_WEEKS - 1), today)
-        ranked = self._ranking(self._newest(self._in_window(start, today)))
+        ranked = self._ranking(self._newest(self._in_window(start, today)), if_capped=True)
         for _widening in range(WIDENINGS):
             if len(ranked) > SEARCH_CANDIDATES or not ranked:
                 break
@@ -240,7 +262,7 @@ class SearchResults:
             if wanted_days > WIDEST_WINDOW_DAYS:
                 break
             start = window_start(today - datetime.timedelta(days=wanted_days), today)
-            ranked = self._ranking(self._newest(self._in_window(start, today)))
+            ranked = self._ranking(self._newest(self._in_window(start, today)), if_capped=True)
         if len(ranked) > SEARCH_CANDIDATES:
             return ranked
         return self._ranking(self._newest(matching(self.queryset, self.query)))
