@@ -6,8 +6,17 @@ A search ranks the newest SEARCH_CANDIDATES stories that match, never every matc
 common word matches most of a ten-year archive, and ranking (or counting) all of them
 reads each one's vector from TOAST. Readers of a news site want recent stories first, so
 the newest matches are the ones worth ranking; past the cap the page says "1,000+".
+
+On PostgreSQL the newest matches are found in windows of recent time, widened until they
+hold enough (issue 10): a GIN index (migration 0018) has, beside each story's words, the
+week, month and year it was published in as lexemes of their own, so one bitmap scan
+takes the word AND the window, and reads the heap rows of that window's matches alone.
+Neither the walk down the date index (which tests every story's vector on the way, for
+a word in a few percent of stories tens of thousands of them) nor the plain GIN index
+(every match in ten years) is read for a word of middling frequency.
 """
 
+import datetime
 import html
 import re
 from functools import cached_property
@@ -20,7 +29,19 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Expression, Func, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -55,6 +76,77 @@ class StoredVector(Expression):
 
 
 STORED_VECTOR = StoredVector()
+
+
+# The index of migration 0018 is on this expression, which a query must repeat exactly
+# for PostgreSQL to use it: the stored vector, plus the UTC week (from Monday 1900-01-01),
+# month (year * 12 + month - 1) and year of publication as lexemes. A space is in
+# each, which the text parser never leaves in a lexeme, so no word of a story is one.
+PERIOD_VECTOR_SQL = """({table}.search_vector || array_to_tsvector(array_remove(ARRAY[
+    'week ' || ((timezone('UTC', {table}.published_at)::date - DATE '1900-01-01') / 7)::text,
+    'month ' || (extract(year FROM timezone('UTC', {table}.published_at)) * 12
+                 + extract(month FROM timezone('UTC', {table}.published_at)) - 1)::int::text,
+    'year ' || extract(year FROM timezone('UTC', {table}.published_at))::int::text
+], NULL)))"""
+WEEKS_EPOCH = datetime.date(1900, 1, 1)  # a Monday
+FIRST_WINDOW_WEEKS = 2  # this week and the last: 7 to 14 days
+WEEKLY_UP_TO_WEEKS = 8  # wider windows start at the first of a month
+WIDEST_WINDOW_DAYS = 3 * 365  # past it, the whole archive: the word is rare
+WIDENINGS = 2
+MOST_PROBES = 1 + WIDENINGS + 1  # queries for the ranked newest matches, at most
+HEADROOM = 1.3  # a widened window is sized for this many times the matches still wanted
+
+
+class PeriodVector(Expression):
+    """The stored vector with the story's periods of publication (PERIOD_VECTOR_SQL)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return PERIOD_VECTOR_SQL.format(table=table), []
+
+
+class PeriodsQuery(SearchQuery):
+    """Stories published in any of `periods`: a tsquery of the lexemes as they are,
+    not parsed as words. Combined with a reader's query by `&`."""
+
+    def __init__(self, periods: list[str]):
+        super().__init__(" | ".join(f"'{period}'" for period in periods))
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
+
+
+def _week(day: datetime.date) -> int:
+    return (day - WEEKS_EPOCH).days // 7
+
+
+def _month(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def window_start(wanted: datetime.date, today: datetime.date) -> datetime.date:
+    """The start of the window that reaches back to `wanted`: a Monday while that is
+    recent, else the first of its month, so that a few periods cover the window."""
+    monday = wanted - datetime.timedelta(days=wanted.weekday())
+    if _week(today) - _week(monday) < WEEKLY_UP_TO_WEEKS:
+        return monday
+    return wanted.replace(day=1)
+
+
+def window_periods(start: datetime.date, today: datetime.date) -> list[str]:
+    """The lexemes of the periods that cover every day from `start` (a window_start) to
+    `today`: weeks for a recent start, else its month to the end of its year and the
+    years since (at most 12 + 3 for the widest window)."""
+    if start.weekday() == 0 and _week(today) - _week(start) < WEEKLY_UP_TO_WEEKS:
+        return [f"week {week}" for week in range(_week(start), _week(today) + 1)]
+    if start.year == today.year:
+        return [f"month {month}" for month in range(_month(start), _month(today) + 1)]
+    months = range(_month(start), (start.year + 1) * 12)
+    return [f"month {month}" for month in months] + [
+        f"year {year}" for year in range(start.year + 1, today.year + 1)
+    ]
 
 
 def _full_text_query(query: str) -> SearchQuery:
@@ -95,9 +187,9 @@ class SearchResults:
     relevant first, for a Paginator: the ranking is one query over the candidates' ids,
     and a page's articles (with their highlighted excerpts) are read when it is sliced.
 
-    The candidates are the newest matches: the database walks the stories newest first
-    and stops at the cap for a common word, or takes the few matches of a rare one from
-    the GIN index; either way it ranks at most SEARCH_CANDIDATES vectors.
+    The candidates are the newest matches (newest_matches: on PostgreSQL a few bounded
+    queries, windows of recent time widened until they hold enough), then ranked: at
+    most SEARCH_CANDIDATES + 1 vectors are read for the ranking.
     """
 
     cap_label = f"{SEARCH_CANDIDATES:,}"
@@ -106,26 +198,81 @@ class SearchResults:
         self.queryset = queryset
         self.query = query
 
-    def newest_matches(self):
-        """The ids of the newest matches, one more than the cap to tell whether there
+    def _newest(self, matches):
+        """The ids of the newest `matches`, one more than the cap to tell whether there
         are more."""
-        return (
-            matching(self.queryset, self.query)
-            .order_by("-published_at", "-pk")
-            .values("pk")[: SEARCH_CANDIDATES + 1]
+        return matches.order_by("-published_at", "-pk").values("pk")[: SEARCH_CANDIDATES + 1]
+
+    def _in_window(self, start: datetime.date, today: datetime.date):
+        """The matches published since `start`: for one bitmap scan of the period index,
+        the word and the window's periods. The window's start is repeated on
+        published_at so that no plan could walk the date index past it."""
+        since = datetime.datetime.combine(start, datetime.time(), tzinfo=datetime.UTC)
+        return self.queryset.alias(period_search=PeriodVector()).filter(
+            published_at__gte=since,
+            period_search=_full_text_query(self.query) & PeriodsQuery(window_periods(start, today)),
         )
 
-    def candidates(self):
-        """The one query of the ranking: (pk, published_at, relevance) of the newest
-        matches. Relevance is computed outside the subquery that finds them, so that
-        it is computed for them alone: inside, PostgreSQL would rank every match the
-        GIN index returns before sorting them by date."""
-        return (
-            self.queryset.model._default_manager.filter(pk__in=self.newest_matches())
-            .annotate(relevance=_relevance(self.query))
+    def _ranking(self, ids, *, if_capped=False) -> list[tuple[int, datetime.datetime, float]]:
+        """(pk, published_at, relevance) of the articles `ids` (a subquery). Relevance
+        is computed outside the subquery that finds them, so that it is computed for them
+        alone: inside, PostgreSQL would rank every match before sorting them by date.
+        `if_capped`: only if the subquery found more than SEARCH_CANDIDATES (else None):
+        a window that holds fewer is widened, and its vectors are not read for nothing."""
+        relevance = _relevance(self.query)
+        if if_capped:
+            found = RawSQL("count(*) OVER ()", (), output_field=IntegerField())
+            relevance = Case(
+                When(GreaterThan(found, SEARCH_CANDIDATES), then=relevance),
+                default=None,
+                output_field=FloatField(),
+            )
+        return list(
+            self.queryset.model._default_manager.filter(pk__in=ids)
+            .annotate(relevance=relevance)
             .order_by()
             .values_list("pk", "published_at", "relevance")
         )
+
+    def candidates(self) -> list[tuple[int, datetime.datetime, float]]:
+        """(pk, published_at, relevance) of the newest matches, one more than the cap.
+
+        On PostgreSQL, in windows back from today, each one query that finds the
+        window's newest matches and ranks them if there are enough: the last two weeks
+        (for a common word, the one query of the search); then, if they hold fewer, a
+        window sized from the matches found so far to hold the rest (HEADROOM times
+        over), at most WIDENINGS times; then, for a word that rare, the whole archive
+        through the plain GIN index. So a query reads the heap rows of about
+        SEARCH_CANDIDATES matches, not each story's vector, whatever the word's
+        frequency, and ranks at most SEARCH_CANDIDATES + 1 stories; a search takes
+        MOST_PROBES queries at most."""
+        if connection.vendor != "postgresql":
+            return self._ranking(self._newest(matching(self.queryset, self.query)))
+        today = timezone.now().astimezone(datetime.UTC).date()
+        start = window_start(today - datetime.timedelta(weeks=FIRST_WINDOW_WEEKS - 1), today)
+        ranked = self._ranking(self._newest(self._in_window(start, today)), if_capped=True)
+        for _widening in range(WIDENINGS):
+            if len(ranked) > SEARCH_CANDIDATES or not ranked:
+                break
+            searched_days = (today - start).days + 1
+            wanted_days = max(
+                searched_days * (SEARCH_CANDIDATES + 1) * HEADROOM / len(ranked),
+                searched_days + 7,
+            )
+            if wanted_days > WIDEST_WINDOW_DAYS:
+                break
+            start = window_start(today - datetime.timedelta(days=wanted_days), today)
+            ranked = self._ranking(self._newest(self._in_window(start, today)), if_capped=True)
+        if len(ranked) > SEARCH_CANDIDATES:
+            return ranked
+        return self._ranking(self._newest(matching(self.queryset, self.query)))
+
+    def newest_matches(self) -> list[int]:
+        """The ids of the candidates, newest first."""
+        return [
+            pk
+            for pk, _at, _relevance in sorted(self.candidates(), reverse=True, key=itemgetter(1, 0))
+        ]
 
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:

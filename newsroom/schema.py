@@ -74,15 +74,18 @@ class DropPatternIndex(migrations.RunPython):
         )
 
 
-def create_index_concurrently(schema_editor, *, name, table, key, where=""):
-    """CREATE INDEX `name` ON `table` (`key`) [WHERE `where`], concurrently on
+def create_index_concurrently(schema_editor, *, name, table, key, where="", using=""):
+    """CREATE INDEX `name` ON `table` [USING `using`] (`key`) [WHERE `where`], concurrently on
     PostgreSQL, for indexes a model cannot declare (on a third-party app's table, an
     unmanaged model's, or on an expression). A
     concurrent build that failed (a timeout, a cancel) leaves an invalid index behind,
     which IF NOT EXISTS would then take for done: it is dropped and built again."""
     condition = f" WHERE {where}" if where else ""
+    method = f" USING {using}" if using else ""
     if schema_editor.connection.vendor != "postgresql":
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({key}){condition}")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table}{method} ({key}){condition}"
+        )
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
@@ -92,7 +95,7 @@ def create_index_concurrently(schema_editor, *, name, table, key, where=""):
     if invalid and invalid[0]:
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
     schema_editor.execute(
-        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({key}){condition}"
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table}{method} ({key}){condition}"
     )
 
 

@@ -2,16 +2,17 @@
 SEARCH_CANDIDATES matches are ranked, "1,000+" shown past them, highlights made for the
 page's rows alone; and on PostgreSQL, plans that never read the whole table."""
 
-import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import search
 from articles.models import Article
 from tests.factories import ArticleFactory
+from tests.plans import explain, no_deadline
 from tests.queries import count_queries
 
 only_postgresql = pytest.mark.skipif(
@@ -73,13 +74,22 @@ def test_the_newest_matches_are_ranked_and_older_ones_left_out(section, small_ca
     assert old_headline_match not in results
 
 
-def test_a_page_costs_the_same_queries_however_many_match(client, section):
+def test_a_page_costs_a_bounded_number_of_queries_however_many_match(client, section):
+    """On PostgreSQL the newest matches take one to MOST_PROBES queries (windows widened
+    as the word's frequency asks); on SQLite one. Either way a fixed bound, and every
+    page of a search costs the same."""
     ArticleFactory(section=section, headline="Council budget")
     client.get("/search/?q=council")  # warm process-wide caches, such as the Sites framework's
-    few = count_queries(client, "/search/?q=council")
+    one_match = count_queries(client, "/search/?q=council")
     for n in range(30):
         ArticleFactory(section=section, headline=f"Council vote {n}")
-    assert count_queries(client, "/search/?q=council&page=2") == few
+    first_page = count_queries(client, "/search/?q=council")
+    second_page = count_queries(client, "/search/?q=council&page=2")
+
+    no_search = count_queries(client, "/search/")
+    bound = no_search + search.MOST_PROBES + 1  # the page's articles
+    assert one_match <= bound
+    assert first_page == second_page <= bound
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", "9" * 40, "%00"])
@@ -102,12 +112,13 @@ def test_highlights_are_made_for_the_page_shown(client, section):
 # --- PostgreSQL: the plans, on a table big enough for the planner to care --------------
 
 ROWS = 20_000
-COMMON, RARE = "council", "lighthousekeeper"
+COMMON, MIDDLING, RARE = "council", "lighthouse", "lighthousekeeper"
 
 
 def seed_articles(section, rows=ROWS):
-    """`rows` published stories, newest first by id, copied from one real row in SQL:
-    COMMON in seven of ten, RARE in one of 5,000; then ANALYZE for the planner."""
+    """`rows` published stories, one an hour, newest first by id, copied from one real
+    row in SQL: COMMON in seven of ten, MIDDLING in one of 25, RARE in one of 5,000;
+    then ANALYZE for the planner."""
     model = ArticleFactory(section=section, headline="The first story")
     columns = [
         f.column
@@ -122,6 +133,7 @@ def seed_articles(section, rows=ROWS):
         "body": (
             "'<p>' || CASE WHEN g %% 10 < 7 THEN 'The council met. ' ELSE 'The tide turned. ' END"
             f" || CASE WHEN g %% 5000 = 0 THEN '{RARE} ' ELSE '' END"
+            f" || CASE WHEN g %% 25 = 3 THEN 'The {MIDDLING} shone. ' ELSE '' END"
             " || repeat('Ferries, quays and markets along the harbour front. ', 12) || '</p>'"
         ),
     }
@@ -129,7 +141,7 @@ def seed_articles(section, rows=ROWS):
     values = ", ".join(
         overrides.get(column, f"a.{connection.ops.quote_name(column)}") for column in columns
     )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, no_deadline():
         cursor.execute(
             f"INSERT INTO articles_article ({names}) SELECT {values} "  # noqa: S608  # nosec B608
             "FROM generate_series(1, %s) AS g "
@@ -139,49 +151,92 @@ def seed_articles(section, rows=ROWS):
         cursor.execute("ANALYZE articles_article")
 
 
-def plan_nodes(queryset):
-    """Every node of the plan PostgreSQL ran for `queryset` (EXPLAIN ANALYZE, as JSON)."""
-    plan = json.loads(queryset.explain(format="json", analyze=True, verbose=True))[0]["Plan"]
-    nodes, todo = [], [plan]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
-    return nodes
+def searched(query):
+    """The results of `query`, ranked, and the SQL of each query the ranking sent."""
+    results = Article.objects.search(query)
+    with CaptureQueriesContext(connection) as captured:
+        len(results)
+    return results, [q["sql"] for q in captured.captured_queries]
 
 
-def seq_scans(nodes):
-    return [
-        n
-        for n in nodes
-        if n["Node Type"] == "Seq Scan" and n["Relation Name"] == "articles_article"
-    ]
-
-
-def rows_matched_against(nodes):
-    """Rows of articles_article that the full-text match was tried on: those the
-    matching scan returned plus those it filtered out."""
-    return sum(
-        node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
-        for node in nodes
-        if "@@" in node.get("Filter", "") + node.get("Recheck Cond", "")
+def newest_matches_in_one_query(query):
+    """What the windows must find: the newest matches, straight from the plain query."""
+    matches = search.matching(Article.objects.published(), query)
+    return list(
+        matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[
+            : search.SEARCH_CANDIDATES + 1
+        ]
     )
+
+
+def table_rows_read(plan):
+    """Rows of articles_article the plan read (kept or filtered out), index entries
+    aside: what costs a heap read, and for a rejected row often its vector's TOAST."""
+    return sum(
+        node["Actual Rows"]
+        + node.get("Rows Removed by Filter", 0)
+        + node.get("Rows Removed by Index Recheck", 0)
+        for node in plan.nodes()
+        if node.get("Relation Name") == "articles_article"
+    )
+
+
+def probes(queries):
+    """The queries that looked for the newest matches in a window of periods (the first
+    of them ranks what it finds in the same query)."""
+    return [sql for sql in queries if "'week " in sql or "'month " in sql]
 
 
 @only_postgresql
-def test_a_common_word_reads_the_newest_stories_until_the_cap_not_every_match(section):
+def test_a_common_word_is_found_in_a_recent_window_not_by_testing_every_story(section):
     seed_articles(section)
-    results = Article.objects.search(COMMON)
+    results, queries = searched(COMMON)
 
-    nodes = plan_nodes(results.candidates())
+    windows = probes(queries)
+    # Two weeks hold about 235 of the 14,000 matches: one widening, sized from them; no
+    # look at the whole archive.
+    assert queries == windows
+    assert len(windows) == 2
+    for sql in windows:
+        plan = explain(sql)
+        # The period index's matches in the window, or (the planner's choice for a word
+        # this common) the window's stories newest first, stopped at its start; then
+        # the newest of them ranked, read by id.
+        assert set(plan.scans_of("articles_article")) <= {
+            "Bitmap Heap Scan",
+            "Index Scan articles_article_published_at_b692f2ff",
+            "Index Scan articles_article_pkey",
+        }, str(plan)
+        assert "Seq Scan" not in plan.node_types, plan
+        assert table_rows_read(plan) <= 4 * search.SEARCH_CANDIDATES, plan
+    ranked = explain(windows[-1]).root
+    assert ranked["Actual Rows"] == search.SEARCH_CANDIDATES + 1, ranked
+    assert results.capped
+    assert len(results) == search.SEARCH_CANDIDATES
+    assert results.newest_matches() == newest_matches_in_one_query(COMMON)
 
-    assert not seq_scans(nodes)
-    # About (cap + 1) / 0.7 stories read from the newest down, of 14,000 that match.
-    assert rows_matched_against(nodes) < 2 * search.SEARCH_CANDIDATES
-    # Ranked: the candidates alone.
-    assert sum(n["Actual Rows"] for n in nodes if "ts_rank" in str(n.get("Output", ""))) <= (
-        search.SEARCH_CANDIDATES + 1
-    )
+
+@only_postgresql
+def test_a_middling_word_reads_its_window_s_matches_alone(section, monkeypatch):
+    """A word in 4% of stories (with a cap of 100: as a word in 0.4% of a million is to
+    the cap of 1,000): the first two weeks hold 13 matches, so the window is widened to
+    the months that should hold the rest, and its matches alone are read from the heap,
+    not the 2,500 newest stories' vectors."""
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 100)
+    seed_articles(section)
+    results, queries = searched(MIDDLING)
+
+    windows = probes(queries)
+    assert queries == windows
+    assert len(windows) == 2
+    widened = explain(windows[-1])
+    assert "articles_search_period_idx" in str(widened.root)
+    assert "Seq Scan" not in widened.node_types, widened
+    (heap,) = [n for n in widened.nodes() if n["Node Type"] == "Bitmap Heap Scan"]
+    assert search.SEARCH_CANDIDATES < heap["Actual Rows"] <= 3 * search.SEARCH_CANDIDATES
+    assert heap.get("Rows Removed by Index Recheck", 0) == 0  # no vector read to recheck
+    assert widened.root["Actual Rows"] == search.SEARCH_CANDIDATES + 1  # ranked: the newest
+    assert results.newest_matches() == newest_matches_in_one_query(MIDDLING)
     assert results.capped
     assert len(results) == search.SEARCH_CANDIDATES
 
@@ -189,14 +244,43 @@ def test_a_common_word_reads_the_newest_stories_until_the_cap_not_every_match(se
 @only_postgresql
 def test_a_rare_word_is_found_through_the_gin_index(section):
     seed_articles(section)
-    results = Article.objects.search(RARE)
+    results, queries = searched(RARE)
 
-    nodes = plan_nodes(results.candidates())
-
-    assert not seq_scans(nodes)
-    assert any(node.get("Index Name") == "articles_article_search_idx" for node in nodes), nodes
+    # None in the last two weeks: the whole archive's few matches, from the plain index.
+    assert len(probes(queries)) == 1
+    assert len(queries) == 2
+    archive = explain(queries[1])  # and its matches ranked by id in the same query
+    assert "Bitmap Heap Scan" in archive.scans_of("articles_article"), str(archive)
+    assert "Seq Scan" not in archive.node_types, archive
+    assert "articles_article_search_idx" in str(archive.root)
     assert not results.capped
     assert len(results) == ROWS // 5000
+    assert results.newest_matches() == newest_matches_in_one_query(RARE)
+
+
+@only_postgresql
+def test_the_windows_find_the_newest_matches_whatever_the_word(section, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 50)
+    seed_articles(section, rows=5_000)
+    for query in (COMMON, "tide", MIDDLING, RARE, "council -tide", "nothingatall"):
+        results = Article.objects.search(query)
+        assert results.newest_matches() == newest_matches_in_one_query(query), query
+
+
+def test_windows_are_covered_by_a_few_periods():
+    today = date(2026, 12, 6)  # a Sunday
+    recent = search.window_start(today - timedelta(weeks=1), today)
+    assert recent == date(2026, 11, 23)  # a Monday
+    assert search.window_periods(recent, today) == [
+        f"week {search._week(today) - 1}",
+        f"week {search._week(today)}",
+    ]
+    older = search.window_start(date(2024, 5, 17), today)
+    assert older == date(2024, 5, 1)
+    periods = search.window_periods(older, today)
+    assert periods[0] == f"month {2024 * 12 + 4}"
+    assert periods[-2:] == ["year 2025", "year 2026"]
+    assert len(periods) == 8 + 2  # May to December 2024, then whole years
 
 
 @only_postgresql
@@ -205,7 +289,8 @@ def test_highlights_are_made_in_the_database_without_sending_the_body(
 ):
     seed_articles(section, rows=2_000)
     client.get("/search/", {"q": "tide"})  # warm process-wide caches (the Sites framework's)
-    with django_assert_max_num_queries(4) as captured:
+    # The ranked newest matches (up to MOST_PROBES queries), the page's articles.
+    with django_assert_max_num_queries(search.MOST_PROBES + 1) as captured:
         response = client.get("/search/", {"q": COMMON})
     assert response.status_code == 200
     assert "1,000+ results for" in response.content.decode()
