@@ -93,7 +93,9 @@ FIRST_WINDOW_WEEKS = 2  # this week and the last: 7 to 14 days
 WEEKLY_UP_TO_WEEKS = 8  # wider windows start at the first of a month
 WIDEST_WINDOW_DAYS = 3 * 365  # past it, the whole archive: the word is rare
 WIDENINGS = 2
-MOST_PROBES = 1 + WIDENINGS + 1  # queries for the ranked newest matches, at most
+# Queries for the ranked newest matches, at most: the windows, when the archive begins
+# (asked once, before a widening), the whole archive.
+MOST_PROBES = 1 + WIDENINGS + 1 + 1
 HEADROOM = 1.3  # a widened window is sized for this many times the matches still wanted
 
 
@@ -234,6 +236,13 @@ class SearchResults:
             .values_list("pk", "published_at", "relevance")
         )
 
+    @cached_property
+    def archive_begins(self) -> datetime.date:
+        """The day (UTC) the oldest story searched was published: from the date index."""
+        oldest = self.queryset.order_by("published_at").values_list("published_at", flat=True)
+        first = oldest.first()
+        return first.astimezone(datetime.UTC).date() if first else datetime.date.max
+
     def candidates(self) -> list[tuple[int, datetime.datetime, float]]:
         """(pk, published_at, relevance) of the newest matches, one more than the cap.
 
@@ -262,6 +271,8 @@ class SearchResults:
             if wanted_days > WIDEST_WINDOW_DAYS:
                 break
             start = window_start(today - datetime.timedelta(days=wanted_days), today)
+            if self.archive_begins >= start:
+                break  # the window would hold the whole archive: searched as one
             ranked = self._ranking(self._newest(self._in_window(start, today)), if_capped=True)
         if len(ranked) > SEARCH_CANDIDATES:
             return ranked
