@@ -33,6 +33,7 @@ otherwise the script exits with a message.
 
 import argparse
 import contextlib
+import gc
 import math
 import os
 import platform
@@ -184,6 +185,7 @@ def configure_django(database_url, scratch, redis_url):
             }
         }
     django.setup()
+    gc.freeze()  # what a gunicorn worker does once loaded (gunicorn.conf.py)
 
 
 def build_newsroom(article_count):

@@ -29,6 +29,7 @@ migrations added since are applied each run. Photos live in .bench-scale/media.
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import math
@@ -206,6 +207,7 @@ def configure_django(database_url):
     sys.path.insert(0, str(REPO_ROOT))
     settings.PHOTO_RENDITION_WIDTHS = (480, 800)
     django.setup()
+    gc.freeze()  # what a gunicorn worker does once loaded (gunicorn.conf.py)
     quiet_logs()
 
 
