@@ -15,7 +15,7 @@ from .conftest import photo_stories
 PHONE = {"width": 390, "height": 844}  # below the 48em at which slots take their wide size
 
 # Sums every layout shift not caused by the reader's input, from the first paint on
-# (buffered), and keeps what moved, for the failure message.
+# (buffered), and keeps what moved, from where to where, for the failure message.
 MEASURE_LAYOUT_SHIFT = """
 window.__cls = 0;
 window.__shifts = [];
@@ -26,9 +26,16 @@ new PerformanceObserver((list) => {
     window.__shifts.push({
       value: entry.value,
       at: Math.round(entry.startTime),
-      moved: entry.sources.map((source) => source.node
-        ? (source.node.outerHTML || source.node.textContent || "").slice(0, 120)
-        : "(removed node)"),
+      moved: entry.sources.map((source) => ({
+        node: source.node
+          ? (source.node.outerHTML || source.node.textContent || "").slice(0, 120)
+          : "(removed node)",
+        from: [source.previousRect.x, source.previousRect.y,
+               source.previousRect.width, source.previousRect.height],
+        to: [source.currentRect.x, source.currentRect.y,
+             source.currentRect.width, source.currentRect.height],
+      })),
+      viewport: [innerWidth, innerHeight, scrollY],
     });
   }
 }).observe({ type: "layout-shift", buffered: true });
