@@ -8,9 +8,9 @@ circuit: for CIRCUIT_OPEN_SECONDS no thread of this process calls Redis for the 
 commands, which answer as django-redis does for a failed call (a miss); then one call
 tries Redis again.
 
-It also reads an entry and the values of the keys the entry names (the markers of the
-surrogate keys it shows, newsroom.cachekeys.kept_entry) in one round trip, by a Lua
-script, where django-redis would take a GET and then an MGET.
+It also reads entries and the values of the keys each entry names (the markers of the
+surrogate keys it shows, newsroom.cachekeys.kept_entries) in one round trip, by a Lua
+script, where django-redis would take a GET and then an MGET for each.
 """
 
 import json
@@ -35,7 +35,7 @@ GUARDED_COMMANDS = frozenset(
     {
         "add", "get", "set", "touch", "delete", "get_many", "set_many", "delete_many",
         "has_key", "incr", "decr", "incr_version", "clear", "ttl", "expire", "persist",
-        "get_with_markers", "set_with_markers",
+        "get_many_with_markers", "set_with_markers",
     }
 )  # fmt: skip
 
@@ -125,22 +125,30 @@ class GuardedClient:
 
 
 # An entry kept by set_with_markers is a line of the full Redis names of its markers, as
-# a JSON list, then the entry as django-redis serializes it. The script answers the whole
-# entry then the values of those markers that are set (most are not: fewer to parse),
-# or nil for no entry (or one not kept by set_with_markers). The names are read from the
-# entry, so not declared in KEYS: fine on one Redis and its replicas, not on Redis
-# Cluster.
-ENTRY_WITH_MARKERS_SCRIPT = """
-local entry = redis.call('GET', KEYS[1])
-if not entry then return false end
-local newline = string.find(entry, '\\n', 1, true)
-if not newline or string.sub(entry, 1, 1) ~= '[' then return false end
-local reply = {entry}
-local names = cjson.decode(string.sub(entry, 1, newline - 1))
-for first = 1, #names, 1000 do
-    local values = redis.call('MGET', unpack(names, first, math.min(first + 999, #names)))
-    for _, value in ipairs(values) do
-        if value then reply[#reply + 1] = value end
+# a JSON list, then the entry as django-redis serializes it. For each key asked, the
+# script answers how many values follow, then the whole entry and the values of those
+# markers that are set (most are not: fewer to parse); 0 and nothing for no entry (or one
+# not kept by set_with_markers). The names are read from the entries, so not declared in
+# KEYS: fine on one Redis and its replicas, not on Redis Cluster.
+ENTRIES_WITH_MARKERS_SCRIPT = """
+local reply = {}
+for _, key in ipairs(KEYS) do
+    local entry = redis.call('GET', key)
+    local newline = entry and string.find(entry, '\\n', 1, true)
+    if newline and string.sub(entry, 1, 1) == '[' then
+        local count = #reply + 1
+        reply[count] = 1
+        reply[#reply + 1] = entry
+        local names = cjson.decode(string.sub(entry, 1, newline - 1))
+        for first = 1, #names, 1000 do
+            local values = redis.call('MGET', unpack(names, first, math.min(first + 999, #names)))
+            for _, value in ipairs(values) do
+                if value then reply[#reply + 1] = value end
+            end
+        end
+        reply[count] = #reply - count
+    else
+        reply[#reply + 1] = 0
     end
 end
 return reply
@@ -156,11 +164,11 @@ class MarkedEntriesClient(DefaultClient):
     """django-redis's client, which also keeps entries with the names of their markers
     and reads one with its markers' values in one round trip."""
 
-    entry_script = None
+    entries_script = None
 
     def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
         """Keep `value` under `key` with the names of cache keys `markers` (in the
-        default version, as cache.set_many writes them) for get_with_markers to read."""
+        default version, as cache.set_many writes them) for get_many_with_markers to read."""
         if timeout is DEFAULT_TIMEOUT:
             timeout = self._backend.default_timeout
         names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
@@ -174,25 +182,31 @@ class MarkedEntriesClient(DefaultClient):
         except REDIS_ERRORS as error:
             raise ConnectionInterrupted(connection=client) from error
 
-    def get_with_markers(self, key, version=None):
-        """The value kept under `key` by set_with_markers and the values of its markers
-        that are set, or (None, []) when there is no such entry."""
+    def get_many_with_markers(self, keys, version=None):
+        """For each of `keys` kept by set_with_markers, its value and the values of its
+        markers that are set, by key; the others are left out."""
         client = self.get_client(write=False)
-        if self.entry_script is None:
-            self.entry_script = client.register_script(ENTRY_WITH_MARKERS_SCRIPT)
+        if self.entries_script is None:
+            self.entries_script = client.register_script(ENTRIES_WITH_MARKERS_SCRIPT)
+        names = [self.make_key(key, version=version) for key in keys]
         try:
-            reply = self.entry_script(keys=[self.make_key(key, version=version)], client=client)
+            reply = self.entries_script(keys=names, client=client) if names else []
         except REDIS_ERRORS as error:
             raise ConnectionInterrupted(connection=client) from error
-        if not reply:
-            return None, []
-        _names, _newline, value = reply[0].partition(b"\n")
-        return self.decode(value), [self.decode(marker) for marker in reply[1:]]
+        found, at = {}, 0
+        for key in keys:
+            count = reply[at]
+            if count:
+                _names, _newline, value = reply[at + 1].partition(b"\n")
+                markers = reply[at + 2 : at + 1 + count]
+                found[key] = (self.decode(value), [self.decode(marker) for marker in markers])
+            at += 1 + count
+        return found
 
 
 class CircuitBreakerRedisCache(RedisCache):
     """``django_redis.cache.RedisCache`` that skips Redis for a while after a failure,
-    with ``get_with_markers`` and ``set_with_markers`` (MarkedEntriesClient).
+    with ``get_many_with_markers`` and ``set_with_markers`` (MarkedEntriesClient).
 
     OPTIONS takes CIRCUIT_OPEN_SECONDS (default 5) besides django-redis's own; its
     CLIENT_CLASS defaults to MarkedEntriesClient.
@@ -209,11 +223,12 @@ class CircuitBreakerRedisCache(RedisCache):
     def client(self):
         return GuardedClient(super().client, self.breaker)
 
-    @omit_exception(return_value=(None, []))
-    def get_with_markers(self, key, version=None):
-        """(value, [each marker's value]) of an entry kept by set_with_markers, in one
-        round trip; (None, []) without one, or when Redis fails (as for get)."""
-        return self.client.get_with_markers(key, version=version)
+    @omit_exception(return_value={})
+    def get_many_with_markers(self, keys, version=None):
+        """{key: (value, [each marker's value])} of the entries kept by set_with_markers
+        under `keys`, in one round trip; a key without one is left out, and all of them
+        when Redis fails (as for get_many)."""
+        return self.client.get_many_with_markers(keys, version=version)
 
     @omit_exception
     def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):

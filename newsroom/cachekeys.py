@@ -218,20 +218,35 @@ class Kept:
 KEPT_PREFIX = "kept:"
 
 
+def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
+    """The entries kept under `names` by keep_entry, by name, each with whether it is
+    still fresh: none of its keys purged since it was started (purged_since). A name
+    with no entry is left out. On Redis (newsroom.cache) the entries and their keys'
+    purges are read in one round trip; elsewhere in two."""
+    get_many_with_markers = getattr(cache, "get_many_with_markers", None)
+    if get_many_with_markers is not None:
+        found = get_many_with_markers([KEPT_PREFIX + name for name in names])
+        read = {name: found[KEPT_PREFIX + name] for name in names if KEPT_PREFIX + name in found}
+    else:
+        entries = cache.get_many([KEPT_PREFIX + name for name in names])
+        markers = {PURGED_PREFIX + key for entry in entries.values() for key in entry.keys}
+        purges = cache.get_many(markers) if markers else {}
+        read = {
+            name: (entry, [purges.get(PURGED_PREFIX + key, 0) for key in entry.keys])
+            for name in names
+            if (entry := entries.get(KEPT_PREFIX + name)) is not None
+        }
+    return {
+        name: (entry, not any_after(purge_times, entry.started))
+        for name, (entry, purge_times) in read.items()
+    }
+
+
 def kept_entry(name) -> Kept | None:
     """The entry kept under `name` by keep_entry, unless one of its keys was purged since
-    it was started (purged_since), or None. On Redis (newsroom.cache) the entry and its
-    keys' purges are read in one round trip; elsewhere in two."""
-    get_with_markers = getattr(cache, "get_with_markers", None)
-    if get_with_markers is not None:
-        entry, purge_times = get_with_markers(KEPT_PREFIX + name)
-        if entry is None or any_after(purge_times, entry.started):
-            return None
-        return entry
-    entry = cache.get(KEPT_PREFIX + name)
-    if entry is None or purged_since(entry.keys, entry.started):
-        return None
-    return entry
+    it was started (purged_since), or None."""
+    entry, fresh = kept_entries([name]).get(name, (None, False))
+    return entry if fresh else None
 
 
 def keep_entry(name, value, keys, started, seconds):

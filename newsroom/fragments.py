@@ -14,6 +14,11 @@ ad slot, whose ad is a weighted choice each time). Inside a fragment being rende
 the cache, ``hole()`` leaves a marker and notes the call; the fragment is kept as the
 text between the markers and the calls, and each request fills them in. A hole inside
 a fragment inside another stays a hole of the outer one.
+
+A fragment is kept with the names of the fragments inside it (a list's cards). When a
+change to one of them makes it stale, it is rendered anew with the others read from the
+cache in one round trip, not one each: a comment approved re-renders each list showing
+its story's count with one card rendered and the rest read at once.
 """
 
 import hashlib
@@ -28,10 +33,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from newsroom.cachekeys import cache_key, keep_entry, kept_entry, purged_since, shown_keys
+from newsroom.cachekeys import cache_key, keep_entry, kept_entries, purged_since, shown_keys
 from newsroom.pagecache import seconds_fresh
 
-FRAGMENT_PREFIX = "fragment:2:"  # 2: kept as parts around holes
+FRAGMENT_PREFIX = "fragment:3:"  # 3: kept with the names of the fragments inside
 
 # Hole renderers by name, registered by the apps that own them (ads: "ad-slot"); each
 # is called with the request and the hole's arguments, which are kept with the fragment
@@ -121,6 +126,23 @@ def kept_fragments_rendered_at(request):
     return datetime.fromtimestamp(started, UTC) if started is not None else None
 
 
+def read_kept(request, key):
+    """(the entry kept for fragment `key`, whether it is fresh), or (None, False): from
+    what was read ahead for this request, else from the cache."""
+    read_ahead = getattr(request, "fragments_read_ahead", {})
+    if key in read_ahead:
+        return read_ahead.pop(key)  # once: a second copy on the page reads what is kept then
+    return kept_entries([key]).get(key, (None, False))
+
+
+def read_ahead(request, keys):
+    """Read the entries of fragments `keys` in one round trip, for read_kept."""
+    found = kept_entries(keys)
+    request.fragments_read_ahead = getattr(request, "fragments_read_ahead", {}) | {
+        key: found.get(key, (None, False)) for key in keys
+    }
+
+
 def cached_fragment(request, name, vary, render):
     """The fragment's HTML (safe) from the cache, or from `render()`, a template's
     render (then kept); the keys it shows are noted on `request` either way."""
@@ -128,27 +150,34 @@ def cached_fragment(request, name, vary, render):
     if request is None or most <= 0 or getattr(request, "fragments_off", False):
         return render()
     key = fragment_cache_key(name, vary)
-    entry = kept_entry(key)  # with its keys' purges, in one round trip on Redis
-    if entry is not None:
+    outer_inside = getattr(request, "fragments_inside", None)
+    if outer_inside is not None:
+        outer_inside.append(key)  # a fragment being rendered for the cache holds this one
+    entry, fresh = read_kept(request, key)  # with its keys' purges, in one round trip on Redis
+    if fresh:
         request.cache_keys = shown_keys(request) | entry.keys
         request.fragments_rendered_at = max(
             getattr(request, "fragments_rendered_at", 0.0), entry.started
         )
-        parts, calls = entry.value
+        parts, calls, _inside = entry.value
         return filled(request, parts, calls)
+    if entry is not None and entry.value[2]:
+        read_ahead(request, entry.value[2])  # stale: what it held is most likely still kept
     started = time.time()
     outer_keys = shown_keys(request)
     outer_holes = getattr(request, "fragment_holes", None)
     request.cache_keys = set()  # the keys this fragment shows, apart from the page's
     holes = request.fragment_holes = Holes()
+    inside = request.fragments_inside = []
     try:
         html = render()
     finally:
         keys = request.cache_keys
         request.cache_keys = outer_keys | keys
         request.fragment_holes = outer_holes
+        request.fragments_inside = outer_inside
     parts = holes.split(str(html))
     timeout = seconds_fresh(request, most)
     if timeout and not purged_since(keys, started):
-        keep_entry(key, (parts, holes.calls), keys, started, timeout)
+        keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, timeout)
     return filled(request, parts, holes.calls)

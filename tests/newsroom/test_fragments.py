@@ -5,6 +5,7 @@ and a change to what a fragment shows re-renders it."""
 import difflib
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -20,6 +21,7 @@ from articles.models import Article
 from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
 from comments.models import ReaderComment
+from newsroom import fragments
 from newsroom.cachekeys import Purge, purge_now
 from newsroom.fragments import HOLE_RENDERERS, hole
 from tests import factories
@@ -350,3 +352,32 @@ def test_a_comment_approved_shows_its_count_on_the_kept_home_front(
             by=editor,
         )
     assert count_on_card() == ">3 comments"
+
+
+def test_a_list_rendered_anew_for_one_card_reads_its_other_cards_at_once(
+    client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    """A comment approved changes one card's count: the list is rendered again, its
+    other cards read from the cache in one go, not one read each."""
+    url = "/latest/"
+    page(client, url)  # the list and its cards, kept
+    with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
+        page(client, url)
+    kept_whole = len(reads.call_args_list)  # the list and the page's other parts
+    held = factories.ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=editor,
+        )
+
+    with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
+        html = page(client, url)[0]
+
+    asked = [call.args[0] for call in reads.call_args_list]
+    cards = html.count('class="card ')
+    assert cards > 5
+    assert len(asked) == kept_whole + 1
+    assert sorted(len(names) for names in asked)[-1] == cards  # every card, in one read
+    assert f'href="{story.get_absolute_url()}#comments">3 comments' in html
