@@ -14,7 +14,7 @@ from comments.models import ModerationReason, ReaderComment
 from newsroom.admin import CappedCountPaginator
 from tests.comments.test_admin import cell, row_html, stored
 from tests.factories import ArticleFactory
-from tests.plans import Plan, explain, needs_postgres
+from tests.plans import Plan, explain, needs_postgres, seeded_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +324,37 @@ def test_unfiltered_list_is_counted_by_the_estimate_and_never_in_full(as_moderat
     whole_table = [plan for plan in plans if "COUNT(" in plan.sql and " WHERE " not in plan.sql]
     assert not whole_table
     assert_no_seq_scan_on_comments(plans)
+
+
+@pytest.fixture(scope="module")
+def archive(seeded, django_db_blocker):
+    """A hundred thousand stories (tests/plans.py) beside the seeded comments, which are
+    then on the archive's newest 500 stories (until the archive is rolled back)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with django_db_blocker.unblock(), seeded_archive() as archive:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE django_comments SET object_pk = (
+                    SELECT id FROM articles_article WHERE slug = 'plan-' || (object_pk::int)
+                )::text
+                """
+            )
+            cursor.execute("ANALYZE django_comments")
+        yield archive
+
+
+@needs_postgres
+def test_the_section_filter_looks_each_comments_story_up_by_its_key(as_moderator, archive):
+    # The section of ~16,000 stories: each comment's story found in the index of the
+    # section's keys as text, not compared with all of the section's keys in turn.
+    section = archive.section_ids[1]
+    _response, read = page_plans(as_moderator, section=section)
+
+    plan = list_plan(read)
+    assert "articles_section_key_idx" in {name for name, _ in index_scans(plan)}, plan
+    # Not each comment's key compared with a materialised list of the section's keys.
+    assert not [node for node in plan.nodes() if "object_pk" in node.get("Join Filter", "")]
+    assert not [scan for scan in plan.scans_of("django_comments") if "Seq Scan" in scan], plan
