@@ -1172,6 +1172,7 @@ def search_term(model_admin, changelist):
     field in its newest rows."""
     from collections import Counter
 
+    from django.core.exceptions import FieldDoesNotExist
     from django.db.models import EmailField
 
     if not model_admin.search_fields:
@@ -1183,7 +1184,7 @@ def search_term(model_admin, changelist):
         return None
     try:
         field = model_admin.model._meta.get_field(field_path)
-    except Exception:  # a path across a relation
+    except FieldDoesNotExist:  # a path across a relation
         field = None
     if isinstance(field, EmailField) or "@" in str(values[0]):
         return str(values[0])
