@@ -20,7 +20,7 @@ from newsroom.admin import FormWithUserAdminMixin, ReadOnlyAdminMixin, SaveFailu
 
 from . import services
 from .models import AdsTxt, Advertiser, Creative, DailyStat, Placement
-from .reports import ReportForm, build_report, ctr_display, report_csv
+from .reports import REPORT_ROWS_SHOWN, ReportForm, build_report, ctr_display, report_csv
 from .validators import validate_public_url
 
 # --- Advertisers ------------------------------------------------------------------------
@@ -358,10 +358,10 @@ class DailyStatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "end": form.cleaned_data["end"].isoformat(),
                 "group_by": form.cleaned_data["group_by"],
             }
-            report = build_report(**form.cleaned_data)
             if request.GET.get("format") == "csv":
                 filename = "ads-report-{group_by}-{start}-to-{end}.csv".format(**params)
-                return report_csv(report, filename)
+                return report_csv(build_report(**form.cleaned_data), filename)
+            report = build_report(**form.cleaned_data, shown=REPORT_ROWS_SHOWN)
             csv_url = "?" + urlencode({**params, "format": "csv"})
         context = {
             **self.admin_site.each_context(request),

@@ -101,6 +101,8 @@ GROUPINGS = {
     ),
 }
 REPORT_DAYS = 30
+# The rows the report's page shows; the CSV has every row.
+REPORT_ROWS_SHOWN = 500
 
 
 class ReportForm(forms.Form):
@@ -135,11 +137,13 @@ class Report:
     headers: list
     # Each {"cells": [(text, url)], "impressions", "clicks", "ctr", "filtered",
     # "filtered_text"}; the row's "filtered" and "filtered_text" are shaped as below.
+    # The first `shown` rows of the page's report; all of them in the CSV's.
     rows: list
     impressions: int
     clicks: int
     # Not counted, by kind and why: {"impressions": {"repeats": 12, ...}, "clicks": {...}}.
     filtered: dict
+    total_rows: int  # the groups in the period, shown or not
 
     @property
     def ctr(self):
@@ -150,13 +154,19 @@ class Report:
         """{"impressions": "—", "clicks": "12 repeats, 3 bots"}"""
         return filtered_texts(self.filtered)
 
+    @property
+    def cut(self) -> bool:
+        return len(self.rows) < self.total_rows
 
-def build_report(*, start, end, group_by):
+
+def build_report(*, start, end, group_by, shown=None):
     """Impressions, clicks, CTR and what was not counted of each, per group between two
-    days (both included)."""
+    days (both included): the totals of every group, the rows of the first `shown`
+    (all without it). A year by creative and day is ~9,000 rows, whose formatting and
+    rendering took most of a second: the page shows the first, the CSV has them all."""
     grouping = GROUPINGS[group_by]
     keys = list(dict.fromkeys([*grouping.fields, *grouping.order]))
-    stats = (
+    stats = list(
         DailyStat.objects.filter(date__range=(start, end))
         .values(*keys)
         .annotate(
@@ -167,7 +177,7 @@ def build_report(*, start, end, group_by):
         .order_by(*grouping.order)
     )
     rows = []
-    for stat in stats:
+    for stat in stats[:shown]:
         filtered = filtered_by_kind(stat)
         cells = []
         for field in grouping.fields:
@@ -190,12 +200,12 @@ def build_report(*, start, end, group_by):
     return Report(
         headers=[str(header) for header in grouping.headers],
         rows=rows,
-        impressions=sum(row["impressions"] for row in rows),
-        clicks=sum(row["clicks"] for row in rows),
-        filtered={
-            kind: {reason: sum(row["filtered"][kind][reason] for row in rows) for reason in REASONS}
-            for kind in NOT_COUNTED
-        },
+        impressions=sum(stat["impressions"] for stat in stats),
+        clicks=sum(stat["clicks"] for stat in stats),
+        filtered=filtered_by_kind(
+            {field: sum(stat[field] for stat in stats) for field in FILTERED_FIELDS}
+        ),
+        total_rows=len(stats),
     )
 
 

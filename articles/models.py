@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -719,6 +719,24 @@ class Article(models.Model):
                 fields=["-published_at", "-id"],
                 name="articles_must_read_idx",
                 condition=Q(is_must_read=True),
+            ),
+            # The editors' sensitive stories newest first (the article list's "sensitive
+            # story" filter, any flag or one: each implies this condition), a few in a
+            # million, not found by reading every story's flags.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="articles_sensitive_idx",
+                condition=Q(hide_ads=True)
+                | Q(keep_out_of_promotion=True)
+                | Q(hide_social_image=True)
+                | Q(allow_comments=False),
+            ),
+            # A section's stories' keys as text, the way a comment names its story
+            # (object_pk): the moderation queue's section filter looks each comment's
+            # story up in it (ReaderCommentQuerySet.in_section), rather than comparing
+            # every comment with a section's hundred thousand keys.
+            models.Index(
+                F("section"), Cast("id", models.CharField()), name="articles_section_key_idx"
             ),
             # Stories updated significantly since publication, by month of publication:
             # the sitemap index finds each month's newest update without reading the

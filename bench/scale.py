@@ -2,7 +2,8 @@
 
 ``make bench-scale`` builds (once; kept between runs) a PostgreSQL database of
 --articles stories over ten years and about --comments comments, then measures every
-public page and every admin list and form a newsroom uses, with the page cache off, and
+public page and every admin list and form a newsroom uses (each registered changelist
+with a search and each of its filters, found on the admin site), with the page cache off, and
 prints one table: the median and the slowest of --requests requests, the queries of one
 request, the slowest of them with the top of its plan, and the memory one request
 allocates; then the plans of the rows that miss their target (issue 10: public pages
@@ -42,8 +43,9 @@ import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import django
 import psycopg
@@ -910,7 +912,7 @@ class Row:
         return self.median_ms <= median_target and self.max_ms <= max_target
 
 
-def subjects(build_record):
+def subjects(build_record, editor):
     """The pages to measure: (label, kind, path) for GETs, (label, kind, callable) for
     writes, picked from the data (the busiest section, the commonest tag, ...)."""
     from django.db.models import Count
@@ -1019,10 +1021,177 @@ def subjects(build_record):
         ),
         ("admin: comments, all", "admin", "/admin/comments/readercomment/"),
         ("admin: comments, by e-mail", "admin", f"/admin/comments/readercomment/?q={prolific}"),
+    ]
+    admin_rows = [
+        *[row for row in rows if row[1] == "admin"],
+        *admin_pages(big_story, prolific),
+        *admin_changelists(editor),
+    ]
+    return [
+        *[row for row in rows if row[1] != "admin"],
+        *unique_by_target(admin_rows),
         ("post a comment on the big story", "write", post_comment(big_story)),
         ("approve a comment on the big story", "write", approve_comment(big_story)),
     ]
+
+
+def unique_by_target(rows):
+    """The rows without a page measured twice (a filter's choice the same as a row named
+    by hand): the first label of each stays."""
+    seen = set()
+    return [row for row in rows if not (row[2] in seen or seen.add(row[2]))]
+
+
+def admin_pages(big_story, email):
+    """The admin pages a newsroom uses that are not lists: a comment's and a creative's
+    forms, the ad report, the search of comments' text, an entry of the moderation log."""
+    from django.utils import timezone
+
+    from ads.models import Creative
+    from comments.models import ModerationEvent, ReaderComment
+
+    comment = ReaderComment.objects.for_article(big_story.pk).order_by("-pk").first()
+    creative = Creative.objects.order_by("pk").first()
+    event = ModerationEvent.objects.order_by("-pk").first()
+    report = "/admin/ads/dailystat/"
+    query = urlencode({"email": email})
+    year_ago = (timezone.localdate() - timedelta(days=364)).isoformat()
+    rows = [
+        ("admin: comments, search a word", "admin", "/admin/comments/readercomment/?q=harbour"),
+        ("admin: comments, commenter=e-mail", "admin", f"/admin/comments/readercomment/?{query}"),
+        ("admin: a comment's form", "admin", f"/admin/comments/readercomment/{comment.pk}/change/"),
+        ("admin: ad report (30 days)", "admin", report),
+        ("admin: ad report, a year by day", "admin", f"{report}?start={year_ago}&group_by=day"),
+        (
+            "admin: ad report, a year by creative+day",
+            "admin",
+            f"{report}?start={year_ago}&group_by=creative-day",
+        ),
+    ]
+    if creative:
+        rows.append(
+            ("admin: a creative's form", "admin", f"/admin/ads/creative/{creative.pk}/change/")
+        )
+    if event:
+        rows.append(
+            (
+                "admin: a moderation log entry",
+                "admin",
+                f"/admin/comments/moderationevent/{event.pk}/change/",
+            )
+        )
     return rows
+
+
+# The rows named by hand call the moderators' queue "comments".
+SHORT_NAMES = {"comments.ReaderComment": "comments"}
+
+
+def admin_changelists(client):
+    """Every changelist registered on the admin site (a new admin is measured without
+    being named here): the list; a search for a term taken from its rows when it has
+    search fields; and each filter with a realistic choice: the busiest value of a
+    related filter, "past 7 days" and "this year" of a date filter, the first choice of
+    any other. A changelist that leads straight to its one row (ads.txt, the moderation
+    rules) is measured as that row's form."""
+    from django.contrib import admin
+    from django.contrib.admin.filters import DateFieldListFilter, RelatedFieldListFilter
+
+    rows = []
+    for model, model_admin in sorted(
+        admin.site._registry.items(), key=lambda item: item[0]._meta.label
+    ):
+        opts = model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/"
+        name = SHORT_NAMES.get(opts.label, str(opts.verbose_name_plural))
+        response = client.get(url)
+        if response.status_code in (301, 302):
+            rows.append((f"admin: {name}", "admin", response["Location"]))
+            continue
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code != 200 or changelist is None:
+            continue  # not a list (the ad report: among admin_pages)
+        rows.append((f"admin: {name}", "admin", url))
+        term = search_term(model_admin, changelist)
+        if term:
+            rows.append((f"admin: {name}, search", "admin", f"{url}?q={quote(term)}"))
+        for spec in changelist.filter_specs:
+            title = str(spec.title)
+            if isinstance(spec, DateFieldListFilter):
+                for choice in spec.choices(changelist):
+                    if str(choice["display"]).lower() in ("past 7 days", "this year"):
+                        label = f"admin: {name}, {title}={str(choice['display']).lower()}"
+                        rows.append((label, "admin", url + choice["query_string"]))
+                continue
+            if isinstance(spec, RelatedFieldListFilter):
+                value, display = busiest_related(changelist, spec)
+                if value is None:
+                    continue
+                query = changelist.get_query_string({spec.lookup_kwarg: value}, [])
+                rows.append((f"admin: {name}, {title}={display}", "admin", url + query))
+                continue
+            choice = next(
+                (
+                    c
+                    for c in spec.choices(changelist)
+                    if not c["selected"] and c.get("query_string")
+                ),
+                None,
+            )
+            if choice is None:
+                continue  # chosen elsewhere (a commenter's card), no choices listed
+            display = re.sub(r" \(\d[\d,]*( pending)?\)$", "", str(choice["display"]))
+            rows.append(
+                (f"admin: {name}, {title}={display}", "admin", url + choice["query_string"])
+            )
+    return rows
+
+
+def busiest_related(changelist, spec):
+    """A related filter's value with the most rows, and its name."""
+    from django.db.models import Count
+
+    busiest = (
+        changelist.root_queryset.order_by()
+        .exclude(**{f"{spec.field_path}__isnull": True})
+        .values(spec.field_path)
+        .annotate(n=Count("pk"))
+        .order_by("-n", spec.field_path)
+        .first()
+    )
+    if busiest is None:
+        return None, None
+    value = busiest[spec.field_path]
+    names = dict(spec.lookup_choices)
+    return value, names.get(value, value)
+
+
+def search_term(model_admin, changelist):
+    """A term an editor would type into the changelist's search: a real address for an
+    e-mail field, else the commonest word (of four letters or more) of the first search
+    field in its newest rows."""
+    from collections import Counter
+
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import EmailField
+
+    if not model_admin.search_fields:
+        return None
+    field_path = model_admin.search_fields[0].lstrip("^=@")
+    queryset = changelist.root_queryset.order_by("-pk")
+    values = [v for v in queryset.values_list(field_path, flat=True)[:500] if v]
+    if not values:
+        return None
+    try:
+        field = model_admin.model._meta.get_field(field_path)
+    except FieldDoesNotExist:  # a path across a relation
+        field = None
+    if isinstance(field, EmailField) or "@" in str(values[0]):
+        return str(values[0])
+    words = Counter(
+        word.lower() for value in values for word in re.findall(r"[^\W\d_]{4,}", str(value))
+    )
+    return words.most_common(1)[0][0] if words else str(values[0]).split()[0]
 
 
 def post_comment(article):
@@ -1144,7 +1313,7 @@ def report(rows, record):
         "requests, queries of one, the slowest of them, what one request allocates\n"
     )
     header = (
-        f"{'page':<40}{'median':>10}{'max':>10}{'n':>3}{'queries':>8}{'slowest':>10}"
+        f"{'page':<48}{'median':>10}{'max':>10}{'n':>3}{'queries':>8}{'slowest':>10}"
         f"{'alloc':>9}  target  plan of the slowest query"
     )
     print(header)
@@ -1152,7 +1321,7 @@ def report(rows, record):
     for row in rows:
         alloc = f"{row.alloc_kb / 1024:>7.1f}MB" if row.alloc_kb is not None else f"{'-':>9}"
         print(
-            f"{row.label[:39]:<40}{row.median_ms:>8.1f}ms{row.max_ms:>8.1f}ms{row.requests:>3}"
+            f"{row.label[:47]:<48}{row.median_ms:>8.1f}ms{row.max_ms:>8.1f}ms{row.requests:>3}"
             f"{row.queries:>8}{row.slowest_ms:>8.1f}ms{alloc}  "
             f"{'ok' if row.passed else 'MISS':<6}  {top_of_plan(row.plan)}"
         )
@@ -1189,7 +1358,7 @@ def main(argv=None):
     editor.force_login(get_user_model().objects.get(username="scale-admin"))
     rows = []
     with override_settings(PAGE_CACHE_SECONDS=0, DEBUG=False):
-        for label, kind, target in subjects(record):
+        for label, kind, target in subjects(record, editor):
             if args.only and not re.search(args.only, label):
                 continue
             log(f"measuring {label}")

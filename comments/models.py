@@ -257,7 +257,10 @@ class ReaderCommentQuerySet(models.QuerySet):
         return self.pending().order_by("-pk").values("pk")[than : than + 1].exists()
 
     def in_section(self, section_id: int):
-        """The comments on the articles of one section."""
+        """The comments on the articles of one section: each comment's story looked up
+        in the index of the sections' keys as text (articles_section_key_idx), as
+        far as the page goes, rather than compared with a busy section's hundred
+        thousand keys in turn."""
         article_type = ContentType.objects.get_by_natural_key("articles", "article")
         # object_pk is text: the articles' keys are compared as text, which both
         # databases do, rather than casting every comment's object_pk to a number.

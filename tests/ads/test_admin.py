@@ -611,6 +611,27 @@ def test_report_by_day_and_by_creative_and_day(as_ad_manager, campaign):
     assert totals == [2000, 26, "1.30%"]
 
 
+def test_a_long_report_shows_its_first_rows_and_totals_every_row(
+    monkeypatch, as_ad_manager, campaign
+):
+    # A year by creative and day is ~9,000 rows: the page shows the first, the CSV all.
+    monkeypatch.setattr("ads.admin.REPORT_ROWS_SHOWN", 2)
+
+    response = report(as_ad_manager, group_by="creative-day")
+
+    rows, totals = table(response)
+    assert rows == [
+        ["2025-03-29", "Ferry Line", "Ferry", 200, 1, "0.50%"],
+        ["2025-03-30", "Harbour Bikes", "Spring sale", 800, 5, "0.63%"],
+    ]
+    assert totals == [2000, 26, "1.30%"]
+    assert "The first 2 of 3 rows; the CSV has them all" in response.content.decode()
+    lines = csv_rows(report(as_ad_manager, group_by="creative-day", format="csv"))
+    assert [line[0] for line in lines[1:]] == ["2025-03-29", "2025-03-30", "2025-03-31", "Total"]
+    one_day = report(as_ad_manager, start="2025-03-30", end="2025-03-30")
+    assert "The first" not in one_day.content.decode()
+
+
 def test_report_keeps_to_the_date_range(as_ad_manager, campaign):
     rows, totals = table(report(as_ad_manager, start="2025-03-30", end="2025-03-30"))
     assert rows == [["Harbour Bikes", "Spring sale", 800, 5, "0.63%"]]

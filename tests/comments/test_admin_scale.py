@@ -3,18 +3,20 @@ filters without DISTINCT, searches that each read an index, and, on PostgreSQL, 
 of the real pages' queries on a seeded table."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import ModerationReason, ReaderComment
 from newsroom.admin import CappedCountPaginator
 from tests.comments.test_admin import cell, row_html, stored
 from tests.factories import ArticleFactory
-from tests.plans import Plan, explain, needs_postgres
+from tests.plans import Plan, explain, needs_postgres, seeded_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +141,22 @@ def test_a_count_under_the_cap_is_exact(as_moderator, article):
     assert response.context["cl"].result_count == 3
     assert not response.context["cl"].paginator.capped
     assert re.search(r'class="paginator__count">3</span>\s+reader comments', response.text)
+
+
+def test_a_list_filtered_by_date_is_newest_first_by_date(as_moderator, article):
+    # Keys and dates out of step (a comment imported late), so that the orders differ.
+    stored(article, "Yesterday.", email="a@example.com", minutes_ago=24 * 60)
+    stored(article, "An hour ago, stored before.", email="b@example.com", minutes_ago=60)
+    stored(article, "Two days ago, stored last.", email="c@example.com", minutes_ago=48 * 60)
+    stored(article, "Last month.", email="d@example.com", minutes_ago=40 * 24 * 60)
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+
+    assert listed(as_moderator, submit_date__gte=since) == [
+        "An hour ago, stored before.",
+        "Yesterday.",
+        "Two days ago, stored last.",
+    ]
+    assert listed(as_moderator)[0] == "Last month."  # unfiltered: newest key first
 
 
 def queue_of(count, article):
@@ -324,3 +342,53 @@ def test_unfiltered_list_is_counted_by_the_estimate_and_never_in_full(as_moderat
     whole_table = [plan for plan in plans if "COUNT(" in plan.sql and " WHERE " not in plan.sql]
     assert not whole_table
     assert_no_seq_scan_on_comments(plans)
+
+
+@needs_postgres
+def test_a_date_filtered_list_reads_the_date_range_from_its_index(as_moderator, seeded):
+    # The comments of the last week: a range of the date index read newest first, not
+    # the newest keys walked in the hope of finding the range among them.
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+    response, read = page_plans(as_moderator, submit_date__gte=since)
+
+    [plan] = [p for p in read if 'ORDER BY "django_comments"."submit_date" DESC' in p.sql]
+    assert plan.root["Node Type"] == "Limit", plan
+    scanned = {name for name, _direction in index_scans(plan)}
+    assert "django_comments_pkey" not in scanned, plan
+    assert any(name.startswith("django_comments_submit_date") for name in scanned), plan
+    assert len(response.context["cl"].result_list) == 50
+    assert not [scan for scan in plan.scans_of("django_comments") if "Seq Scan" in scan], plan
+
+
+@pytest.fixture(scope="module")
+def archive(seeded, django_db_blocker):
+    """A hundred thousand stories (tests/plans.py) beside the seeded comments, which are
+    then on the archive's newest 500 stories (until the archive is rolled back)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with django_db_blocker.unblock(), seeded_archive() as archive:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE django_comments SET object_pk = (
+                    SELECT id FROM articles_article WHERE slug = 'plan-' || (object_pk::int)
+                )::text
+                """
+            )
+            cursor.execute("ANALYZE django_comments")
+        yield archive
+
+
+@needs_postgres
+def test_the_section_filter_looks_each_comments_story_up_by_its_key(as_moderator, archive):
+    # The section of ~16,000 stories: each comment's story found in the index of the
+    # section's keys as text, not compared with all of the section's keys in turn.
+    section = archive.section_ids[1]
+    _response, read = page_plans(as_moderator, section=section)
+
+    plan = list_plan(read)
+    assert "articles_section_key_idx" in {name for name, _ in index_scans(plan)}, plan
+    # Not each comment's key compared with a materialised list of the section's keys.
+    assert not [node for node in plan.nodes() if "object_pk" in node.get("Join Filter", "")]
+    assert not [scan for scan in plan.scans_of("django_comments") if "Seq Scan" in scan], plan
