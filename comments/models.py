@@ -398,8 +398,8 @@ class ReaderComment(XtdComment):
         thread = f"comments-{self.object_pk}"
         # An edited text may be a redaction: it must be gone at once too.
         if self.is_public and not deleted and "comment" not in fields:
-            return Purge(soft={thread})
-        return Purge(hard={thread})
+            return Purge(soft={thread}, moves_schedule=False)
+        return Purge(hard={thread}, moves_schedule=False)
 
     def set_status(self, status: "ReaderComment.Status") -> None:
         """Set ``status`` and the django-comments-xtd flags that follow from it (unsaved)."""

@@ -61,9 +61,18 @@ PURGES_KEPT_SECONDS = 3600
 class Purge:
     hard: set[str] = field(default_factory=set)
     soft: set[str] = field(default_factory=set)
+    # Whether the change may bring the next scheduled change nearer (a story scheduled,
+    # an ad's dates, a rule's "close after N days"): then what was worked out about it
+    # is ended too (SCHEDULE_KEY), and the next page works it out again (~5 queries).
+    # A comment decision schedules nothing, and comes every second on a news day.
+    moves_schedule: bool = True
 
     def __or__(self, other):
-        return Purge(self.hard | other.hard, self.soft | other.soft)
+        return Purge(
+            self.hard | other.hard,
+            self.soft | other.soft,
+            self.moves_schedule or other.moves_schedule,
+        )
 
     def __bool__(self):
         return bool(self.hard or self.soft)
@@ -170,8 +179,8 @@ def purge_now(keys):
     from newsroom.frontcache import front_caches
 
     now = time.time()
-    keys = keys | Purge(soft={NOT_FOUND_KEY})
-    changed = {*keys.hard, *keys.soft, SCHEDULE_KEY}
+    keys = keys | Purge(soft={NOT_FOUND_KEY}, moves_schedule=False)
+    changed = {*keys.hard, *keys.soft} | ({SCHEDULE_KEY} if keys.moves_schedule else set())
     cache.set_many(
         {PURGED_PREFIX + key: now for key in changed}
         | {HARD_PURGED_PREFIX + key: now for key in keys.hard},

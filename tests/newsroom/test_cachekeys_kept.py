@@ -15,10 +15,12 @@ import redis.client
 from django.core.cache import cache
 from django.test import override_settings
 
+from comments.models import ReaderComment
+from comments.services import comments_moderate
 from newsroom import cache as cache_module
 from newsroom.cachekeys import KEPT_PREFIX, Purge, keep_entry, kept_entry, purge_now, remembered
 from newsroom.pagecache import NEXT_CHANGE_KEY, next_change
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ReaderCommentFactory
 from tests.servers import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -154,6 +156,23 @@ def test_the_next_change_is_worked_out_again_after_a_change_to_a_public_row(
     assert kept_entry(NEXT_CHANGE_KEY) is None
     assert next_change() is not None
     assert kept_entry(NEXT_CHANGE_KEY) is not None
+
+
+@pytest.mark.django_db
+def test_a_comment_decision_leaves_the_next_change_as_it_was_worked_out(
+    backend, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory()
+    comment = ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
+    first = next_change()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_moderate(comments=[comment], status=ReaderComment.Status.PUBLIC, by=None)
+
+    assert kept_entry(NEXT_CHANGE_KEY).value == first
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()  # the story itself: it may be rescheduled
+    assert kept_entry(NEXT_CHANGE_KEY) is None
 
 
 def test_on_redis_an_entry_and_its_keys_purges_take_one_round_trip(on_redis):
