@@ -91,6 +91,7 @@ class PageFigures:
     hit_median_ms: float
     cpu_ms: float
     cpu_cold_ms: float
+    cpu_approved_ms: float
     cpu_parts_ms: dict[str, float]
     sql_wall_ms: float
 
@@ -413,6 +414,26 @@ def cpu_fetch(client, label, path):
     return (time.thread_time() - start) * 1000
 
 
+def cpu_after_approval(client, label, path, requests, article):
+    """The median CPU of the first request after a comment on `article` is approved:
+    what the page costs the front cache's refresh on a news day, a decision a second
+    (its count on the lists, its thread on the story page)."""
+    from comments.models import ReaderComment
+    from comments.services import comments_moderate
+    from tests import factories
+
+    times = []
+    for _ in range(requests):
+        held = factories.ReaderCommentFactory(article=article, status=ReaderComment.Status.PENDING)
+        comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=None,
+        )
+        times.append(cpu_fetch(client, label, path))
+    return statistics.median(times)
+
+
 def cpu_breakdown(client, label, path, requests):
     """The median CPU milliseconds of each part (bench/breakdown.py), and of SQL's wall
     time (which on PostgreSQL includes the server's work and the round trip)."""
@@ -440,7 +461,7 @@ def forget_cached_pages():
         cache.clear()  # local memory: this process's own
 
 
-def measure_page(client, label, path, requests):
+def measure_page(client, label, path, requests, article):
     from newsroom.pagecache import page_cache_key
 
     fetch(client, label, path)  # warm-up
@@ -452,6 +473,7 @@ def measure_page(client, label, path, requests):
     cpu_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
     with override_settings(FRAGMENT_CACHE_SECONDS=0):
         cpu_cold_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
+    cpu_approved_ms = cpu_after_approval(client, label, path, requests, article)
     cpu_parts_ms, sql_wall_ms = cpu_breakdown(client, label, path, requests)
     with override_settings(PAGE_CACHE_SECONDS=CACHE_ON_SECONDS):
         forget_cached_pages()
@@ -476,6 +498,7 @@ def measure_page(client, label, path, requests):
         hit_median_ms=statistics.median(hits),
         cpu_ms=cpu_ms,
         cpu_cold_ms=cpu_cold_ms,
+        cpu_approved_ms=cpu_approved_ms,
         cpu_parts_ms=cpu_parts_ms,
         sql_wall_ms=sql_wall_ms,
     )
@@ -542,7 +565,10 @@ def report(figures, args, setup_seconds):
     print("alloc peak: the tracemalloc peak of one request, page cache off.")
     print()
     print("CPU per request, page cache off (this thread's CPU time, median; ms):")
-    header = ["page", "CPU", "SQL", "ORM", "templates", "other", "SQL wall", "CPU, no fragments"]
+    header = [
+        "page", "CPU", "SQL", "ORM", "templates", "other", "SQL wall", "CPU, no fragments",
+        "CPU, a comment approved",
+    ]  # fmt: skip
     rows = [
         [
             f.label,
@@ -550,6 +576,7 @@ def report(figures, args, setup_seconds):
             *(f"{f.cpu_parts_ms[category]:.2f}" for category in CATEGORIES),
             f"{f.sql_wall_ms:.2f}",
             f"{f.cpu_cold_ms:.2f}",
+            f"{f.cpu_approved_ms:.2f}",
         ]
         for f in figures
     ]
@@ -559,7 +586,8 @@ def report(figures, args, setup_seconds):
         "instrumented requests (bench/breakdown.py), so they add up only roughly. "
         "SQL wall: time inside the driver, the database server's work included. "
         "CPU, no fragments: as the first render after every part it shows changed "
-        "(FRAGMENT_CACHE_SECONDS=0)."
+        "(FRAGMENT_CACHE_SECONDS=0). CPU, a comment approved: the first request after "
+        "a comment on the benched story is approved (its count on the lists, its thread)."
     )
     print()
     for f in figures:
@@ -582,7 +610,7 @@ def run(args, database_url, scratch):
     figures = []
     for label, path in public_pages(newsroom):
         log(f"measuring {label}")
-        figures.append(measure_page(client, label, path, args.requests))
+        figures.append(measure_page(client, label, path, args.requests, newsroom["article"]))
         if args.save_html:
             save_html(client, label, path, args.save_html)
     report(figures, args, setup_seconds)
