@@ -180,7 +180,9 @@ def configure_django(database_url, scratch, redis_url):
     if redis_url:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
+                # Production's backend (newsroom/settings/base.py): a kept part and its
+                # keys' purges in one round trip.
+                "BACKEND": "newsroom.cache.CircuitBreakerRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": f"newsroom-bench-{uuid.uuid4().hex[:8]}",
             }
