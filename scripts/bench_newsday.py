@@ -760,7 +760,8 @@ def report(newsday, samples, before, after, origin):
 
     print()
     print(f"{'changes':<10}{'asked':>6}{'seen':>6}{'retried':>8}{'failed':>7}"
-          f"{'p50 s':>8}{'max s':>8}{'purge p50 ms':>13}")  # fmt: skip
+          f"{'p50 s':>8}{'p90 s':>8}{'max s':>8}{f'> {TARGET_STALENESS_SECONDS:g} s':>7}"
+          f"{'purge p50 ms':>13}")  # fmt: skip
     all_stale = []
     for kind in ("comment", "story"):
         changes = [c for c in newsday.changes if c.kind == kind]
@@ -770,7 +771,9 @@ def report(newsday, samples, before, after, origin):
         print(
             f"{kind:<10}{len(changes):>6}{len(stale):>6}"
             f"{sum(c.attempts > 1 for c in changes):>8}{sum(bool(c.failed) for c in changes):>7}"
-            f"{percentile(stale, 0.5):>8.3f}{max(stale, default=math.nan):>8.3f}"
+            f"{percentile(stale, 0.5):>8.3f}{percentile(stale, 0.9):>8.3f}"
+            f"{max(stale, default=math.nan):>8.3f}"
+            f"{sum(s > TARGET_STALENESS_SECONDS for s in stale):>7}"
             f"{percentile(purges, 0.5):>13.1f}"
         )
     print("staleness: from a change's commit to the first response through nginx that shows it")
