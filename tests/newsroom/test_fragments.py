@@ -76,6 +76,17 @@ def page(client, url):
     return response.content.decode(), set(response["xkey"].split())
 
 
+def approve_a_new_comment(story, moderator, capture_on_commit_callbacks):
+    """A comment held for moderation on `story`, then approved, its purges sent."""
+    held = factories.ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
+    with capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=moderator,
+        )
+
+
 def test_pages_are_the_same_rendered_afresh_and_from_fragments(
     client, settings, newsroom, story, keys_in_headers
 ):
@@ -344,13 +355,7 @@ def test_a_comment_approved_shows_its_count_on_the_kept_home_front(
         return card.split("<", 1)[0]
 
     assert count_on_card() == ">2 comments"
-    held = factories.ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
-    with django_capture_on_commit_callbacks(execute=True):
-        comment_services.comments_moderate(
-            comments=ReaderComment.objects.filter(pk=held.pk),
-            status=ReaderComment.Status.PUBLIC,
-            by=editor,
-        )
+    approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
     assert count_on_card() == ">3 comments"
 
 
@@ -364,13 +369,7 @@ def test_a_list_rendered_anew_for_one_card_reads_its_other_cards_at_once(
     with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
         page(client, url)
     kept_whole = len(reads.call_args_list)  # the list and the page's other parts
-    held = factories.ReaderCommentFactory(article=story, status=ReaderComment.Status.PENDING)
-    with django_capture_on_commit_callbacks(execute=True):
-        comment_services.comments_moderate(
-            comments=ReaderComment.objects.filter(pk=held.pk),
-            status=ReaderComment.Status.PUBLIC,
-            by=editor,
-        )
+    approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
 
     with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
         html = page(client, url)[0]
