@@ -141,11 +141,14 @@ class NewsdayStack(AppStack):
         vcl = self.tmp / "varnish.vcl"
         vcl.write_text(render(SHIPPED.read_text(), app_port=self.port))
         # -j none: as root, varnishd would drop to the varnish user, who cannot read the
-        # temporary folder. Everything else is as deploy/varnish.vcl's header says.
+        # temporary folder. Everything else is as deploy/varnish.vcl's header says, the
+        # storage too: with 256 MB the pages read (~3,500, ~50 KB each, and a stale copy
+        # beside each one refreshed) came near the limit, and a copy evicted has no grace
+        # to serve through an outage.
         self.varnish = subprocess.Popen(
             [
                 *("varnishd", "-F", "-j", "none", "-n", str(self.varnish_name)),
-                *("-a", f"127.0.0.1:{self.varnish_port}", "-f", str(vcl), "-s", "malloc,256m"),
+                *("-a", f"127.0.0.1:{self.varnish_port}", "-f", str(vcl), "-s", "malloc,1g"),
             ],
             stdout=(self.tmp / "varnishd.log").open("wb"),
             stderr=subprocess.STDOUT,
@@ -706,7 +709,8 @@ def report(newsday, samples, before, after, origin):
     varnish = {
         name: stat_delta(before["varnish"], after["varnish"], f"MAIN.{name}")
         for name in ("cache_hit", "cache_hit_grace", "cache_miss", "cache_hitpass",
-                     "cache_hitmiss", "s_pass", "backend_req", "n_expired", "client_req")
+                     "cache_hitmiss", "s_pass", "backend_req", "n_expired", "n_lru_nuked",
+                     "client_req")
     }  # fmt: skip
     django = after["django"] - before["django"]
     rows = [("all reads", reads)]
