@@ -386,8 +386,10 @@ def later_steps_apply(record):
             drop_secondary_indexes,
             ["comments_moderationevent"],
         )
-        step(MODERATION_LOG_STEP, add_moderation_log, record["seed"])
-        step("the moderation log's indexes", create_indexes, indexes)
+        try:
+            step(MODERATION_LOG_STEP, add_moderation_log, record["seed"])
+        finally:  # a failed step leaves the table as it was, indexes included
+            step("the moderation log's indexes", create_indexes, indexes)
         step(
             "vacuum analyze the moderation log", execute, "VACUUM ANALYZE comments_moderationevent"
         )
@@ -879,9 +881,9 @@ def add_moderation_log(seed):
     # A moderator by share: pow(u, 2.5) gives the first about a third of the decisions.
     moderator = f"({people})[1 + floor(pow(%s, 2.5) * {MODERATORS})::int]"
     # Numbers in [0, 1) from an id (Knuth's multiplicative hash, and two more).
-    u1 = "((c.id * 2654435761) % 4294967296)::float8 / 4294967296"
-    u2 = "((c.id * 40503 + 12345) % 1000)::float8 / 1000"
-    u3 = "((c.id * 48271) % 1000)::float8 / 1000"
+    u1 = "((c.id::bigint * 2654435761) % 4294967296)::float8 / 4294967296"
+    u2 = "((c.id::bigint * 40503 + 12345) % 1000)::float8 / 1000"
+    u3 = "((c.id::bigint * 48271) % 1000)::float8 / 1000"
     ban_count, rule_changes = 1_200, 400
     ban = insert_statement(
         CommentBan,
