@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -50,17 +51,31 @@ def change_summary_html(event, *, limit=None):
     return format_html('<div style="white-space: pre-wrap">{}</div>', summary)
 
 
+class NewestEventsFormSet(BaseGenericInlineFormSet):
+    """An object's newest ModerationEventInline.SHOWN events, oldest of them first: a
+    comment has a few, but nothing bounds them (a ban changed every week, a comment
+    reported and approved again and again). The whole of it is in the log."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_newest"):
+            events = super().get_queryset().order_by("-at", "-pk")
+            self._newest = list(reversed(events[: ModerationEventInline.SHOWN]))
+        return self._newest
+
+
 class ModerationEventInline(ReadOnlyAdminMixin, GenericTabularInline):
-    """The audit trail of the object on its own admin page, oldest first."""
+    """The audit trail of the object on its own admin page: its newest SHOWN events,
+    oldest first."""
 
     model = ModerationEvent
+    formset = NewestEventsFormSet
     ct_field = "target_type"
     ct_fk_field = "target_id"
     fields = ["at", "action", "by", "change"]
     readonly_fields = fields
-    ordering = ["at", "pk"]
     extra = 0
     verbose_name_plural = _("history")
+    SHOWN = 50
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")

@@ -436,3 +436,19 @@ def test_the_by_filter_lists_who_may_moderate_not_every_decider_in_the_log(
         for q in queries
         if "DISTINCT" in q["sql"] and "comments_moderationevent" in q["sql"]
     ]
+
+
+def test_a_comments_page_shows_its_newest_events_oldest_first(
+    monkeypatch, moderator, as_moderator, article
+):
+    monkeypatch.setattr("comments.admin.ModerationEventInline.SHOWN", 2)
+    comment = stored(article, "Ferries first.")
+    for status in (Status.PUBLIC, Status.PENDING, Status.SPAM):
+        services.comments_moderate(comments=[comment], status=status, by=moderator)
+
+    response = as_moderator.get(reverse("admin:comments_readercomment_change", args=[comment.pk]))
+
+    history = parse(response).find("div", cls="inline-group")
+    rows = [" ".join(row.text().split()) for row in history.find_all("tr", cls="has_original")]
+    assert len(rows) == 2
+    assert "Back to the queue" in rows[0] and "Mark as spam" in rows[1]
