@@ -570,7 +570,15 @@ class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "action", "by", "target_repr", "change"]
     list_filter = ["action", DeciderFilter, "at"]
     list_select_related = ["by"]
+    # Searched by ModerationEventQuerySet.search (get_search_results), each kind of term
+    # through an index; the field named here only shows the search box.
     search_fields = ["target_repr"]
+    search_help_text = _(
+        "A comment's number finds what was decided about it; an e-mail address, about "
+        "that commenter's comments; other words find what they start the name of (a "
+        "commenter's name, “E-mail address”, “Moderation rules”), and the words in the "
+        "newest decisions."
+    )
     # Grows by one row a decision: no date hierarchy (the first and last date of what is
     # listed, read each time); the "at" filter's ranges stay, and no whole-table count.
     paginator = CappedCountPaginator
@@ -578,6 +586,11 @@ class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["at", "action", "by", "target_repr", "full_change"]
     readonly_fields = fields
     list_per_page = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     @admin.display(description=_("what changed"))
     def change(self, obj):

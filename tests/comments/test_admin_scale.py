@@ -438,6 +438,53 @@ def test_the_by_filter_lists_who_may_moderate_not_every_decider_in_the_log(
     ]
 
 
+@pytest.fixture
+def decided(moderator, article):
+    """Three commenters' comments, decided; one edited too."""
+    comments = {
+        "ada": stored(article, "Ferries first.", name="Ada Byrne", email="Ada@Example.com"),
+        "adam": stored(article, "Not Ada.", name="Adam Lee", email="nada@example.com"),
+        "bo": stored(article, "Lighthouse route.", name="Bo Ray", email="bo@example.org"),
+    }
+    for comment in comments.values():
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
+    services.comment_edit(comment=comments["bo"], text="Lighthouse route!", by=moderator)
+    return comments
+
+
+def test_a_number_finds_what_was_decided_about_that_comment(as_moderator, decided):
+    bo = decided["bo"]
+
+    assert logged(as_moderator, q=str(bo.pk)) == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    assert logged(as_moderator, q=f"#{bo.pk}") == logged(as_moderator, q=str(bo.pk))
+    assert logged(as_moderator, q="9" * 30) == []  # past any key: none, not an error
+
+
+def test_an_email_address_finds_what_was_decided_about_that_commenters_comments(
+    as_moderator, decided
+):
+    ada = decided["ada"]
+
+    # Not nada@example.com's, which a LIKE '%ada@example.com%' would have found too.
+    assert logged(as_moderator, q="ADA@example.com") == [(Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="email:ada@example.com") == [(Action.APPROVE, ada.pk)]
+
+
+def test_words_find_names_by_their_start_and_the_newest_events_by_any_word(
+    monkeypatch, as_moderator, decided
+):
+    ada, adam, bo = decided["ada"], decided["adam"], decided["bo"]
+
+    assert logged(as_moderator, q="ada") == [(Action.APPROVE, adam.pk), (Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="ADA B") == [(Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="lighthouse") == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    # Only the newest events are searched for words inside their targets' names.
+    monkeypatch.setattr("comments.models.SEARCHED_EVENTS", 2)
+    assert logged(as_moderator, q="lighthouse") == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    assert logged(as_moderator, q="ferries") == []
+    assert logged(as_moderator, q="ada b") == [(Action.APPROVE, ada.pk)]  # names: all of them
+
+
 def test_a_comments_page_shows_its_newest_events_oldest_first(
     monkeypatch, moderator, as_moderator, article
 ):
@@ -452,3 +499,100 @@ def test_a_comments_page_shows_its_newest_events_oldest_first(
     rows = [" ".join(row.text().split()) for row in history.find_all("tr", cls="has_original")]
     assert len(rows) == 2
     assert "Back to the queue" in rows[0] and "Mark as spam" in rows[1]
+
+
+# --- PostgreSQL: the log's plans at a size the planner cares about ----------------------
+
+LOGGED = 200_000
+
+
+@pytest.fixture(scope="module")
+def event_log(django_db_setup, django_db_blocker):
+    """LOGGED events, one every five minutes (about two years), committed once for the
+    module's tests and removed after them: approvals mostly, one in twenty a rejection,
+    one in a thousand a rule change; four moderators share them, a fifth took one in a
+    thousand; 20,000 commenters' names. Then ANALYZE."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    insert = """
+        INSERT INTO comments_moderationevent
+            (action, by_id, at, target_type_id, target_id, target_repr, before, after)
+        SELECT CASE WHEN i %% 1000 = 0 THEN 'rule_change' WHEN i %% 20 = 0 THEN 'reject'
+                ELSE 'approve' END,
+            CASE WHEN i %% 1000 = 1 THEN %(rare)s ELSE (%(people)s::int[])[1 + i %% 4] END,
+            now() - (%(total)s - i) * interval '5 minutes', %(type)s, i,
+            chr(8296) || 'Reader ' || i %% 20000 || chr(8297) || ': Comment number ' || i,
+            '{"status": "pending"}', '{"status": "public"}'
+        FROM generate_series(%(low)s, %(high)s) AS i
+    """
+    with django_db_blocker.unblock():
+        people = [UserFactory(username=f"log-moderator-{n}") for n in range(5)]
+        comment_type = ContentType.objects.get_for_model(ReaderComment)
+        # In slices: each statement keeps within the settings' statement timeout.
+        step = 50_000
+        with connection.cursor() as cursor:
+            for low in range(1, LOGGED + 1, step):
+                cursor.execute(
+                    insert,
+                    {
+                        "rare": people[4].pk,
+                        "people": [person.pk for person in people[:4]],
+                        "total": LOGGED,
+                        "type": comment_type.pk,
+                        "low": low,
+                        "high": min(low + step - 1, LOGGED),
+                    },
+                )
+            cursor.execute("ANALYZE comments_moderationevent")
+    yield people
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM comments_moderationevent")
+        cursor.execute(
+            "DELETE FROM auth_user WHERE id = ANY(%s)", [[person.pk for person in people]]
+        )
+
+
+def log_plan(client, **query) -> tuple:
+    """The log page's query of its rows (newest first, a page of them), with its plan,
+    and the plans of every other SELECT of the page that reads the log."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LOG_URL, query)
+    assert response.status_code == 200
+    plans = [
+        explain(q["sql"])
+        for q in captured
+        if q["sql"].startswith("SELECT") and "comments_moderationevent" in q["sql"]
+    ]
+    order = 'ORDER BY "comments_moderationevent"."at" DESC'
+    [rows] = [plan for plan in plans if order in plan.sql and "COUNT(" not in plan.sql]
+    # A count that stops at the cap may scan the table for a common value: it stops
+    # early. Not for a rare one.
+    for plan in plans:
+        assert plan.rows_read <= LOGGED // 4, plan
+    return response, rows
+
+
+def test_a_name_is_found_through_the_name_index_and_text_only_among_the_newest(
+    monkeypatch, as_moderator, event_log
+):
+    monkeypatch.setattr("comments.models.SEARCHED_EVENTS", LOGGED // 20)
+    response, plan = log_plan(as_moderator, q="reader 1999")
+
+    assert "comments_event_repr_lower_idx" in {name for name, _ in index_scans(plan)}, plan
+    # Reader 1999 and Reader 19990 to 19999: ten events each.
+    assert len(response.context["cl"].result_list) == 100
+    assert plan.rows_read <= 30_000, plan
+
+
+@needs_postgres
+def test_an_email_search_reads_the_commenters_comments_and_their_events_by_index(
+    as_moderator, seeded, event_log
+):
+    # The seeded comments 42, 20,042 and 40,042 are Reader42's; the log's events are
+    # about comments numbered as they are.
+    response, plan = log_plan(as_moderator, q="reader42@example.com")
+
+    assert [e.target_id for e in response.context["cl"].result_list] == [40042, 20042, 42]
+    assert "comments_event_target" in {name for name, _ in index_scans(plan)}, plan
+    assert "comments_email_lower_idx" in {name for name, _ in index_scans(plan)}, plan
