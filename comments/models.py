@@ -678,6 +678,9 @@ class ModerationEvent(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="comments_event_target"),
+            # One kind of decision newest first, however rare (a rule change among
+            # millions of approvals), and its count: the log's "action" filter.
+            models.Index(fields=["action", "at"], name="comments_event_action_at"),
         ]
 
     def __str__(self):

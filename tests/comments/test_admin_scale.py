@@ -573,6 +573,46 @@ def log_plan(client, **query) -> tuple:
     return response, rows
 
 
+@needs_postgres
+def test_the_unfiltered_log_is_estimated_and_read_from_the_top_of_the_date_index(
+    as_moderator, event_log
+):
+    response, plan = log_plan(as_moderator)
+
+    assert response.context["cl"].paginator.estimated
+    assert plan.root["Node Type"] == "Limit", plan
+    assert plan.rows_read <= 1_000, plan
+
+
+@needs_postgres
+@pytest.mark.parametrize("person", [0, 4], ids=["busiest moderator", "rare moderator"])
+def test_a_moderators_decisions_are_read_through_an_index(as_moderator, event_log, person):
+    response, plan = log_plan(as_moderator, by__id__exact=event_log[person].pk)
+
+    assert response.context["cl"].result_list
+    assert plan.rows_read <= 5_000, plan
+
+
+@needs_postgres
+@pytest.mark.parametrize("action", ["approve", "rule_change"])
+def test_an_action_is_read_through_an_index_however_rare(as_moderator, event_log, action):
+    response, plan = log_plan(as_moderator, action__exact=action)
+
+    assert response.context["cl"].result_list
+    assert plan.rows_read <= 5_000, plan
+
+
+@needs_postgres
+def test_the_past_week_is_a_range_of_the_date_index(as_moderator, event_log):
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+    response, plan = log_plan(as_moderator, at__gte=since)
+
+    assert len(response.context["cl"].result_list) == 100
+    assert plan.root["Node Type"] == "Limit", plan
+    assert plan.rows_read <= 1_000, plan
+
+
+@needs_postgres
 def test_a_name_is_found_through_the_name_index_and_text_only_among_the_newest(
     monkeypatch, as_moderator, event_log
 ):
