@@ -547,11 +547,15 @@ class DeciderFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen is not None and not value_fits(ModerationEvent._meta.get_field("by"), chosen):
             raise BadRequest("Unknown person.")
-        moderators = get_user_model().objects.with_perm(
-            MODERATE_PERMISSION,
-            # The permission as has_perm finds it; django-axes' backend grants none.
-            backend="django.contrib.auth.backends.ModelBackend",
-        ).values("pk")
+        moderators = (
+            get_user_model()
+            .objects.with_perm(
+                MODERATE_PERMISSION,
+                # The permission as has_perm finds it; django-axes' backend grants none.
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            .values("pk")
+        )
         people = get_user_model().objects.filter(
             Q(pk__in=moderators) | Q(pk=chosen) if chosen else Q(pk__in=moderators)
         )
@@ -574,10 +578,10 @@ class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # through an index; the field named here only shows the search box.
     search_fields = ["target_repr"]
     search_help_text = _(
-        "A comment's number finds what was decided about it; an e-mail address, about "
-        "that commenter's comments; other words find what they start the name of (a "
-        "commenter's name, “E-mail address”, “Moderation rules”), and the words in the "
-        "newest decisions."
+        "A comment's number finds every decision about it; an e-mail address, every "
+        "decision about that commenter's comments; other words find the newest "
+        "decisions whose subject (a commenter's name and comment, a ban, the rules) "
+        "contains them."
     )
     # Grows by one row a decision: no date hierarchy (the first and last date of what is
     # listed, read each time); the "at" filter's ranges stay, and no whole-table count.

@@ -6,7 +6,7 @@ from newsroom.schema import AddIndexConcurrently
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
-    dependencies = [("comments", "0014_event_target_name_index")]
+    dependencies = [("comments", "0013_article_comments_by_id")]
 
     operations = [
         AddIndexConcurrently(
