@@ -1275,6 +1275,15 @@ def admin_pages(big_story, email):
                 f"/admin/comments/moderationevent/{event.pk}/change/",
             )
         )
+    # Who decided what about a comment, a commenter (the busiest), a name; a rare action.
+    log = "/admin/comments/moderationevent/"
+    rows += [
+        ("admin: moderation events, a comment's number", "admin", f"{log}?q={comment.pk}"),
+        ("admin: moderation events, a commenter's e-mail", "admin", f"{log}?q={quote(email)}"),
+        ("admin: moderation events, a common first name", "admin", f"{log}?q=ada"),
+        ("admin: moderation events, a full name", "admin", f"{log}?q={quote('Ada Alder')}"),
+        ("admin: moderation events, a rare action", "admin", f"{log}?action__exact=rule_change"),
+    ]
     return rows
 
 
