@@ -17,15 +17,17 @@ the load and a copy's search vector its seed story's: ``random()`` after ``setse
 makes it the same on every build. Spreads are long-tailed, as a newsroom's are: a few
 authors write most stories, one tag is on a third of the archive, a few sections carry
 most, and comments pile on a few stories (--big-threads of them with 50,000 and more)
-while most have a handful; 5% are pending, some spam or removed. Drafts, stories in
-review and scheduled stories are there too, and two years of ad statistics.
+while most have a handful; 5% are pending, some spam or removed, and the moderation log
+holds a decision for each comment a person decided (add_moderation_log). Drafts, stories
+in review and scheduled stories are there too, and two years of ad statistics.
 
     .venv/bin/python -m bench.scale [--articles 1000000] [--comments 10000000]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_scale]
         [--requests 5] [--rebuild] [--only PATTERN]
 
 The database is rebuilt when asked (--rebuild) or when it was built with other sizes;
-migrations added since are applied each run. Photos live in .bench-scale/media.
+migrations added since are applied each run, and build steps added since (the moderation
+log) once (later_steps_apply). Photos live in .bench-scale/media.
 """
 
 import argparse

@@ -17,7 +17,7 @@ from comments.models import ModerationEvent, ModerationReason, ReaderComment
 from newsroom.admin import CappedCountPaginator
 from tests.comments.pages import parse
 from tests.comments.test_admin import cell, row_html, stored
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, ReaderCommentFactory, UserFactory
 from tests.plans import Plan, explain, needs_postgres, seeded_archive
 
 pytestmark = pytest.mark.django_db
@@ -503,6 +503,42 @@ def test_a_comments_page_shows_its_newest_events_oldest_first(
     rows = [" ".join(row.text().split()) for row in history.find_all("tr", cls="has_original")]
     assert len(rows) == 2
     assert "Back to the queue" in rows[0] and "Mark as spam" in rows[1]
+
+
+def decisions_of(count, moderator, article):
+    for i in range(count):
+        comment = ReaderCommentFactory(
+            article=article, status=Status.PENDING, user_name=f"Reader {i}",
+            user_email=f"r{i}@example.com",
+        )  # fmt: skip
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"action__exact": "approve"},
+        {"at__gte": "2000-01-01 00:00:00+00:00"},
+        {"q": "reader"},
+        {"q": "r1@example.com"},
+        {"q": "1"},
+        {"by": None},
+    ],
+)
+def test_the_logs_query_count_does_not_grow_with_the_decisions(
+    django_assert_max_num_queries, as_moderator, moderator, article, query
+):
+    if "by" in query:
+        query = {"by__id__exact": moderator.pk}
+    decisions_of(3, moderator, article)
+    with CaptureQueriesContext(connection) as few:
+        assert as_moderator.get(LOG_URL, query).status_code == 200
+    UserFactory(username="another", groups=["Moderator"])
+    decisions_of(57, UserFactory(username="third", groups=["Moderator"]), ArticleFactory())
+
+    with django_assert_max_num_queries(len(few)):
+        assert as_moderator.get(LOG_URL, query).status_code == 200
 
 
 # --- PostgreSQL: the log's plans at a size the planner cares about ----------------------
