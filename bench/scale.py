@@ -17,19 +17,22 @@ the load and a copy's search vector its seed story's: ``random()`` after ``setse
 makes it the same on every build. Spreads are long-tailed, as a newsroom's are: a few
 authors write most stories, one tag is on a third of the archive, a few sections carry
 most, and comments pile on a few stories (--big-threads of them with 50,000 and more)
-while most have a handful; 5% are pending, some spam or removed. Drafts, stories in
-review and scheduled stories are there too, and two years of ad statistics.
+while most have a handful; 5% are pending, some spam or removed, and the moderation log
+holds a decision for each comment a person decided (add_moderation_log). Drafts, stories
+in review and scheduled stories are there too, and two years of ad statistics.
 
     .venv/bin/python -m bench.scale [--articles 1000000] [--comments 10000000]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_scale]
         [--requests 5] [--rebuild] [--only PATTERN]
 
 The database is rebuilt when asked (--rebuild) or when it was built with other sizes;
-migrations added since are applied each run. Photos live in .bench-scale/media.
+migrations added since are applied each run, and build steps added since (the moderation
+log) once (later_steps_apply). Photos live in .bench-scale/media.
 """
 
 import argparse
 import contextlib
+import functools
 import gc
 import json
 import logging
@@ -76,7 +79,9 @@ BULK_TABLES = (
     "django_comments",
     "django_comments_xtd_xtdcomment",
     "comments_readercomment",
+    "comments_moderationevent",
 )
+MODERATORS = 15
 # The bulk statements cut their rows into this many slices, whatever the cores: a slice's
 # rows depend on its place, not on the connection that makes them.
 SLICES = 16
@@ -327,14 +332,7 @@ def build(args):
     from bench.pages import build_newsroom
 
     timings = {}
-
-    def step(name, function, *fargs, **fkwargs):
-        log(f"{name}…")
-        started = time.perf_counter()
-        result = function(*fargs, **fkwargs)
-        timings[name] = round(time.perf_counter() - started, 1)
-        log(f"{name}: {timings[name]} s")
-        return result
+    step = functools.partial(timed_step, timings)
 
     step("migrate", call_command, "migrate", verbosity=0)
     step("seed (factories)", build_newsroom, min(SEED_ARTICLES, args.articles))
@@ -348,6 +346,7 @@ def build(args):
         step("publication copies", publication_copies_repair)
         step("comments", add_comments, args.comments, args.big_threads, args.seed)
         step("comment counts", count_comments)
+        step(MODERATION_LOG_STEP, add_moderation_log, args.seed)
         step("ad statistics", add_ad_statistics)
         step("indexes", create_indexes, indexes)
         step("vacuum analyze", vacuum_analyze)
@@ -362,6 +361,47 @@ def build(args):
     }
     execute("CREATE TABLE bench_scale (key text PRIMARY KEY, value jsonb NOT NULL)")
     execute("INSERT INTO bench_scale VALUES ('build', %s)", [json.dumps(record)])
+    return record
+
+
+def timed_step(timings, name, function, *fargs, **fkwargs):
+    """Run one build step, logged, its time kept in `timings`."""
+    log(f"{name}…")
+    started = time.perf_counter()
+    result = function(*fargs, **fkwargs)
+    timings[name] = round(time.perf_counter() - started, 1)
+    log(f"{name}: {timings[name]} s")
+    return result
+
+
+def later_steps_apply(record):
+    """Add to a database built before the moderation log was part of the build (its
+    record names no such step) what a build now makes, rather than build it all again
+    (the rest takes ten minutes); the record then names the step, with its time."""
+    if MODERATION_LOG_STEP in record["steps"]:
+        return record
+    timings = dict(record["steps"])
+    step = functools.partial(timed_step, timings)
+    with build_session():
+        indexes = step(
+            "drop the moderation log's indexes",
+            drop_secondary_indexes,
+            ["comments_moderationevent"],
+        )
+        try:
+            step(MODERATION_LOG_STEP, add_moderation_log, record["seed"])
+        finally:  # a failed step leaves the table as it was, indexes included
+            step("the moderation log's indexes", create_indexes, indexes)
+        step(
+            "vacuum analyze the moderation log", execute, "VACUUM ANALYZE comments_moderationevent"
+        )
+    record = {
+        **record,
+        "steps": timings,
+        "seconds": round(sum(timings.values())),
+        "size": fetch_value("SELECT pg_size_pretty(pg_database_size(current_database()))"),
+    }
+    execute("UPDATE bench_scale SET value = %s WHERE key = 'build'", [json.dumps(record)])
     return record
 
 
@@ -384,8 +424,8 @@ class DroppedIndex:
     constraint: str  # ALTER TABLE ... ADD CONSTRAINT ... USING INDEX, or ""
 
 
-def drop_secondary_indexes():
-    """Drop the BULK_TABLES' indexes but their primary keys (foreign keys point at them;
+def drop_secondary_indexes(tables=BULK_TABLES):
+    """Drop the `tables`' indexes but their primary keys (foreign keys point at them;
     the ids come in order, so they cost little), unique constraints included, and return
     what rebuilds them as they were: their definitions are read from the catalog, so the
     migrations stay the one source of them."""
@@ -401,7 +441,7 @@ def drop_secondary_indexes():
               AND t.relname = ANY(%s) AND NOT i.indisprimary
             ORDER BY 1, 2
             """,
-            [list(BULK_TABLES)],
+            [list(tables)],
         )
         found = cursor.fetchall()
     dropped = []
@@ -796,6 +836,163 @@ def count_comments():
     )
 
 
+MODERATION_LOG_STEP = "moderation log"
+
+
+def moderators():
+    """MODERATORS staff users in the Moderator group, made once: the people deciding."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Moderator")
+    users = []
+    for n in range(1, MODERATORS + 1):
+        user, created = get_user_model().objects.get_or_create(
+            username=f"moderator-{n:02}",
+            defaults={
+                "is_staff": True,
+                "first_name": FIRST_NAMES[n * 7 % 26],
+                "last_name": LAST_NAMES[n * 3 % 20],
+                "email": f"moderator-{n:02}@example.com",
+            },
+        )
+        if created:
+            user.groups.add(group)
+        users.append(user.pk)
+    return users
+
+
+def add_moderation_log(seed):
+    """The audit trail of ten years of pre-moderation, as comments.services writes it:
+    an event for each decision a person took, at the comment's moderated_at, by one of
+    MODERATORS people (a few take most decisions). Most public comments were approved
+    (one in twenty went out by a rule: no event), every removed one rejected, four spam
+    in ten marked by hand (the spam check caught the rest); one in fifty edited before
+    approval, one in a hundred sent back to the queue and approved again, as is every
+    comment readers reported (by no one: the reports held it). A ban on some thousand
+    commenters, some lifted, and a few hundred rule changes.
+
+    Made in one statement: the events' ids follow their times, as a live log's do. Each
+    choice is a hash of the comment's id, not random(), so the order rows are read in
+    does not matter."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from comments.models import CommentBan, ModerationEvent, ModerationRules, ReaderComment
+
+    people = sql_array(moderators())
+    # A moderator by share: pow(u, 2.5) gives the first about a third of the decisions.
+    moderator = f"({people})[1 + floor(pow(%s, 2.5) * {MODERATORS})::int]"
+    # Numbers in [0, 1) from an id (Knuth's multiplicative hash, and two more).
+    u1 = "((c.id::bigint * 2654435761) % 4294967296)::float8 / 4294967296"
+    u2 = "((c.id::bigint * 40503 + 12345) % 1000)::float8 / 1000"
+    u3 = "((c.id::bigint * 48271) % 1000)::float8 / 1000"
+    ban_count, rule_changes = 1_200, 400
+    ban = insert_statement(
+        CommentBan,
+        {
+            "id": "g",
+            "kind": "'email'",
+            "first_key": "''",  # an address's only (CommentBan.clean)
+            "last_key": "''",
+            "value": (f"'reader' || k || '@' || ({text_array(MAIL_DOMAINS)})[1 + k % 5]"),
+            "reason": "(ARRAY['Spam links', 'Abuse of other readers', 'Repeated "
+            "off-topic posts'])[1 + g % 3]",
+            "created_at": f"now() - g * (interval '{YEARS} years' / {ban_count})",
+            # One ban in three for a month, one in ten lifted after a week.
+            "ends_at": (
+                f"CASE WHEN g % 3 = 0 THEN now() - g * (interval '{YEARS} years' / "
+                f"{ban_count}) + interval '30 days' WHEN g % 10 = 1 THEN now() - g * "
+                f"(interval '{YEARS} years' / {ban_count}) + interval '7 days' END"
+            ),
+            "created_by_id": moderator % "(g * 0.618034) % 1",
+        },
+        f"(SELECT g, (g * 7919) % {COMMENTERS} AS k FROM generate_series(1, {ban_count}) g)"
+        " AS bans ORDER BY g ON CONFLICT (id) DO NOTHING",
+    )
+    in_parallel([ban], seed)
+    comment_type = ContentType.objects.get_for_model(ReaderComment).pk
+    ban_type = ContentType.objects.get_for_model(CommentBan).pk
+    rules_type = ContentType.objects.get_for_model(ModerationRules).pk
+    rules_id = fetch_value("SELECT min(id) FROM comments_moderationrules")
+    # The times as DjangoJSONEncoder writes them (to the millisecond, "Z" for UTC).
+    ends_at_json = (
+        "to_jsonb(to_char(b.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))"
+    )
+    status = "jsonb_build_object('status', %s)"
+    # The seed's comments (the factories') carry no moderation time.
+    decided = "coalesce(r.moderated_at, c.submit_date + interval '1 hour')"
+    held = (
+        f"(r.report_count > 0 OR {u2} BETWEEN 0.02 AND 0.0299)"
+        f" AND {decided} + interval '1 day 3 hours' < now()"
+    )
+    decisions = f"""
+        SELECT e.*, {comment_type} AS target_type_id, c.id AS target_id,
+            chr(8296) || c.user_name || chr(8297) || ': ' || left(c.comment, 60) AS target_repr
+        FROM comments_readercomment r
+        JOIN django_comments c ON c.id = r.xtdcomment_ptr_id
+        CROSS JOIN LATERAL (VALUES
+            (1, CASE WHEN r.status = 'public' AND {u2} < 0.02 THEN 'edit' END,
+                {moderator % u1}, {decided} - interval '2 minutes',
+                jsonb_build_object('comment', c.comment || ' www.example.com'),
+                jsonb_build_object('comment', c.comment)),
+            (2, CASE r.status WHEN 'public' THEN CASE WHEN {u2} < 0.95 THEN 'approve' END
+                    WHEN 'removed' THEN 'reject'
+                    WHEN 'spam' THEN CASE WHEN {u2} < 0.4 THEN 'spam' END END,
+                {moderator % u1}, {decided},
+                {status % "'pending'"}, {status % "r.status"}),
+            (3, CASE WHEN r.status = 'public' AND {held} THEN 'hold' END,
+                CASE WHEN r.report_count = 0 THEN {moderator % u1} END,
+                {decided} + interval '1 day',
+                {status % "'public'"},
+                {status % "'pending'"} || CASE WHEN r.report_count > 0
+                    THEN jsonb_build_object('reports', r.report_count) ELSE '{{}}' END),
+            (4, CASE WHEN r.status = 'public' AND {held} THEN 'approve' END,
+                {moderator % u3}, {decided} + interval '1 day 3 hours',
+                {status % "'pending'"}, {status % "'public'"})
+        ) AS e (place, action, by_id, at, before, after)
+        WHERE r.status <> 'pending' AND e.action IS NOT NULL
+    """
+    bans = f"""
+        SELECT 1, 'ban', b.created_by_id, b.created_at, '{{}}'::jsonb,
+            jsonb_build_object('kind', b.kind, 'value', b.value, 'reason', b.reason,
+                'ends_at', CASE WHEN b.id % 10 = 1 THEN 'null'::jsonb ELSE {ends_at_json} END),
+            {ban_type}, b.id, 'E-mail address: ' || b.value
+        FROM comments_commentban b
+        UNION ALL
+        SELECT 2, 'unban', b.created_by_id, b.ends_at, '{{"ends_at": null}}'::jsonb,
+            jsonb_build_object('ends_at', {ends_at_json}), {ban_type}, b.id,
+            'E-mail address: ' || b.value
+        FROM comments_commentban b WHERE b.id % 10 = 1 AND b.ends_at <= now()
+    """
+    rules = f"""
+        SELECT 1, 'rule_change', {moderator % "(g * 0.618034) % 1 / 4"},
+            now() - g * (interval '{YEARS} years' / {rule_changes}),
+            jsonb_build_object('max_links', 2 + g % 2), jsonb_build_object('max_links', 3 - g % 2),
+            {rules_type}, {rules_id}, 'Moderation rules'
+        FROM generate_series(1, {rule_changes}) g
+    """
+    expressions = {
+        column: column
+        for column in ("action", "by_id", "at", "target_type_id", "target_id", "target_repr")
+    }
+    # After any event the bench's own decisions recorded.
+    first_id = "(SELECT coalesce(max(id), 0) FROM comments_moderationevent)"
+    events = insert_statement(
+        ModerationEvent,
+        {
+            **expressions,
+            "id": f"{first_id} + row_number() OVER (ORDER BY at, target_type_id, target_id, place)",
+            "before": "before",
+            "after": "after",
+        },
+        f"({decisions} UNION ALL {bans} UNION ALL {rules}) AS events",
+    )
+    # in_parallel for its session: foreign keys are not checked row by row.
+    in_parallel([events], seed)
+    for table in ("comments_commentban", "comments_moderationevent"):
+        execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
+
+
 def add_ad_statistics():
     """Two years of daily figures for a few dozen creatives in their placements."""
     from ads.models import Creative, DailyStat
@@ -1080,6 +1277,15 @@ def admin_pages(big_story, email):
                 f"/admin/comments/moderationevent/{event.pk}/change/",
             )
         )
+    # Who decided what about a comment, a commenter (the busiest), a name; a rare action.
+    log = "/admin/comments/moderationevent/"
+    rows += [
+        ("admin: moderation events, a comment's number", "admin", f"{log}?q={comment.pk}"),
+        ("admin: moderation events, a commenter's e-mail", "admin", f"{log}?q={quote(email)}"),
+        ("admin: moderation events, a common first name", "admin", f"{log}?q=ada"),
+        ("admin: moderation events, a full name", "admin", f"{log}?q={quote('Ada Alder')}"),
+        ("admin: moderation events, a rare action", "admin", f"{log}?action__exact=rule_change"),
+    ]
     return rows
 
 
@@ -1352,6 +1558,7 @@ def main(argv=None):
     else:
         log("using the database built before; applying any new migration")
         call_command("migrate", verbosity=0)
+        record = later_steps_apply(record)
     from django.contrib.auth import get_user_model
 
     reader, editor = Client(), Client()

@@ -3,8 +3,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -48,17 +51,31 @@ def change_summary_html(event, *, limit=None):
     return format_html('<div style="white-space: pre-wrap">{}</div>', summary)
 
 
+class NewestEventsFormSet(BaseGenericInlineFormSet):
+    """An object's newest ModerationEventInline.SHOWN events, oldest of them first: a
+    comment has a few, but nothing bounds them (a ban changed every week, a comment
+    reported and approved again and again). The whole of it is in the log."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_newest"):
+            events = super().get_queryset().order_by("-at", "-pk")
+            self._newest = list(reversed(events[: ModerationEventInline.SHOWN]))
+        return self._newest
+
+
 class ModerationEventInline(ReadOnlyAdminMixin, GenericTabularInline):
-    """The audit trail of the object on its own admin page, oldest first."""
+    """The audit trail of the object on its own admin page: its newest SHOWN events,
+    oldest first."""
 
     model = ModerationEvent
+    formset = NewestEventsFormSet
     ct_field = "target_type"
     ct_fk_field = "target_id"
     fields = ["at", "action", "by", "change"]
     readonly_fields = fields
-    ordering = ["at", "pk"]
     extra = 0
     verbose_name_plural = _("history")
+    SHOWN = 50
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -517,14 +534,55 @@ class CommentBanAdmin(admin.ModelAdmin):
         self.message_user(request, _("Bans lifted."), messages.SUCCESS)
 
 
+class DeciderFilter(admin.SimpleListFilter):
+    """Who decided: listed are the people who may moderate, and the one chosen (who may
+    have left since). Not the distinct deciders of every event, which
+    RelatedOnlyFieldListFilter reads from the whole log; the parameter keeps that
+    filter's name, so links to it still work."""
+
+    title = _("by")
+    parameter_name = "by__id__exact"
+
+    def lookups(self, request, model_admin):
+        chosen = self.value()
+        if chosen is not None and not value_fits(ModerationEvent._meta.get_field("by"), chosen):
+            raise BadRequest("Unknown person.")
+        moderators = (
+            get_user_model()
+            .objects.with_perm(
+                MODERATE_PERMISSION,
+                # The permission as has_perm finds it; django-axes' backend grants none.
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            .values("pk")
+        )
+        people = get_user_model().objects.filter(
+            Q(pk__in=moderators) | Q(pk=chosen) if chosen else Q(pk__in=moderators)
+        )
+        return [(str(user.pk), str(user)) for user in people.order_by("username")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(by_id=int(self.value()))
+
+
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The moderation log: every decision, read-only, filtered by action, person and date."""
 
     list_display = ["at", "action", "by", "target_repr", "change"]
-    list_filter = ["action", ("by", admin.RelatedOnlyFieldListFilter), "at"]
+    list_filter = ["action", DeciderFilter, "at"]
     list_select_related = ["by"]
+    # Searched by ModerationEventQuerySet.search (get_search_results), each kind of term
+    # through an index; the field named here only shows the search box.
     search_fields = ["target_repr"]
+    search_help_text = _(
+        "A comment's number finds every decision about it; an e-mail address, every "
+        "decision about that commenter's comments; other words find the newest "
+        "decisions whose subject (a commenter's name and comment, a ban, the rules) "
+        "contains them."
+    )
     # Grows by one row a decision: no date hierarchy (the first and last date of what is
     # listed, read each time); the "at" filter's ranges stay, and no whole-table count.
     paginator = CappedCountPaginator
@@ -532,6 +590,11 @@ class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["at", "action", "by", "target_repr", "full_change"]
     readonly_fields = fields
     list_per_page = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     @admin.display(description=_("what changed"))
     def change(self, obj):

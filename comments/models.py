@@ -69,6 +69,10 @@ MODERATE_PERMISSION = "comments.moderate_readercomment"
 
 # How many of the newest comments a search reads the text of (ReaderCommentQuerySet.search).
 SEARCHED_TEXTS = 50_000
+BIGINT_MAX = 2**63 - 1
+# How many of the newest moderation events a search of the log reads the target of
+# (ModerationEventQuerySet.search).
+SEARCHED_EVENTS = 100_000
 # How many pending comments the queue's summary counts by story and section.
 PENDING_COUNTED = 1_000
 # Where a commenter's history stops counting (ReaderCommentQuerySet.history_by_email).
@@ -595,6 +599,35 @@ class ModerationEventQuerySet(models.QuerySet):
             target_type=ContentType.objects.get_for_model(target), target_id=target.pk
         ).order_by("at", "pk")
 
+    def search(self, terms: str):
+        """What a search of the log finds, each kind through an index rather than a
+        `LIKE '%…%'` over every decision ever taken: a number (or `#number`), every event
+        about that comment; an e-mail address (or `email:…`), every event about that
+        commenter's comments; other words, the events among the newest SEARCHED_EVENTS
+        whose target's name (a commenter's name and the start of their comment, a ban,
+        the rules) contains them."""
+        terms = terms.strip()
+        comment_type = ContentType.objects.get_for_model(ReaderComment)
+        number = terms.removeprefix("#")
+        if number.isascii() and number.isdigit():
+            if int(number) > BIGINT_MAX:  # no key is: the database would refuse the number
+                return self.none()
+            return self.filter(target_type=comment_type, target_id=int(number))
+        email = terms.partition(":")[2] if terms.casefold().startswith("email:") else terms
+        if "@" in email and not any(ch.isspace() for ch in email):
+            comments = ReaderComment.objects.by_email(email).values("pk")
+            return self.filter(target_type=comment_type, target_id__in=comments)
+        # Words are looked for in recent events only: the bound keeps a rare word (or a
+        # name with few events) from reading millions of rows, which a prefix index does
+        # not (the planner, guessing how many rows match, walks the date index for them).
+        # The Nth newest key is read first, so that the planner sees the range it bounds.
+        oldest_searched = (
+            self.model.objects.order_by("-pk")
+            .values_list("pk", flat=True)[SEARCHED_EVENTS - 1 : SEARCHED_EVENTS]
+            .first()
+        )
+        return self.filter(pk__gte=oldest_searched or 0, target_repr__icontains=terms)
+
 
 class ModerationEvent(models.Model):
     """One moderation decision, kept for good: who, when, and what it was before and after.
@@ -639,6 +672,9 @@ class ModerationEvent(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="comments_event_target"),
+            # One kind of decision newest first, however rare (a rule change among
+            # millions of approvals), and its count: the log's "action" filter.
+            models.Index(fields=["action", "at"], name="comments_event_action_at"),
         ]
 
     def __str__(self):

@@ -12,15 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import ModerationReason, ReaderComment
+from comments import services
+from comments.models import ModerationEvent, ModerationReason, ReaderComment
 from newsroom.admin import CappedCountPaginator
+from tests.comments.pages import parse
 from tests.comments.test_admin import cell, row_html, stored
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ReaderCommentFactory, UserFactory
 from tests.plans import Plan, explain, needs_postgres, seeded_archive
 
 pytestmark = pytest.mark.django_db
 
 Status = ReaderComment.Status
+Action = ModerationEvent.Action
 CHANGELIST_URL = reverse("admin:comments_readercomment_changelist")
 BIG_TABLES = ("django_comments", "django_comments_xtd_xtdcomment", "comments_readercomment")
 
@@ -392,3 +395,283 @@ def test_the_section_filter_looks_each_comments_story_up_by_its_key(as_moderator
     # Not each comment's key compared with a materialised list of the section's keys.
     assert not [node for node in plan.nodes() if "object_pk" in node.get("Join Filter", "")]
     assert not [scan for scan in plan.scans_of("django_comments") if "Seq Scan" in scan], plan
+
+
+# --- The moderation log: millions of decisions ------------------------------------------
+
+LOG_URL = reverse("admin:comments_moderationevent_changelist")
+
+
+def logged(client, **query):
+    response = client.get(LOG_URL, query)
+    assert response.status_code == 200
+    return [(e.action, e.target_id) for e in response.context["cl"].result_list]
+
+
+def filter_choices(client, title, **query):
+    changelist = client.get(LOG_URL, query).context["cl"]
+    [spec] = [spec for spec in changelist.filter_specs if str(spec.title) == title]
+    return [str(choice["display"]) for choice in spec.choices(changelist)]
+
+
+def test_the_by_filter_lists_who_may_moderate_not_every_decider_in_the_log(
+    as_moderator, moderator, article
+):
+    UserFactory(username="new-moderator", groups=["Moderator"])  # has decided nothing yet
+    former = UserFactory(username="former", groups=["Moderator"])
+    approved = stored(article, "Approved by one who left.", status=Status.PUBLIC, by=former)
+    former.groups.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        choices = filter_choices(as_moderator, "by")
+
+    assert choices == ["All", "moderator", "new-moderator"]
+    assert filter_choices(as_moderator, "by", by__id__exact=former.pk)[1:] == [
+        "former", "moderator", "new-moderator",
+    ]  # fmt: skip
+    assert logged(as_moderator, by__id__exact=former.pk) == [(Action.APPROVE, approved.pk)]
+    # No list of the distinct deciders read from the whole log.
+    assert not [
+        q["sql"]
+        for q in queries
+        if "DISTINCT" in q["sql"] and "comments_moderationevent" in q["sql"]
+    ]
+
+
+@pytest.fixture
+def decided(moderator, article):
+    """Three commenters' comments, decided; one edited too."""
+    comments = {
+        "ada": stored(article, "Ferries first.", name="Ada Byrne", email="Ada@Example.com"),
+        "adam": stored(article, "Not Ada.", name="Adam Lee", email="nada@example.com"),
+        "bo": stored(article, "Lighthouse route.", name="Bo Ray", email="bo@example.org"),
+    }
+    for comment in comments.values():
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
+    services.comment_edit(comment=comments["bo"], text="Lighthouse route!", by=moderator)
+    return comments
+
+
+def test_a_number_finds_what_was_decided_about_that_comment(as_moderator, decided):
+    bo = decided["bo"]
+
+    assert logged(as_moderator, q=str(bo.pk)) == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    assert logged(as_moderator, q=f"#{bo.pk}") == logged(as_moderator, q=str(bo.pk))
+    assert logged(as_moderator, q="9" * 30) == []  # past any key: none, not an error
+
+
+def test_an_email_address_finds_what_was_decided_about_that_commenters_comments(
+    as_moderator, decided
+):
+    ada = decided["ada"]
+
+    # Not nada@example.com's, which a LIKE '%ada@example.com%' would have found too.
+    assert logged(as_moderator, q="ADA@example.com") == [(Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="email:ada@example.com") == [(Action.APPROVE, ada.pk)]
+
+
+def test_words_find_the_newest_events_whose_subject_contains_them(
+    monkeypatch, as_moderator, decided
+):
+    ada, adam, bo = decided["ada"], decided["adam"], decided["bo"]
+
+    # A comment's subject is its commenter's name and the start of its text.
+    assert logged(as_moderator, q="ada") == [(Action.APPROVE, adam.pk), (Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="ADA B") == [(Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="lee") == [(Action.APPROVE, adam.pk)]
+    assert logged(as_moderator, q="lighthouse") == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    # Only the newest events are searched for words.
+    monkeypatch.setattr("comments.models.SEARCHED_EVENTS", 2)
+    assert logged(as_moderator, q="lighthouse") == [(Action.EDIT, bo.pk), (Action.APPROVE, bo.pk)]
+    assert logged(as_moderator, q="ada b") == []
+    # Numbers and addresses find every event about their comments, however old.
+    assert logged(as_moderator, q=str(ada.pk)) == [(Action.APPROVE, ada.pk)]
+    assert logged(as_moderator, q="ada@example.com") == [(Action.APPROVE, ada.pk)]
+
+
+def test_a_comments_page_shows_its_newest_events_oldest_first(
+    monkeypatch, moderator, as_moderator, article
+):
+    monkeypatch.setattr("comments.admin.ModerationEventInline.SHOWN", 2)
+    comment = stored(article, "Ferries first.")
+    for status in (Status.PUBLIC, Status.PENDING, Status.SPAM):
+        services.comments_moderate(comments=[comment], status=status, by=moderator)
+
+    response = as_moderator.get(reverse("admin:comments_readercomment_change", args=[comment.pk]))
+
+    history = parse(response).find("div", cls="inline-group")
+    rows = [" ".join(row.text().split()) for row in history.find_all("tr", cls="has_original")]
+    assert len(rows) == 2
+    assert "Back to the queue" in rows[0] and "Mark as spam" in rows[1]
+
+
+def decisions_of(count, moderator, article):
+    for i in range(count):
+        comment = ReaderCommentFactory(
+            article=article, status=Status.PENDING, user_name=f"Reader {i}",
+            user_email=f"r{i}@example.com",
+        )  # fmt: skip
+        services.comments_moderate(comments=[comment], status=Status.PUBLIC, by=moderator)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"action__exact": "approve"},
+        {"at__gte": "2000-01-01 00:00:00+00:00"},
+        {"q": "reader"},
+        {"q": "r1@example.com"},
+        {"q": "1"},
+        {"by": None},
+    ],
+)
+def test_the_logs_query_count_does_not_grow_with_the_decisions(
+    django_assert_max_num_queries, as_moderator, moderator, article, query
+):
+    if "by" in query:
+        query = {"by__id__exact": moderator.pk}
+    decisions_of(3, moderator, article)
+    with CaptureQueriesContext(connection) as few:
+        assert as_moderator.get(LOG_URL, query).status_code == 200
+    UserFactory(username="another", groups=["Moderator"])
+    decisions_of(57, UserFactory(username="third", groups=["Moderator"]), ArticleFactory())
+
+    with django_assert_max_num_queries(len(few)):
+        assert as_moderator.get(LOG_URL, query).status_code == 200
+
+
+# --- PostgreSQL: the log's plans at a size the planner cares about ----------------------
+
+LOGGED = 200_000
+
+
+@pytest.fixture(scope="module")
+def event_log(django_db_setup, django_db_blocker):
+    """LOGGED events, one every five minutes (about two years), committed once for the
+    module's tests and removed after them: approvals mostly, one in twenty a rejection,
+    one in a thousand a rule change; four moderators share them, a fifth took one in a
+    thousand; 20,000 commenters' names. Then ANALYZE."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    insert = """
+        INSERT INTO comments_moderationevent
+            (action, by_id, at, target_type_id, target_id, target_repr, before, after)
+        SELECT CASE WHEN i %% 1000 = 0 THEN 'rule_change' WHEN i %% 20 = 0 THEN 'reject'
+                ELSE 'approve' END,
+            CASE WHEN i %% 1000 = 1 THEN %(rare)s ELSE (%(people)s::int[])[1 + i %% 4] END,
+            now() - (%(total)s - i) * interval '5 minutes', %(type)s, i,
+            chr(8296) || 'Reader ' || i %% 20000 || chr(8297) || ': Comment number ' || i,
+            '{"status": "pending"}', '{"status": "public"}'
+        FROM generate_series(%(low)s, %(high)s) AS i
+    """
+    with django_db_blocker.unblock():
+        people = [UserFactory(username=f"log-moderator-{n}") for n in range(5)]
+        comment_type = ContentType.objects.get_for_model(ReaderComment)
+        # In slices: each statement keeps within the settings' statement timeout.
+        step = 50_000
+        with connection.cursor() as cursor:
+            for low in range(1, LOGGED + 1, step):
+                cursor.execute(
+                    insert,
+                    {
+                        "rare": people[4].pk,
+                        "people": [person.pk for person in people[:4]],
+                        "total": LOGGED,
+                        "type": comment_type.pk,
+                        "low": low,
+                        "high": min(low + step - 1, LOGGED),
+                    },
+                )
+            cursor.execute("ANALYZE comments_moderationevent")
+    yield people
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM comments_moderationevent")
+        cursor.execute(
+            "DELETE FROM auth_user WHERE id = ANY(%s)", [[person.pk for person in people]]
+        )
+
+
+def log_plan(client, **query) -> tuple:
+    """The log page's query of its rows (newest first, a page of them), with its plan,
+    and the plans of every other SELECT of the page that reads the log."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LOG_URL, query)
+    assert response.status_code == 200
+    plans = [
+        explain(q["sql"])
+        for q in captured
+        if q["sql"].startswith("SELECT") and "comments_moderationevent" in q["sql"]
+    ]
+    order = 'ORDER BY "comments_moderationevent"."at" DESC'
+    [rows] = [plan for plan in plans if order in plan.sql and "COUNT(" not in plan.sql]
+    # A count that stops at the cap may scan the table for a common value: it stops
+    # early. Not for a rare one.
+    for plan in plans:
+        assert plan.rows_read <= LOGGED // 4, plan
+    return response, rows
+
+
+@needs_postgres
+def test_the_unfiltered_log_is_estimated_and_read_from_the_top_of_the_date_index(
+    as_moderator, event_log
+):
+    response, plan = log_plan(as_moderator)
+
+    assert response.context["cl"].paginator.estimated
+    assert plan.root["Node Type"] == "Limit", plan
+    assert plan.rows_read <= 1_000, plan
+
+
+@needs_postgres
+@pytest.mark.parametrize("person", [0, 4], ids=["busiest moderator", "rare moderator"])
+def test_a_moderators_decisions_are_read_through_an_index(as_moderator, event_log, person):
+    response, plan = log_plan(as_moderator, by__id__exact=event_log[person].pk)
+
+    assert response.context["cl"].result_list
+    assert plan.rows_read <= 5_000, plan
+
+
+@needs_postgres
+@pytest.mark.parametrize("action", ["approve", "rule_change"])
+def test_an_action_is_read_through_an_index_however_rare(as_moderator, event_log, action):
+    response, plan = log_plan(as_moderator, action__exact=action)
+
+    assert response.context["cl"].result_list
+    assert plan.rows_read <= 5_000, plan
+
+
+@needs_postgres
+def test_the_past_week_is_a_range_of_the_date_index(as_moderator, event_log):
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+    response, plan = log_plan(as_moderator, at__gte=since)
+
+    assert len(response.context["cl"].result_list) == 100
+    assert plan.root["Node Type"] == "Limit", plan
+    assert plan.rows_read <= 1_000, plan
+
+
+@needs_postgres
+def test_words_are_looked_for_among_the_newest_events_only(monkeypatch, as_moderator, event_log):
+    # The window a small part of the log, as 100,000 of nine million are.
+    monkeypatch.setattr("comments.models.SEARCHED_EVENTS", LOGGED // 20)
+    response, plan = log_plan(as_moderator, q="reader 1999")
+
+    # Reader 19990 to 19999, once each in the newest 10,000 events; Reader 1999's last
+    # event is older (event 181,999).
+    assert len(response.context["cl"].result_list) == 10
+    assert plan.rows_read <= 2 * LOGGED // 20, plan
+
+
+@needs_postgres
+def test_an_email_search_reads_the_commenters_comments_and_their_events_by_index(
+    as_moderator, seeded, event_log
+):
+    # The seeded comments 42, 20,042 and 40,042 are Reader42's; the log's events are
+    # about comments numbered as they are.
+    response, plan = log_plan(as_moderator, q="reader42@example.com")
+
+    assert [e.target_id for e in response.context["cl"].result_list] == [40042, 20042, 42]
+    assert "comments_event_target" in {name for name, _ in index_scans(plan)}, plan
+    assert "comments_email_lower_idx" in {name for name, _ in index_scans(plan)}, plan
