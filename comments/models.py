@@ -69,7 +69,6 @@ MODERATE_PERMISSION = "comments.moderate_readercomment"
 
 # How many of the newest comments a search reads the text of (ReaderCommentQuerySet.search).
 SEARCHED_TEXTS = 50_000
-BIGINT_MAX = 2**63 - 1
 # How many of the newest moderation events a search of the log reads the target of
 # (ModerationEventQuerySet.search).
 SEARCHED_EVENTS = 100_000
@@ -610,7 +609,9 @@ class ModerationEventQuerySet(models.QuerySet):
         comment_type = ContentType.objects.get_for_model(ReaderComment)
         number = terms.removeprefix("#")
         if number.isascii() and number.isdigit():
-            if int(number) > BIGINT_MAX:  # no key is: the database would refuse the number
+            try:  # the column's own range: past it no key is, and the database would refuse it
+                self.model._meta.get_field("target_id").run_validators(int(number))
+            except ValidationError:
                 return self.none()
             return self.filter(target_type=comment_type, target_id=int(number))
         email = terms.partition(":")[2] if terms.casefold().startswith("email:") else terms
