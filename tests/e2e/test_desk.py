@@ -51,7 +51,11 @@ def wait_for_draft_with(text, page, between_requests, seconds=10):
 
 def add_paragraph(page, text):
     """Type `text` as a new paragraph at the end of the body."""
-    prose_editor(page).click()
+    editor = prose_editor(page)
+    editor.click()
+    # Keys pressed before the editor has the focus are lost: under load in CI the Enter
+    # was, and the text ran on from the last paragraph ("time.The": 18 words, not 19).
+    expect(editor).to_be_focused()
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type(text)
