@@ -548,6 +548,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().filter(pk__in=candidates)[:count]
 
 
+ARTICLE_SLUG_MAX_LENGTH = 120
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -561,7 +564,7 @@ class Article(models.Model):
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=120,
+        max_length=ARTICLE_SLUG_MAX_LENGTH,
         unique=True,
         help_text=_(
             "Part of the address. Changing it after publication keeps the old address "

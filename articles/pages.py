@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from newsroom.cachekeys import cache_key, remembered
 
-from .blocks import expand_body
-from .models import Article, ArticleQuerySet
+from .blocks import Body, expand_body
+from .models import ARTICLE_SLUG_MAX_LENGTH, Article, ArticleQuerySet
 
 LISTING_PAGE_SIZE = 20  # a page of a section, tag, author, Latest or search results
 # Lists were once numbered (?page=N), and those links are out there: the first pages
@@ -101,9 +101,43 @@ def most_read_headlines() -> list[Article]:
     return articles
 
 
-def article_page_context(article: Article, *, with_latest: bool = True) -> dict[str, Any]:
+def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
+    """The published story at `slug`, with its body's blocks expanded, or None.
+
+    Kept in the shared cache (cachekeys.remembered) for `seconds` at most, and until the
+    story, its thread, its section or a photo or an embed it shows changes: a story
+    page whose parts are kept too (newsroom.fragments) asks the database nothing. A
+    story not found is not kept.
+    """
+    if len(slug) > ARTICLE_SLUG_MAX_LENGTH:
+        return None  # no story has it (and it would make too long a cache key)
+
+    def read() -> tuple[Article, Body] | None:
+        article = Article.objects.for_detail().filter(slug=slug).first()
+        return (article, expand_body(article.body)) if article is not None else None
+
+    def shown(story: tuple[Article, Body] | None) -> set[str] | None:
+        if story is None:
+            return None
+        article, body = story
+        rows = [article.section, article.hero_photo, article.social_image, *body.photos]
+        return {
+            cache_key(article),
+            article.comments_cache_key,
+            *(cache_key(row) for row in [*rows, *body.embeds] if row is not None),
+        }
+
+    story: tuple[Article, Body] | None = remembered(
+        f"story:{slug}", compute=read, keys_of=shown, seconds=seconds
+    )
+    return story
+
+
+def article_page_context(
+    article: Article, *, body: Body | None = None, with_latest: bool = True
+) -> dict[str, Any]:
     """An article page's context: the article, its body with the blocks expanded
-    (articles.blocks; the view passes its frame hosts to the page's
+    (articles.blocks, unless given; the view passes its frame hosts to the page's
     Content-Security-Policy with blocks.allow_frames), More articles and (unless a front
     cache puts it in, see views.article_detail) the Latest list.
 
@@ -116,7 +150,7 @@ def article_page_context(article: Article, *, with_latest: bool = True) -> dict[
         "article": article,
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
         "no_ads": not article.shows_ads,
-        "body": expand_body(article.body),
+        "body": body or expand_body(article.body),
         "latest": latest_headlines() if with_latest else ReadWhenShown(Article.objects.none()),
         "most_read": most_read_headlines(),
         "more_articles": ReadWhenShown(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
@@ -15,6 +16,7 @@ from newsroom.cachekeys import cache_key, shown_changed_at, shows, shows_real_pa
 from newsroom.clients import client_hash, from_other_site
 from newsroom.fragments import kept_fragments_rendered_at
 from newsroom.frontcache import ESI_CONTENT, assembles_fragments
+from newsroom.pagecache import seconds_fresh
 from newsroom.sectionpages import above_section_list
 
 from . import services
@@ -29,6 +31,7 @@ from .pages import (
     is_first_listing_page,
     latest_headlines,
     listing_page,
+    story_for_page,
 )
 from .previews import previewed_pk
 
@@ -48,8 +51,8 @@ def set_last_modified(response, articles, *extra_times):
 
 
 def article_detail(request, section, year, month, day, slug):
-    article = Article.objects.for_detail().filter(slug=slug).first()
-    if article is None:
+    story = story_for_page(slug, seconds=seconds_fresh(request, settings.FRAGMENT_CACHE_SECONDS))
+    if story is None:
         redirect = (
             ArticleSlugRedirect.objects.filter(
                 old_slug=slug, article__in=Article.objects.published()
@@ -61,6 +64,7 @@ def article_detail(request, section, year, month, day, slug):
             raise Http404("No published article at this address.")
         shows(request, cache_key(redirect.article))
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+    article, body = story
     canonical = article.url_kwargs()
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
@@ -70,7 +74,7 @@ def article_detail(request, section, year, month, day, slug):
     # cache that can put it in (ESI) keeps it once, so a story's page is not purged by
     # each story published after it.
     assembled = assembles_fragments(request)
-    context = article_page_context(article, with_latest=not assembled)
+    context = article_page_context(article, body=body, with_latest=not assembled)
     response = render(
         request, "articles/article_detail.html", {**context, "latest_fragment": assembled}
     )

@@ -14,7 +14,6 @@ change reaches every app server at once.
 import enum
 import functools
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,15 +21,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from confusable_homoglyphs.confusables import confusables_data
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.cachekeys import purged_since
-from newsroom.dbrouters import replica_staleness
+from newsroom.cachekeys import forget_kept, remembered
 
 from .models import (
     COMMENT_RULES_KEY,
@@ -156,7 +153,6 @@ class RuleSet:
     close_after_days: int
     sections: dict[int, PolicyOverride] = field(default_factory=dict)
     articles: dict[int, PolicyOverride] = field(default_factory=dict)
-    loaded_at: float = 0.0
 
     def policy_for(self, *, article_id: int, section_id: int) -> Policy:
         layers = [
@@ -206,12 +202,11 @@ def rule_set(row: ModerationRules, *, like: RuleSet | None = None) -> RuleSet:
     )
     if like is None:
         return site
-    return replace(site, sections=like.sections, articles=like.articles, loaded_at=like.loaded_at)
+    return replace(site, sections=like.sections, articles=like.articles)
 
 
 def load_rules() -> RuleSet:
     """The rules as the database has them now (two queries)."""
-    loaded_at = time.time()
     row = ModerationRules.objects.filter(pk=1).first() or initial_rules()
     sections: dict[int, PolicyOverride] = {}
     articles: dict[int, PolicyOverride] = {}
@@ -221,27 +216,26 @@ def load_rules() -> RuleSet:
             articles[policy.article_id] = override
         elif policy.section_id:
             sections[policy.section_id] = override
-    # Read from a replica (an anonymous reader's page), the rows may be older than that.
-    loaded_at -= replica_staleness()
-    return replace(rule_set(row), sections=sections, articles=articles, loaded_at=loaded_at)
+    return replace(rule_set(row), sections=sections, articles=articles)
 
 
 def current_rules() -> RuleSet:
-    """The rules in force, from the shared cache when it has them still current.
-
-    A snapshot stored by a request that read the rules just before a moderator's change
-    committed is older than that change's purge, and is read again.
-    """
-    rules: RuleSet | None = cache.get(RULES_CACHE_KEY)
-    if rules is None or purged_since({COMMENT_RULES_KEY}, rules.loaded_at):
-        rules = load_rules()
-        cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
+    """The rules in force, from the shared cache until a change to them is purged
+    (cachekeys.remembered): a snapshot kept by a request that read the rules just before
+    a moderator's change committed is older than that change's purge, and is read again.
+    An article page reads it with its other kept parts, in one round trip."""
+    rules: RuleSet = remembered(
+        RULES_CACHE_KEY,
+        compute=load_rules,
+        keys_of=lambda _rules: {COMMENT_RULES_KEY},
+        seconds=RULES_CACHE_SECONDS,
+    )
     return rules
 
 
 def rules_forget(**kwargs: object) -> None:
     """Drop the cached rules as soon as one is saved (the purge follows on commit)."""
-    cache.delete(RULES_CACHE_KEY)
+    forget_kept(RULES_CACHE_KEY)
 
 
 def policy_for(article: "Article", rules: RuleSet | None = None) -> Policy:

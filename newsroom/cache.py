@@ -35,7 +35,7 @@ GUARDED_COMMANDS = frozenset(
     {
         "add", "get", "set", "touch", "delete", "get_many", "set_many", "delete_many",
         "has_key", "incr", "decr", "incr_version", "clear", "ttl", "expire", "persist",
-        "get_many_with_markers", "set_with_markers",
+        "get_many_with_markers", "set_with_markers", "get_planned_entries", "set_plan",
     }
 )  # fmt: skip
 
@@ -126,33 +126,48 @@ class GuardedClient:
 
 # An entry kept by set_with_markers is a line of the full Redis names of its markers, as
 # a JSON list, then the entry as django-redis serializes it. For each key asked, the
-# script answers how many values follow, then the whole entry and the values of those
+# scripts answer how many values follow, then the whole entry and the values of those
 # markers that are set (most are not: fewer to parse); 0 and nothing for no entry (or one
 # not kept by set_with_markers). The names are read from the entries, so not declared in
 # KEYS: fine on one Redis and its replicas, not on Redis Cluster.
-ENTRIES_WITH_MARKERS_SCRIPT = """
-local reply = {}
-for _, key in ipairs(KEYS) do
-    local entry = redis.call('GET', key)
-    local newline = entry and string.find(entry, '\\n', 1, true)
-    if newline and string.sub(entry, 1, 1) == '[' then
-        local count = #reply + 1
-        reply[count] = 1
-        reply[#reply + 1] = entry
-        local names = cjson.decode(string.sub(entry, 1, newline - 1))
-        for first = 1, #names, 1000 do
-            local values = redis.call('MGET', unpack(names, first, math.min(first + 999, #names)))
-            for _, value in ipairs(values) do
-                if value then reply[#reply + 1] = value end
+ENTRIES_WITH_MARKERS_LUA = """
+local function entries_with_markers(keys, reply)
+    for _, key in ipairs(keys) do
+        local entry = redis.call('GET', key)
+        local newline = entry and string.find(entry, '\\n', 1, true)
+        if newline and string.sub(entry, 1, 1) == '[' then
+            local count = #reply + 1
+            reply[count] = 1
+            reply[#reply + 1] = entry
+            local names = cjson.decode(string.sub(entry, 1, newline - 1))
+            for first = 1, #names, 1000 do
+                local last = math.min(first + 999, #names)
+                local values = redis.call('MGET', unpack(names, first, last))
+                for _, value in ipairs(values) do
+                    if value then reply[#reply + 1] = value end
+                end
             end
+            reply[count] = #reply - count
+        else
+            reply[#reply + 1] = 0
         end
-        reply[count] = #reply - count
-    else
-        reply[#reply + 1] = 0
     end
+    return reply
 end
-return reply
 """
+ENTRIES_WITH_MARKERS_SCRIPT = ENTRIES_WITH_MARKERS_LUA + "return entries_with_markers(KEYS, {})"
+# A plan (set_plan) is a line of the full Redis names of the keys it lists, as a JSON
+# list, then a line of those keys as the cache names them: the script answers the plan,
+# then each listed key as above; nothing (a nil) without a plan.
+PLANNED_ENTRIES_SCRIPT = (
+    ENTRIES_WITH_MARKERS_LUA
+    + """
+local plan = redis.call('GET', KEYS[1])
+if not plan then return {false} end
+local newline = string.find(plan, '\\n', 1, true)
+return entries_with_markers(cjson.decode(string.sub(plan, 1, newline - 1)), {plan})
+"""
+)
 
 
 # What django-redis's client reports as ConnectionInterrupted (a miss, with
@@ -164,7 +179,9 @@ class MarkedEntriesClient(DefaultClient):
     """django-redis's client, which also keeps entries with the names of their markers
     and reads one with its markers' values in one round trip."""
 
-    entries_script = None
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scripts = {}  # redis-py's Script objects, by their text
 
     def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
         """Keep `value` under `key` with the names of cache keys `markers` (in the
@@ -185,14 +202,39 @@ class MarkedEntriesClient(DefaultClient):
     def get_many_with_markers(self, keys, version=None):
         """For each of `keys` kept by set_with_markers, its value and the values of its
         markers that are set, by key; the others are left out."""
-        client = self.get_client(write=False)
-        if self.entries_script is None:
-            self.entries_script = client.register_script(ENTRIES_WITH_MARKERS_SCRIPT)
         names = [self.make_key(key, version=version) for key in keys]
+        reply = self._run_script(ENTRIES_WITH_MARKERS_SCRIPT, names) if names else []
+        return self._entries_with_markers(keys, reply)
+
+    def set_plan(self, plan, keys, timeout):
+        """Keep the list of cache keys `keys` under `plan` for get_planned_entries."""
+        names = json.dumps([self.make_key(key) for key in keys], ensure_ascii=False)
+        value = f"{names}\n{json.dumps(list(keys), ensure_ascii=False)}"
+        client = self.get_client(write=True)
         try:
-            reply = self.entries_script(keys=names, client=client) if names else []
+            return bool(client.set(self.make_key(plan), value, px=int(timeout * 1000)))
         except REDIS_ERRORS as error:
             raise ConnectionInterrupted(connection=client) from error
+
+    def get_planned_entries(self, plan):
+        """(the keys listed under `plan` by set_plan, get_many_with_markers of them), in
+        one round trip; (None, {}) without a plan."""
+        reply = self._run_script(PLANNED_ENTRIES_SCRIPT, [self.make_key(plan)])
+        if reply[0] is None:
+            return None, {}
+        keys = json.loads(reply[0].partition(b"\n")[2])
+        return keys, self._entries_with_markers(keys, reply[1:])
+
+    def _run_script(self, script, keys):
+        client = self.get_client(write=False)
+        if script not in self.scripts:
+            self.scripts[script] = client.register_script(script)
+        try:
+            return self.scripts[script](keys=keys, client=client)
+        except REDIS_ERRORS as error:
+            raise ConnectionInterrupted(connection=client) from error
+
+    def _entries_with_markers(self, keys, reply):
         found, at = {}, 0
         for key in keys:
             count = reply[at]
@@ -234,3 +276,14 @@ class CircuitBreakerRedisCache(RedisCache):
     def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
         """Keep `value` under `key` with the names of the cache keys `markers`."""
         return self.client.set_with_markers(key, value, markers, timeout, version=version)
+
+    @omit_exception(return_value=(None, {}))
+    def get_planned_entries(self, plan):
+        """(the keys kept under `plan` by set_plan, {key: (value, [each marker's
+        value])} of those kept by set_with_markers), in one round trip."""
+        return self.client.get_planned_entries(plan)
+
+    @omit_exception
+    def set_plan(self, plan, keys, timeout):
+        """Keep the list of cache keys `keys` under `plan`, for `timeout` seconds."""
+        return self.client.set_plan(plan, keys, timeout)

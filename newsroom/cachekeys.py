@@ -30,6 +30,8 @@ declares.
 
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,13 +227,94 @@ class Kept:
 # Entries of keep_entry have names of their own: Redis keeps them as a line of their
 # markers' names and the value (newsroom.cache), not as cache.set would.
 KEPT_PREFIX = "kept:"
+# What a page asked for last time (reading_as_planned), by its address.
+PLAN_PREFIX = "plan:"
+PLANS_KEPT_SECONDS = 3600
+
+
+class KeptReads:
+    """The kept entries one request reads: what was read ahead for it (by name; None for
+    a name found without an entry), and the names it asked for, in order."""
+
+    def __init__(self):
+        self.ahead: dict[str, tuple[Kept, bool] | None] = {}
+        self.asked: dict[str, None] = {}
+        self.plan_kept = True  # whether what was asked is kept as the plan
+
+
+_request_reads: ContextVar[KeptReads | None] = ContextVar("kept_reads", default=None)
 
 
 def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
     """The entries kept under `names` by keep_entry, by name, each with whether it is
     still fresh: none of its keys purged since it was started (purged_since). A name
     with no entry is left out. On Redis (newsroom.cache) the entries and their keys'
-    purges are read in one round trip; elsewhere in two."""
+    purges are read in one round trip; elsewhere in two. Inside reading_as_planned, what
+    was read ahead is taken from there, once (a second copy on a page reads what is
+    kept by then)."""
+    reads = _request_reads.get()
+    if reads is None:
+        return _read_kept_entries(names)
+    found, unread = {}, []
+    for name in names:
+        reads.asked[name] = None
+        if name in reads.ahead:
+            if (read := reads.ahead.pop(name)) is not None:
+                found[name] = read
+        else:
+            unread.append(name)
+    return found | (_read_kept_entries(unread) if unread else {})
+
+
+def read_ahead(names):
+    """Read the entries kept under `names` in one round trip, for kept_entries to take
+    later in this request (inside reading_as_planned; elsewhere there is nothing to
+    keep them for, and each is read when asked)."""
+    reads = _request_reads.get()
+    if reads is not None:
+        unread = [name for name in names if name not in reads.ahead]
+        found = _read_kept_entries(unread) if unread else {}
+        reads.ahead.update({name: found.get(name) for name in unread})
+
+
+@contextmanager
+def reading_as_planned(plan: str | None):
+    """Within, kept_entries takes what read_ahead read. With a `plan` (a page's
+    address), the entries that the last request under that name asked for are read
+    ahead first, in one round trip; when this one asks for others, they are its plan
+    from now on (unless it sets `plan_kept` false on what this yields). So a page made
+    of kept parts asks the cache once, not once a part."""
+    reads = KeptReads()
+    planned = _read_plan(plan, reads) if plan else []
+    token = _request_reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _request_reads.reset(token)
+    if plan and reads.plan_kept and reads.asked and set(reads.asked) != set(planned):
+        asked = list(reads.asked)
+        set_plan = getattr(cache, "set_plan", None)
+        if set_plan is not None:
+            set_plan(PLAN_PREFIX + plan, [KEPT_PREFIX + name for name in asked], PLANS_KEPT_SECONDS)
+        else:
+            cache.set(PLAN_PREFIX + plan, asked, PLANS_KEPT_SECONDS)
+
+
+def _read_plan(plan, reads):
+    """The names kept as `plan` (none without one), their entries put into `reads`."""
+    get_planned_entries = getattr(cache, "get_planned_entries", None)
+    if get_planned_entries is not None:
+        kept_names, read = get_planned_entries(PLAN_PREFIX + plan)
+        names = [key.removeprefix(KEPT_PREFIX) for key in kept_names or ()]
+        found = _fresh({key.removeprefix(KEPT_PREFIX): value for key, value in read.items()})
+    else:
+        names = cache.get(PLAN_PREFIX + plan) or []
+        found = _read_kept_entries(names) if names else {}
+    reads.ahead.update({name: found.get(name) for name in names})
+    return names
+
+
+def _read_kept_entries(names):
     get_many_with_markers = getattr(cache, "get_many_with_markers", None)
     if get_many_with_markers is not None:
         found = get_many_with_markers([KEPT_PREFIX + name for name in names])
@@ -245,6 +328,11 @@ def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
             for name in names
             if (entry := entries.get(KEPT_PREFIX + name)) is not None
         }
+    return _fresh(read)
+
+
+def _fresh(read):
+    """{name: (entry, fresh)} from {name: (entry, its keys' purge times)}."""
     return {
         name: (entry, not any_after(purge_times, entry.started))
         for name, (entry, purge_times) in read.items()
@@ -274,6 +362,11 @@ def keep_entry(name, value, keys, started, seconds):
         cache.set(KEPT_PREFIX + name, entry, seconds)
 
 
+def forget_kept(name):
+    """Drop the entry kept under `name`: the next kept_entry works it out again."""
+    cache.delete(KEPT_PREFIX + name)
+
+
 def hard_purged_since(keys, started):
     """Whether something one of `keys` shows was removed (a hard purge) since `started`:
     a response rendered from then may show what must be gone."""
@@ -283,12 +376,15 @@ def hard_purged_since(keys, started):
 def remembered(name, *, compute, keys_of, seconds):
     """`compute()`'s value, kept in the cache under `name` for `seconds` at most and
     forgotten as soon as one of `keys_of(value)` is purged: for a small read that every
-    page makes (the breaking-news banner, Most read), so it costs no query per page."""
+    page makes (the breaking-news banner, Most read), so it costs no query per page. A
+    value whose keys_of is None is not kept (a story not found: nothing would purge it
+    when one is published there)."""
     entry = kept_entry(name)
     if entry is not None:
         return entry.value
     started = time.time()
     value = compute()
     started -= replica_staleness()  # the rows' age, when read from a replica
-    keep_entry(name, value, keys_of(value), started, seconds)
+    if (keys := keys_of(value)) is not None:
+        keep_entry(name, value, keys, started, seconds)
     return value

@@ -33,8 +33,16 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from newsroom.cachekeys import cache_key, keep_entry, kept_entries, purged_since, shown_keys
-from newsroom.pagecache import seconds_fresh
+from newsroom.cachekeys import (
+    cache_key,
+    keep_entry,
+    kept_entries,
+    purged_since,
+    read_ahead,
+    reading_as_planned,
+    shown_keys,
+)
+from newsroom.pagecache import fresh_until, page_address, seconds_fresh
 
 FRAGMENT_PREFIX = "fragment:3:"  # 3: kept with the names of the fragments inside
 
@@ -126,23 +134,6 @@ def kept_fragments_rendered_at(request):
     return datetime.fromtimestamp(started, UTC) if started is not None else None
 
 
-def read_kept(request, key):
-    """(the entry kept for fragment `key`, whether it is fresh), or (None, False): from
-    what was read ahead for this request, else from the cache."""
-    read_ahead = getattr(request, "fragments_read_ahead", {})
-    if key in read_ahead:
-        return read_ahead.pop(key)  # once: a second copy on the page reads what is kept then
-    return kept_entries([key]).get(key, (None, False))
-
-
-def read_ahead(request, keys):
-    """Read the entries of fragments `keys` in one round trip, for read_kept."""
-    found = kept_entries(keys)
-    request.fragments_read_ahead = getattr(request, "fragments_read_ahead", {}) | {
-        key: found.get(key, (None, False)) for key in keys
-    }
-
-
 def cached_fragment(request, name, vary, render):
     """The fragment's HTML (safe) from the cache, or from `render()`, a template's
     render (then kept); the keys it shows are noted on `request` either way."""
@@ -153,7 +144,8 @@ def cached_fragment(request, name, vary, render):
     outer_inside = getattr(request, "fragments_inside", None)
     if outer_inside is not None:
         outer_inside.append(key)  # a fragment being rendered for the cache holds this one
-    entry, fresh = read_kept(request, key)  # with its keys' purges, in one round trip on Redis
+    # With its keys' purges, in one round trip on Redis; read ahead with the page's others.
+    entry, fresh = kept_entries([key]).get(key, (None, False))
     if fresh:
         request.cache_keys = shown_keys(request) | entry.keys
         request.fragments_rendered_at = max(
@@ -162,7 +154,7 @@ def cached_fragment(request, name, vary, render):
         parts, calls, _inside = entry.value
         return filled(request, parts, calls)
     if entry is not None and entry.value[2]:
-        read_ahead(request, entry.value[2])  # stale: what it held is most likely still kept
+        read_ahead(entry.value[2])  # stale: what it held is most likely still kept
     started = time.time()
     outer_keys = shown_keys(request)
     outer_holes = getattr(request, "fragment_holes", None)
@@ -181,3 +173,29 @@ def cached_fragment(request, name, vary, render):
     if timeout and not purged_since(keys, started):
         keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, timeout)
     return filled(request, parts, holes.calls)
+
+
+class KeptPartsMiddleware:
+    """Read the kept parts of an anonymous reader's page in one round trip: those the
+    last request for its address asked for (cachekeys.reading_as_planned), including
+    what was worked out about the next scheduled change. Inside the page cache, so a
+    page it serves reads none. A page is planned only where the page cache would keep
+    it (a list's page after a made-up cursor is not), so a flood of URLs makes no
+    plans."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        plan = None
+        if (
+            settings.FRAGMENT_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            plan = page_address(request)
+        with reading_as_planned(plan) as reads:
+            response = self.get_response(request)
+            # Worked out now, while what was read ahead is at hand.
+            reads.plan_kept = response.status_code == 200 and fresh_until(request) > 0
+            return response

@@ -112,6 +112,13 @@ def seconds_fresh(request, most):
 
 def page_cache_key(request):
     """The entry a request's page is kept under, or None if it is not to be kept."""
+    address = page_address(request)
+    return f"pagecache:{address}" if address else None
+
+
+def page_address(request):
+    """A digest of what makes the request's page: its URL with the query parameters
+    pages read and nothing else, or None for a page that is not to be kept."""
     parameters = sorted(
         (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
@@ -126,7 +133,7 @@ def page_cache_key(request):
     url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
     if assembles_fragments(request):
         url += "#esi"  # a page with fragments for the front cache to put in
-    return f"pagecache:{hashlib.sha256(url.encode()).hexdigest()}"
+    return hashlib.sha256(url.encode()).hexdigest()
 
 
 class PageCacheMiddleware:

@@ -2,12 +2,12 @@
 moderators change in the admin and that the next post meets; the dry run."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from comments.moderation import (
     policy_dry_run,
     rules_dry_run,
 )
-from newsroom.cachekeys import Purge, purge_now
+from newsroom.cachekeys import Purge, keep_entry, purge_now
 from newsroom.pagecache import next_change
 from tests.admin_pages import form_data, logged_in
 from tests.comments.pages import field_values, parse
@@ -231,10 +231,11 @@ def test_close_after_days_per_section(set_rules, section):
 
 def test_rules_read_before_a_change_committed_are_read_again(set_rules):
     set_rules(hold_words="old")
+    read_at = time.time()
     stale = load_rules()  # read by a request just before the change commits
     set_rules(hold_words="new")
     purge_now(Purge(hard={"comment-rules"}))  # the change's purge, after its commit
-    cache.set(RULES_CACHE_KEY, stale)  # that request stores what it read
+    keep_entry(RULES_CACHE_KEY, stale, {"comment-rules"}, read_at, 300)  # and keeps it
 
     assert current_rules().hold_words == ("new",)
 

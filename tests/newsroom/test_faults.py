@@ -125,6 +125,11 @@ class Site:
         found = self.redis_info("--scan", "--pattern", "*pagecache:*")
         return len(found.split())
 
+    def page_plans(self):
+        """What pages last read from the cache, one a page (newsroom.fragments)."""
+        found = self.redis_info("--scan", "--pattern", "*plan:*")
+        return len(found.split())
+
     def redis_used_bytes(self):
         info = dict(
             line.split(":", 1) for line in self.redis_info("INFO", "memory").split() if ":" in line
@@ -221,6 +226,7 @@ def test_a_frozen_database_hangs_no_reader_and_cached_pages_keep_flowing(site):
 def test_a_flood_of_query_strings_cannot_fill_the_page_cache(site):
     cached(site, CACHED)
     keys_before = site.page_cache_entries()
+    plans_before = site.page_plans()
     used_before = site.redis_used_bytes()
     rng = random.Random(11)
     noise = [f"/?x={rng.getrandbits(64):x}" for _ in range(600)]
@@ -247,6 +253,7 @@ def test_a_flood_of_query_strings_cannot_fill_the_page_cache(site):
     # The noise shares the clean URLs' entries; ?page= makes at most MAX_CACHED_PAGE, and
     # a cursor only when it names a real story of the list (none of these does).
     assert keys_after - keys_before <= 20 + 2
+    assert site.page_plans() - plans_before <= 20 + 2  # the pages' plans alike
     # Fragments (newsroom.fragments: each story's card, once) grow with the content, not
     # with the URLs; memory holds them too.
     assert used_after - used_before < 4_000_000

@@ -21,10 +21,11 @@ from articles.models import Article
 from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
 from comments.models import ReaderComment
-from newsroom import fragments
+from newsroom import cachekeys
 from newsroom.cachekeys import Purge, purge_now
 from newsroom.fragments import HOLE_RENDERERS, hole
 from tests import factories
+from tests.newsroom.conftest import redis_commands, sent
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_a_fragment_needs_a_quoted_name():
         Template("{% load fragments %}{% fragment card %}{% endfragment %}")
 
 
-def test_a_story_from_kept_fragments_reads_the_story_alone(
+def test_a_story_from_kept_parts_asks_the_database_nothing(
     client, settings, story, keys_in_headers
 ):
     url = story.get_absolute_url()
@@ -175,10 +176,59 @@ def test_a_story_from_kept_fragments_reads_the_story_alone(
     rendered = count_queries(client, url)
     settings.FRAGMENT_CACHE_SECONDS = 600
     assert count_queries(client, url) == rendered  # rendered, and kept
-    # Its row: its bylines, tags and corrections, More articles, the Latest list, the
-    # thread's page and the navigation's sections all come from kept parts.
+    # Its row with its section and photos (articles.pages.story_for_page), its bylines,
+    # tags and corrections, More articles, the Latest list, the thread's page and the
+    # navigation's sections all come from kept parts.
     assert rendered >= 10
-    assert count_queries(client, url) == 1
+    assert count_queries(client, url) == 0
+
+
+def test_a_kept_story_moved_then_taken_down_is_read_again(
+    client, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    old_url = story.get_absolute_url()
+    page(client, old_url)
+    page(client, old_url)  # from kept parts
+    story.slug = "moved-to-a-new-address"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_save(article=story, by=editor)
+
+    moved = client.get(old_url)
+    assert (moved.status_code, moved["Location"]) == (301, story.get_absolute_url())
+    assert story.headline in page(client, story.get_absolute_url())[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_unpublish(article=story, by=editor)
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(old_url).status_code == 404
+
+
+def test_a_kept_story_shows_its_hero_photo_as_changed(
+    client, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    url = story.get_absolute_url()
+    page(client, url)
+    assert story.hero_photo.caption in page(client, url)[0]  # from kept parts
+    photo = story.hero_photo
+    photo.caption = "The harbour wall at low tide, seen from the new footbridge."
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.photo_save(photo=photo, by=editor)
+
+    assert photo.caption in page(client, url)[0]
+
+
+def test_a_kept_story_is_last_modified_by_a_comment_approved_since(
+    client, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    url = story.get_absolute_url()
+    client.get(url)
+    before = parsedate_to_datetime(client.get(url)["Last-Modified"])  # from kept parts
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
+        approved_at = Article.objects.get(pk=story.pk).comments_changed_at
+        after = parsedate_to_datetime(client.get(url)["Last-Modified"])
+    assert after > before
+    assert after == approved_at.replace(microsecond=0)
 
 
 def test_a_story_from_kept_fragments_is_last_modified_no_earlier_than_when_rendered(
@@ -208,7 +258,7 @@ def test_an_ad_inside_a_kept_story_is_chosen_for_each_request(client, story, fra
     client.get(url)  # the story's parts, kept
     seen = set()
     for _ in range(40):
-        assert count_queries(client, url) == 1  # the story from its kept parts
+        assert count_queries(client, url) == 0  # the story from its kept parts
         html = page(client, url)[0]
         top = html.split("ad-slot--article-top", 1)[1].split("</aside>", 1)[0]
         seen |= {name for name in ("Ferry timetables", "Harbour bakery") if name in top}
@@ -359,6 +409,12 @@ def test_a_comment_approved_shows_its_count_on_the_kept_home_front(
     assert count_on_card() == ">3 comments"
 
 
+def kept_reads():
+    """The reads of kept entries meanwhile, each one round trip on Redis: the names read
+    by each, and each page's plan read."""
+    return mock.patch.object(cachekeys, "_read_kept_entries", wraps=cachekeys._read_kept_entries)
+
+
 def test_a_list_rendered_anew_for_one_card_reads_its_other_cards_at_once(
     client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
 ):
@@ -366,17 +422,52 @@ def test_a_list_rendered_anew_for_one_card_reads_its_other_cards_at_once(
     other cards read from the cache in one go, not one read each."""
     url = "/latest/"
     page(client, url)  # the list and its cards, kept
-    with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
-        page(client, url)
-    kept_whole = len(reads.call_args_list)  # the list and the page's other parts
+    page(client, url)  # the list alone, read as planned
     approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
 
-    with mock.patch.object(fragments, "kept_entries", wraps=fragments.kept_entries) as reads:
+    with kept_reads() as reads:
         html = page(client, url)[0]
 
     asked = [call.args[0] for call in reads.call_args_list]
     cards = html.count('class="card ')
     assert cards > 5
-    assert len(asked) == kept_whole + 1
-    assert sorted(len(names) for names in asked)[-1] == cards  # every card, in one read
+    _plan, stale_list_inside = asked  # the page's parts, as the last request read them
+    assert len(stale_list_inside) == cards  # every card, in one read
     assert f'href="{story.get_absolute_url()}#comments">3 comments' in html
+
+
+@pytest.mark.parametrize("path", ["story", "/", "/latest/"])
+def test_a_page_of_kept_parts_asks_redis_for_them_once(client, story, fragments_on, on_redis, path):
+    """Its parts, what was worked out about the next scheduled change and the Latest
+    list: one script, with what the last request for the address read; then one read of
+    the purges of what the page shows (newsroom.middleware.PublicCacheMiddleware)."""
+    url = story.get_absolute_url() if path == "story" else path
+    first = page(client, url)  # rendered and kept
+    page(client, url)  # its plan: what it reads when its parts are kept
+
+    with redis_commands() as spy:
+        assert page(client, url) == first
+    print([c.args[1:3] for c in spy.call_args_list])
+    assert sent(spy) == ["EVALSHA", "MGET"]
+
+
+def test_a_page_reads_what_its_plan_names_as_fresh_or_stale(
+    client, story, editor, fragments_on, backend, django_capture_on_commit_callbacks
+):
+    """What is read ahead is judged as when read alone: an approval since makes the
+    thread stale, and the page shows the new comment."""
+    url = story.get_absolute_url()
+    page(client, url)
+    held = factories.ReaderCommentFactory(
+        article=story, comment="Approved since.", status=ReaderComment.Status.PENDING
+    )
+    assert held.comment not in page(client, url)[0]  # read as planned
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_moderate(
+            comments=ReaderComment.objects.filter(pk=held.pk),
+            status=ReaderComment.Status.PUBLIC,
+            by=editor,
+        )
+
+    assert held.comment in page(client, url)[0]
