@@ -197,5 +197,9 @@ class KeptPartsMiddleware:
         with reading_as_planned(plan) as reads:
             response = self.get_response(request)
             # Worked out now, while what was read ahead is at hand.
-            reads.plan_kept = response.status_code == 200 and fresh_until(request) > 0
+            reads.plan_kept = (
+                response.status_code == 200
+                and not response.has_header("Cache-Control")  # a preview, the health check
+                and fresh_until(request) > 0
+            )
             return response

@@ -8,12 +8,37 @@ from django.utils.safestring import mark_safe
 from articles.models import BREAKING_KEY, BreakingNews
 from articles.search import excerpt_html
 from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
+from newsroom.fragments import cached_fragment
 from newsroom.links import absolute_url
 
 register = template.Library()
 
+# What a story's card may be told, besides the story (templates/includes/_card.html).
+CARD_OPTIONS = (
+    "variant", "show_photo", "show_standfirst", "level", "sizes", "loading", "hide_comments",
+    "headline", "standfirst", "photo", "kicker", "thumbnail",
+)  # fmt: skip
+
 # The same escapes as Django's json_script, so no string can close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def card(context, article, **options):
+    """A story's card (includes/_card.html), kept rendered as the fragment "card" for
+    the story and the options it is given: ``{% card article show_photo=True %}``. What
+    ``{% include %}`` of the card with a ``{% fragment %}`` in it would do, without a
+    template's render to tell a kept card's key: a list shows twenty of them."""
+    unknown = options.keys() - set(CARD_OPTIONS)
+    if unknown:
+        raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
+    vary = [article, *(options.get(name) for name in CARD_OPTIONS)]
+
+    def render():
+        card_template = context.template.engine.get_template("includes/_card.html")
+        return card_template.render(context.new({"article": article, **options}))
+
+    return cached_fragment(getattr(context, "request", None), "card", vary, render)
 
 
 @register.simple_tag
