@@ -237,6 +237,7 @@ class KeptReads:
     a name found without an entry), and the names it asked for, in order."""
 
     def __init__(self):
+        self.began = time.time()  # before anything was read ahead
         self.ahead: dict[str, tuple[Kept, bool] | None] = {}
         self.asked: dict[str, None] = {}
         self.plan_kept = True  # whether what was asked is kept as the plan
@@ -264,6 +265,14 @@ def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
         else:
             unread.append(name)
     return found | (_read_kept_entries(unread) if unread else {})
+
+
+def read_ahead_since():
+    """When this request began to read ahead (a time.time()), else now: a part rendered
+    from what it read is as old as that, so that a part it took as fresh and which was
+    purged since is not kept inside a new one."""
+    reads = _request_reads.get()
+    return reads.began if reads is not None else time.time()
 
 
 def read_ahead(names):

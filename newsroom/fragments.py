@@ -24,7 +24,6 @@ its story's count with one card rendered and the rest read at once.
 import hashlib
 import re
 import secrets
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache as once
@@ -39,6 +38,7 @@ from newsroom.cachekeys import (
     kept_entries,
     purged_since,
     read_ahead,
+    read_ahead_since,
     reading_as_planned,
     shown_keys,
 )
@@ -155,7 +155,7 @@ def cached_fragment(request, name, vary, render):
         return filled(request, parts, calls)
     if entry is not None and entry.value[2]:
         read_ahead(entry.value[2])  # stale: what it held is most likely still kept
-    started = time.time()
+    started = read_ahead_since()
     outer_keys = shown_keys(request)
     outer_holes = getattr(request, "fragment_holes", None)
     request.cache_keys = set()  # the keys this fragment shows, apart from the page's

@@ -21,7 +21,7 @@ from articles.models import Article
 from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
 from comments.models import ReaderComment
-from newsroom import cachekeys
+from newsroom import cachekeys, fragments
 from newsroom.cachekeys import Purge, purge_now
 from newsroom.fragments import HOLE_RENDERERS, hole
 from tests import factories
@@ -471,3 +471,28 @@ def test_a_page_reads_what_its_plan_names_as_fresh_or_stale(
         )
 
     assert held.comment in page(client, url)[0]
+
+
+def test_a_part_read_ahead_as_fresh_then_changed_is_not_kept_inside_a_new_one(
+    client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    """The Latest list is rendered anew (a comment approved on one story) from its other
+    cards as read at the start of the request; one of them changes meanwhile: the list
+    is served, but not kept with that card's old headline."""
+    url = "/latest/"
+    page(client, url)
+    page(client, url)  # its plan
+    approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
+    other = next(article for article in reversed(newsroom["articles"]) if article != story)
+    read_ahead = fragments.read_ahead
+
+    def read_ahead_then_retitle(names):
+        read_ahead(names)  # the cards, the other's as fresh
+        other.headline = "Retitled while the list was being rendered"
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.article_save(article=other, by=editor)
+
+    with mock.patch.object(fragments, "read_ahead", side_effect=read_ahead_then_retitle):
+        page(client, url)
+
+    assert other.headline in page(client, url)[0]
