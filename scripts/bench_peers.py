@@ -9,6 +9,10 @@ the peers), the benchmark article loaded with the peers' newsroom/load_article.p
 - ``newsroom-pagecache``: the same gunicorn, straight (its Redis page cache: a hit);
 - ``newsroom-uncached``: a second gunicorn on the same database with PAGE_CACHE_SECONDS=0.
 
+Then the cached rows again with Accept-Encoding: gzip, and what Varnish itself costs a
+hit on this machine: the same page from a Varnish that only caches, whole or with its
+ESI include, stored as sent or gzipped (print_varnish_cost_rows).
+
 The peers must be set up already (their setup.sh). Everything started here is stopped
 at the end.
 
@@ -18,17 +22,36 @@ at the end.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench_gunicorn import process_tree_cpu_seconds, wrk
 from bench_newsday import HOST, NewsdayStack
-from stack import REPO_ROOT, request, stop_process, wait_for
+from stack import REPO_ROOT, free_port, request, stop_process, wait_for
 
 # ruff: noqa: S603
 
 PORT = 8000  # the peers' README reserves it for Newsroom
+STATIC_URL = (
+    "http://127.0.0.1:8081/news/first-day-of-syria-talks-end-without-apparent-breakthrough/"
+)
+
+# What Varnish costs per hit on this machine, feature by feature: the story page as
+# Newsroom sends it, served by a Varnish with nothing but a cache in its VCL.
+BARE_VCL = """vcl 4.1;
+backend pages { .host = "127.0.0.1"; .port = "%d"; }
+sub vcl_recv { return (hash); }
+sub vcl_backend_response {
+    set beresp.ttl = 1h;
+    set beresp.do_esi = bereq.url ~ "esi";
+    set beresp.do_gzip = bereq.url ~ "gzip";
+}
+"""
 
 
 class PeersStack(NewsdayStack):
@@ -62,6 +85,89 @@ def print_gzip_rows(targets, path, connections=32, seconds=15):
             f"{label:<22} {figures['rate']:>8,.1f} {figures['p50']:>8.2f} "
             f"{figures['p99']:>8.2f} {cpu_ms:>16.3f}"
         )
+
+
+def print_varnish_cost_rows(path, connections=32, seconds=10):
+    """The story page from a Varnish whose VCL only caches (BARE_VCL): whole (the Latest
+    list in it) or with the Latest list as an ESI include (as Newsroom sends it to
+    Varnish), stored as sent or gzipped (as deploy/varnish.vcl stores it), asked by a
+    client that does not or does accept gzip; the peers' nginx serving its page as a
+    file, in the same loop, is the 100%."""
+    status, _headers, whole = request(PORT, "GET", path, headers={"Host": "127.0.0.1"})
+    _status, _headers, with_esi = request(
+        PORT, "GET", path, headers={"Host": "127.0.0.1", "Surrogate-Capability": "v=ESI/1.0"}
+    )
+    include = re.search(rb'<esi:include src="([^"]+)"/>', with_esi)
+    if status != 200 or include is None:
+        sys.exit(f"error: the story page came {status}, without an ESI include")
+    _status, _headers, fragment = request(
+        PORT, "GET", include[1].decode(), headers={"Host": "127.0.0.1"}
+    )
+    pages = {"/whole": whole, "/esi": with_esi, "/fragment": fragment}
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self):
+            name, _, stored = self.path.partition("?")
+            body = pages[name]
+            if name == "/esi":  # its include asks for the fragment stored alike
+                body = body.replace(include[0], f'<esi:include src="/fragment?{stored}"/>'.encode())
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="newsroom-bare-varnish-") as tmp:
+        vcl = Path(tmp) / "bare.vcl"
+        vcl.write_text(BARE_VCL % server.server_port)
+        port = free_port()
+        varnish = subprocess.Popen(
+            [
+                *("varnishd", "-F", "-j", "none", "-n", str(Path(tmp) / "varnish")),
+                *("-a", f"127.0.0.1:{port}", "-f", str(vcl), "-s", "malloc,64m"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: request(port, "GET", "/whole")[0] == 200, 30, "varnishd")
+            print(
+                f"\nWhat Varnish costs on this machine: the story page ({len(whole):,} bytes) "
+                f"from a Varnish that only caches (wrk -t2 -c{connections} -d{seconds}s, "
+                "3 s warm-up; % of nginx serving the peers' page as a file, measured between):"
+            )
+            print(
+                f"{'served':<38} {'gzip asked':<10} {'req/s':>9} {'of nginx':>11} "
+                f"{'Varnish CPU ms/req':>20}"
+            )
+            for label, url_path in [
+                ("whole, stored as sent", "/whole"),
+                ("whole, stored gzipped", "/whole?gzip"),
+                ("Latest by ESI, stored as sent", "/esi"),
+                ("Latest by ESI, stored gzipped", "/esi?gzip"),
+            ]:
+                for headers in ([], ["Accept-Encoding: gzip"]):
+                    wrk(STATIC_URL, connections, 3)
+                    nginx = wrk(STATIC_URL, connections, seconds)["rate"]
+                    url = f"http://127.0.0.1:{port}{url_path}"
+                    wrk(url, connections, 3, headers)
+                    before = process_tree_cpu_seconds(varnish.pid)
+                    figures = wrk(url, connections, seconds, headers)
+                    cpu_ms = (process_tree_cpu_seconds(varnish.pid) - before) * 1000
+                    print(
+                        f"{label:<38} {'yes' if headers else 'no':<10} {figures['rate']:>9,.0f} "
+                        f"{100 * figures['rate'] / nginx:>10.1f}% "
+                        f"{cpu_ms / figures['requests']:>20.3f}"
+                    )
+        finally:
+            stop_process(varnish)
+            server.shutdown()
 
 
 def main(argv=None):
@@ -130,6 +236,7 @@ def main(argv=None):
             },
             path,
         )
+        print_varnish_cost_rows(path)
         return measured.returncode
     finally:
         stop_process(uncached)
