@@ -133,6 +133,32 @@ def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
     return story
 
 
+def page_subject(queryset: Any, slug: str, *, seconds: int) -> Any:
+    """The section, tag or author a page is about, by its slug, or Http404. Kept in the
+    shared cache (cachekeys.remembered) for `seconds` at most, and until the row or its
+    photo changes: a list page whose list is kept too asks the database nothing for
+    it. A slug not found is not kept."""
+    model = queryset.model
+    if len(slug) > model._meta.get_field("slug").max_length:
+        raise Http404(f"No {model._meta.verbose_name} at this address.")
+
+    def shown(row: Any) -> set[str] | None:
+        if row is None:
+            return None
+        photo = getattr(row, "photo", None)
+        return {cache_key(row), *([cache_key(photo)] if photo is not None else [])}
+
+    row = remembered(
+        f"{model._meta.model_name}:{slug}",
+        compute=lambda: queryset.filter(slug=slug).first(),
+        keys_of=shown,
+        seconds=seconds,
+    )
+    if row is None:
+        raise Http404(f"No {model._meta.verbose_name} at this address.")
+    return row
+
+
 def article_page_context(
     article: Article, *, body: Body | None = None, with_latest: bool = True
 ) -> dict[str, Any]:

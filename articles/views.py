@@ -31,6 +31,7 @@ from .pages import (
     is_first_listing_page,
     latest_headlines,
     listing_page,
+    page_subject,
     story_for_page,
 )
 from .previews import previewed_pk
@@ -181,6 +182,10 @@ class ArticleListMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(list_keys=self.shown_cache_keys(), **kwargs)
 
+    def kept(self):
+        """How long the page's subject may be kept (pages.page_subject): as its parts."""
+        return {"seconds": seconds_fresh(self.request, settings.FRAGMENT_CACHE_SECONDS)}
+
     def shown_cache_keys(self):
         """The surrogate keys of the list this page is a page of, and of its subject."""
         return [LATEST_KEY]
@@ -214,7 +219,7 @@ class SectionView(ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = page_subject(Section.objects.all(), self.kwargs["slug"], **self.kept())
         # The section's front, shown on the first page: its stories are left out of
         # every page of the list, so that no story appears twice and pages follow on.
         self.above_list = above_section_list(self.request, self.section)
@@ -246,7 +251,7 @@ class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = page_subject(Tag.objects.all(), self.kwargs["slug"], **self.kept())
         return super().get_queryset().tagged(self.tag)
 
     empty_list_is_404 = True
@@ -262,8 +267,8 @@ class AuthorView(ArticleListMixin, ListView):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        self.author = page_subject(
+            Author.objects.select_related("photo"), self.kwargs["slug"], **self.kept()
         )
         return super().get_queryset().by_author(self.author)
 
