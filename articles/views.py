@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
@@ -14,9 +13,8 @@ from django.views.generic import ListView
 from newsroom.beacons import PIXEL
 from newsroom.cachekeys import cache_key, shown_changed_at, shows, shows_real_page
 from newsroom.clients import client_hash, from_other_site
-from newsroom.fragments import kept_fragments_rendered_at
+from newsroom.fragments import kept_fragments_rendered_at, kept_seconds
 from newsroom.frontcache import ESI_CONTENT, assembles_fragments
-from newsroom.pagecache import seconds_fresh
 from newsroom.sectionpages import above_section_list
 
 from . import services
@@ -52,7 +50,7 @@ def set_last_modified(response, articles, *extra_times):
 
 
 def article_detail(request, section, year, month, day, slug):
-    story = story_for_page(slug, seconds=seconds_fresh(request, settings.FRAGMENT_CACHE_SECONDS))
+    story = story_for_page(slug, seconds=kept_seconds(request))
     if story is None:
         redirect = (
             ArticleSlugRedirect.objects.filter(
@@ -182,10 +180,6 @@ class ArticleListMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(list_keys=self.shown_cache_keys(), **kwargs)
 
-    def kept(self):
-        """How long the page's subject may be kept (pages.page_subject): as its parts."""
-        return {"seconds": seconds_fresh(self.request, settings.FRAGMENT_CACHE_SECONDS)}
-
     def shown_cache_keys(self):
         """The surrogate keys of the list this page is a page of, and of its subject."""
         return [LATEST_KEY]
@@ -219,7 +213,9 @@ class SectionView(ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
 
     def get_queryset(self):
-        self.section = page_subject(Section.objects.all(), self.kwargs["slug"], **self.kept())
+        self.section = page_subject(
+            Section.objects.all(), self.kwargs["slug"], seconds=kept_seconds(self.request)
+        )
         # The section's front, shown on the first page: its stories are left out of
         # every page of the list, so that no story appears twice and pages follow on.
         self.above_list = above_section_list(self.request, self.section)
@@ -251,7 +247,9 @@ class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = page_subject(Tag.objects.all(), self.kwargs["slug"], **self.kept())
+        self.tag = page_subject(
+            Tag.objects.all(), self.kwargs["slug"], seconds=kept_seconds(self.request)
+        )
         return super().get_queryset().tagged(self.tag)
 
     empty_list_is_404 = True
@@ -268,7 +266,9 @@ class AuthorView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.author = page_subject(
-            Author.objects.select_related("photo"), self.kwargs["slug"], **self.kept()
+            Author.objects.select_related("photo"),
+            self.kwargs["slug"],
+            seconds=kept_seconds(self.request),
         )
         return super().get_queryset().by_author(self.author)
 

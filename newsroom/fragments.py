@@ -134,11 +134,27 @@ def kept_fragments_rendered_at(request):
     return datetime.fromtimestamp(started, UTC) if started is not None else None
 
 
+def keeps_parts(request):
+    """Whether parts of the response to `request` are kept: not for a preview, which
+    shows what no reader sees (request.fragments_off), nor without a request."""
+    return (
+        request is not None
+        and settings.FRAGMENT_CACHE_SECONDS > 0
+        and not getattr(request, "fragments_off", False)
+    )
+
+
+def kept_seconds(request):
+    """How long a part of the response to `request` (a fragment, a row it shows) may be
+    kept: FRAGMENT_CACHE_SECONDS at most, never past the next scheduled change, and 0
+    where parts are not kept."""
+    return seconds_fresh(request, settings.FRAGMENT_CACHE_SECONDS) if keeps_parts(request) else 0
+
+
 def cached_fragment(request, name, vary, render):
     """The fragment's HTML (safe) from the cache, or from `render()`, a template's
     render (then kept); the keys it shows are noted on `request` either way."""
-    most = settings.FRAGMENT_CACHE_SECONDS
-    if request is None or most <= 0 or getattr(request, "fragments_off", False):
+    if not keeps_parts(request):
         return render()
     key = fragment_cache_key(name, vary)
     outer_inside = getattr(request, "fragments_inside", None)
@@ -169,7 +185,7 @@ def cached_fragment(request, name, vary, render):
         request.fragment_holes = outer_holes
         request.fragments_inside = outer_inside
     parts = holes.split(str(html))
-    timeout = seconds_fresh(request, most)
+    timeout = kept_seconds(request)
     if timeout and not purged_since(keys, started):
         keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, timeout)
     return filled(request, parts, holes.calls)
@@ -189,7 +205,7 @@ class KeptPartsMiddleware:
     def __call__(self, request):
         plan = None
         if (
-            settings.FRAGMENT_CACHE_SECONDS > 0
+            keeps_parts(request)
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):

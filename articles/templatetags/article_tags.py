@@ -29,7 +29,7 @@ def card(context, article, **options):
     the story and the options it is given: ``{% card article show_photo=True %}``. What
     ``{% include %}`` of the card with a ``{% fragment %}`` in it would do, without a
     template's render to tell a kept card's key: a list shows twenty of them."""
-    unknown = options.keys() - set(CARD_OPTIONS)
+    unknown = options.keys() - CARD_OPTIONS
     if unknown:
         raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
     vary = [article, *(options.get(name) for name in CARD_OPTIONS)]
