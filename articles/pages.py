@@ -159,13 +159,10 @@ def page_subject(queryset: Any, slug: str, *, seconds: int) -> Any:
     return row
 
 
-def article_page_context(
-    article: Article, *, body: Body | None = None, with_latest: bool = True
-) -> dict[str, Any]:
+def article_page_context(article: Article, *, body: Body | None = None) -> dict[str, Any]:
     """An article page's context: the article, its body with the blocks expanded
     (articles.blocks, unless given; the view passes its frame hosts to the page's
-    Content-Security-Policy with blocks.allow_frames), More articles and (unless a front
-    cache puts it in, see views.article_detail) the Latest list.
+    Content-Security-Policy with blocks.allow_frames), More articles and the Latest list.
 
     More articles are earlier stories from the same section or on the same subject: a
     story published later never changes them, so publishing one does not change the
@@ -177,7 +174,7 @@ def article_page_context(
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
         "no_ads": not article.shows_ads,
         "body": body or expand_body(article.body),
-        "latest": latest_headlines() if with_latest else ReadWhenShown(Article.objects.none()),
+        "latest": latest_headlines(),
         "most_read": most_read_headlines(),
         "more_articles": ReadWhenShown(
             lambda: Article.objects.related_to(

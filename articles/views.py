@@ -14,7 +14,6 @@ from newsroom.beacons import PIXEL
 from newsroom.cachekeys import cache_key, shown_changed_at, shows, shows_real_page
 from newsroom.clients import client_hash, from_other_site
 from newsroom.fragments import kept_fragments_rendered_at, kept_seconds
-from newsroom.frontcache import ESI_CONTENT, assembles_fragments
 from newsroom.sectionpages import above_section_list
 
 from . import services
@@ -27,7 +26,6 @@ from .pages import (
     ReadWhenShown,
     article_page_context,
     is_first_listing_page,
-    latest_headlines,
     listing_page,
     page_subject,
     story_for_page,
@@ -69,17 +67,9 @@ def article_detail(request, section, year, month, day, slug):
     if any(canonical[key] != value for key, value in requested.items()):
         shows(request, cache_key(article))
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    # Every story shows the Latest list, which every story published changes: a front
-    # cache that can put it in (ESI) keeps it once, so a story's page is not purged by
-    # each story published after it.
-    assembled = assembles_fragments(request)
-    context = article_page_context(article, body=body, with_latest=not assembled)
-    response = render(
-        request, "articles/article_detail.html", {**context, "latest_fragment": assembled}
-    )
+    context = article_page_context(article, body=body)
+    response = render(request, "articles/article_detail.html", context)
     allow_frames(request, response, context["body"])
-    if assembled:
-        response["Surrogate-Control"] = ESI_CONTENT
     shown = [article, *context["latest"].read_so_far(), *context["more_articles"].read_so_far()]
     kept_since = kept_fragments_rendered_at(request)
     return set_last_modified(
@@ -90,14 +80,6 @@ def article_detail(request, section, year, month, day, slug):
         kept_since,
         shown_changed_at(request),  # live coverage's entries, say
     )
-
-
-def latest_fragment(request):
-    """The Latest list beside a story, for a front cache to put into story pages."""
-    articles = latest_headlines()
-    response = render(request, "includes/_latest.html", {"articles": articles})
-    response["X-Robots-Tag"] = "noindex"
-    return set_last_modified(response, articles.read_so_far(), kept_fragments_rendered_at(request))
 
 
 @csrf_exempt

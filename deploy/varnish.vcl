@@ -58,13 +58,12 @@ acl purgers {
 
 sub vcl_recv {
     # Headers this file uses to remember things across a restart: never the client's.
-    # Only this file says whether fragments can be put into pages (below), never a client.
-    unset req.http.Surrogate-Capability;
     if (req.restarts == 0) {
         unset req.http.X-Newsroom-Stale-Only;
         unset req.http.X-Newsroom-Fetched;
         unset req.http.X-Newsroom-Purged;
     }
+    unset req.http.X-Newsroom-Identity;
     if (req.http.host ~ "[[:upper:]]") {
         set req.http.host = req.http.host.lower();
     }
@@ -131,10 +130,6 @@ sub vcl_recv {
     } elsif (std.healthy(req.backend_hint)) {
         set req.grace = 10s;
     }
-
-    # Story pages leave their Latest list to Varnish (Edge Side Includes): the list is
-    # kept once and purged when a story is published, while each story's page is not.
-    set req.http.Surrogate-Capability = "varnish=ESI/1.0";
     return (hash);
 }
 
@@ -170,6 +165,16 @@ sub vcl_hash {
     # nginx says https; anything else (a test on the box) gets entries of its own, so a
     # redirect to HTTPS is never served to a reader who already is on HTTPS.
     hash_data(req.http.X-Forwarded-Proto);
+    # A page is kept twice: gzipped for the readers whose browsers accept it (all of
+    # them), sent as it is stored, and as the app sent it for the clients that do not
+    # (feed readers, bots, scripts), instead of unzipping the one copy for each of them.
+    # Varnish has reduced Accept-Encoding to "gzip" or nothing before this point
+    # (http_gzip_support); vcl_backend_fetch reads the mark left here.
+    if (req.http.Accept-Encoding) {
+        hash_data("gzip");
+    } else {
+        set req.http.X-Newsroom-Identity = "1";
+    }
     return (lookup);
 }
 
@@ -185,6 +190,12 @@ sub vcl_miss {
 sub vcl_backend_fetch {
     unset bereq.http.X-Newsroom-Fetched;
     unset bereq.http.X-Newsroom-Stale-Only;
+    # The copy for clients without gzip: asked of the app as they asked for it (Varnish
+    # asks for gzip on every fetch), so that vcl_backend_response stores it as sent.
+    if (bereq.http.X-Newsroom-Identity) {
+        unset bereq.http.X-Newsroom-Identity;
+        unset bereq.http.Accept-Encoding;
+    }
     if (bereq.method == "GET") {
         unset bereq.body;
     }
@@ -255,14 +266,10 @@ sub vcl_backend_response {
     unset beresp.http.X-Newsroom-Stale;
     set beresp.grace = 24h;
 
-    # A page with fragments for Varnish to put in (<esi:include>, the Latest list).
-    if (beresp.http.Surrogate-Control ~ "ESI/1.0") {
-        unset beresp.http.Surrogate-Control;
-        set beresp.do_esi = true;
-    }
-
-    # Compressed once when stored; readers without gzip get it uncompressed.
-    if (!beresp.http.Content-Encoding
+    # The copy for clients that accept gzip: the app compresses its pages, feeds and
+    # sitemaps; any other text it did not is compressed once here, when stored. The
+    # other copy is kept as sent (vcl_hash).
+    if (bereq.http.Accept-Encoding && !beresp.http.Content-Encoding
         && beresp.http.Content-Type ~ "^(text/html|text/plain|text/xml|application/xml|application/rss\+xml|application/atom\+xml|application/json)\b") {
         set beresp.do_gzip = true;
     }

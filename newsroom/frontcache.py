@@ -91,16 +91,6 @@ class Cloudflare(FrontCache):
         return f"Cloudflare ({self.url})"
 
 
-# Edge Side Includes: Varnish (deploy/varnish.vcl) says it can put fragments into pages,
-# and a page that has some says so (https://www.w3.org/TR/edge-arch/).
-ESI_CONTENT = 'content="ESI/1.0"'
-
-
-def assembles_fragments(request):
-    """Whether the cache in front of this request puts ESI fragments into pages."""
-    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
-
-
 @memoize
 def _build(config):
     backend, options = config

@@ -38,7 +38,6 @@ from newsroom.cachekeys import (
     shown_keys,
     shows,
 )
-from newsroom.frontcache import assembles_fragments
 
 NEXT_CHANGE_KEY = "pagecache:next-change"
 CACHEABLE_STATUSES = {200, 301}
@@ -131,8 +130,6 @@ def page_address(request):
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE):
         return None
     url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
-    if assembles_fragments(request):
-        url += "#esi"  # a page with fragments for the front cache to put in
     return hashlib.sha256(url.encode()).hexdigest()
 
 

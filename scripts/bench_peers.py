@@ -10,8 +10,8 @@ the peers), the benchmark article loaded with the peers' newsroom/load_article.p
 - ``newsroom-uncached``: a second gunicorn on the same database with PAGE_CACHE_SECONDS=0.
 
 Then the cached rows again with Accept-Encoding: gzip, and what Varnish itself costs a
-hit on this machine: the same page from a Varnish that only caches, whole or with its
-ESI include, stored as sent or gzipped (print_varnish_cost_rows).
+hit on this machine: the same page from a Varnish that only caches, stored as sent or
+gzipped (print_varnish_cost_rows).
 
 The peers must be set up already (their setup.sh). Everything started here is stopped
 at the end.
@@ -22,7 +22,6 @@ at the end.
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,6 @@ backend pages { .host = "127.0.0.1"; .port = "%d"; }
 sub vcl_recv { return (hash); }
 sub vcl_backend_response {
     set beresp.ttl = 1h;
-    set beresp.do_esi = bereq.url ~ "esi";
     set beresp.do_gzip = bereq.url ~ "gzip";
 }
 """
@@ -69,9 +67,8 @@ class PeersStack(NewsdayStack):
 
 def print_gzip_rows(targets, path, connections=32, seconds=15):
     """The cached rows again as browsers ask for them, with Accept-Encoding: gzip, which
-    measure.sh's wrk never sends: Varnish then sends its stored gzip as it is (and puts
-    an ESI fragment's gzip into a page's without unzipping either), instead of unzipping
-    every answer."""
+    measure.sh's wrk never sends: Varnish then sends the copy it keeps gzipped, where
+    wrk's rows got the copy it keeps as sent (deploy/varnish.vcl keeps both)."""
     print(f"\nWith Accept-Encoding: gzip (wrk -t2 -c{connections} -d{seconds}s, 3 s warm-up):")
     print("target                   req/s   p50 ms   p99 ms   srv CPU ms/req")
     for label, (port, pid) in targets.items():
@@ -88,29 +85,18 @@ def print_gzip_rows(targets, path, connections=32, seconds=15):
 
 
 def print_varnish_cost_rows(path, connections=32, seconds=10):
-    """The story page from a Varnish whose VCL only caches (BARE_VCL): whole (the Latest
-    list in it) or with the Latest list as an ESI include (as Newsroom sends it to
-    Varnish), stored as sent or gzipped (as deploy/varnish.vcl stores it), asked by a
-    client that does not or does accept gzip; the peers' nginx serving its page as a
-    file, in the same loop, is the 100%."""
-    status, _headers, whole = request(PORT, "GET", path, headers={"Host": "127.0.0.1"})
-    _status, _headers, with_esi = request(
-        PORT, "GET", path, headers={"Host": "127.0.0.1", "Surrogate-Capability": "v=ESI/1.0"}
-    )
-    include = re.search(rb'<esi:include src="([^"]+)"/>', with_esi)
-    if status != 200 or include is None:
-        sys.exit(f"error: the story page came {status}, without an ESI include")
-    _status, _headers, fragment = request(
-        PORT, "GET", include[1].decode(), headers={"Host": "127.0.0.1"}
-    )
-    pages = {"/whole": whole, "/esi": with_esi, "/fragment": fragment}
+    """The story page from a Varnish whose VCL only caches (BARE_VCL), stored as sent or
+    gzipped, asked by a client that does not or does accept gzip; the peers' nginx
+    serving its page as a file, in the same loop, is the 100%. deploy/varnish.vcl keeps
+    a page both ways, and serves each client the copy it asks for: stored as sent for
+    the first row, stored gzipped for the last."""
+    status, _headers, page = request(PORT, "GET", path, headers={"Host": "127.0.0.1"})
+    if status != 200:
+        sys.exit(f"error: the story page came {status}")
 
     class Pages(BaseHTTPRequestHandler):
         def do_GET(self):
-            name, _, stored = self.path.partition("?")
-            body = pages[name]
-            if name == "/esi":  # its include asks for the fragment stored alike
-                body = body.replace(include[0], f'<esi:include src="/fragment?{stored}"/>'.encode())
+            body = page
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -136,22 +122,17 @@ def print_varnish_cost_rows(path, connections=32, seconds=10):
             start_new_session=True,
         )
         try:
-            wait_for(lambda: request(port, "GET", "/whole")[0] == 200, 30, "varnishd")
+            wait_for(lambda: request(port, "GET", "/")[0] == 200, 30, "varnishd")
             print(
-                f"\nWhat Varnish costs on this machine: the story page ({len(whole):,} bytes) "
+                f"\nWhat Varnish costs on this machine: the story page ({len(page):,} bytes) "
                 f"from a Varnish that only caches (wrk -t2 -c{connections} -d{seconds}s, "
                 "3 s warm-up; % of nginx serving the peers' page as a file, measured between):"
             )
             print(
-                f"{'served':<38} {'gzip asked':<10} {'req/s':>9} {'of nginx':>11} "
+                f"{'served':<16} {'gzip asked':<10} {'req/s':>9} {'of nginx':>11} "
                 f"{'Varnish CPU ms/req':>20}"
             )
-            for label, url_path in [
-                ("whole, stored as sent", "/whole"),
-                ("whole, stored gzipped", "/whole?gzip"),
-                ("Latest by ESI, stored as sent", "/esi"),
-                ("Latest by ESI, stored gzipped", "/esi?gzip"),
-            ]:
+            for label, url_path in [("stored as sent", "/"), ("stored gzipped", "/?gzip")]:
                 for headers in ([], ["Accept-Encoding: gzip"]):
                     wrk(STATIC_URL, connections, 3)
                     nginx = wrk(STATIC_URL, connections, seconds)["rate"]
@@ -161,7 +142,7 @@ def print_varnish_cost_rows(path, connections=32, seconds=10):
                     figures = wrk(url, connections, seconds, headers)
                     cpu_ms = (process_tree_cpu_seconds(varnish.pid) - before) * 1000
                     print(
-                        f"{label:<38} {'yes' if headers else 'no':<10} {figures['rate']:>9,.0f} "
+                        f"{label:<16} {'yes' if headers else 'no':<10} {figures['rate']:>9,.0f} "
                         f"{100 * figures['rate'] / nginx:>10.1f}% "
                         f"{cpu_ms / figures['requests']:>20.3f}"
                     )

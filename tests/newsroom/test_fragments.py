@@ -67,7 +67,6 @@ def page_urls(newsroom, story):
         newsroom["sections"][0].get_absolute_url(),
         newsroom["tags"][0].get_absolute_url(),
         newsroom["authors"][0].get_absolute_url(),
-        "/latest/sidebar/",
     ]
 
 
