@@ -26,7 +26,7 @@ SECTIONS_KEY = "sections"
 # The breaking-news banner, which every page shows.
 BREAKING_KEY = "breaking"
 
-RESERVED_SECTION_SLUGS = {
+RESERVED_SECTION_SLUGS = {  # "latest/sidebar/" is the Latest list beside a story
     "admin", "search", "feeds", "tags", "authors", "preview", "sitemap.xml",
     "sitemap-news.xml", "robots.txt", "static", "media", "comments", "ads", "healthz", "latest",
     "live",

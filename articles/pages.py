@@ -162,7 +162,8 @@ def page_subject(queryset: Any, slug: str, *, seconds: int) -> Any:
 def article_page_context(article: Article, *, body: Body | None = None) -> dict[str, Any]:
     """An article page's context: the article, its body with the blocks expanded
     (articles.blocks, unless given; the view passes its frame hosts to the page's
-    Content-Security-Policy with blocks.allow_frames), More articles and the Latest list.
+    Content-Security-Policy with blocks.allow_frames) and More articles. The Latest list
+    beside it is filled in in the browser (views.latest_fragment).
 
     More articles are earlier stories from the same section or on the same subject: a
     story published later never changes them, so publishing one does not change the
@@ -174,7 +175,6 @@ def article_page_context(article: Article, *, body: Body | None = None) -> dict[
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
         "no_ads": not article.shows_ads,
         "body": body or expand_body(article.body),
-        "latest": latest_headlines(),
         "most_read": most_read_headlines(),
         "more_articles": ReadWhenShown(
             lambda: Article.objects.related_to(

@@ -10,6 +10,7 @@ app_name = "articles"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("latest/sidebar/", views.latest_fragment, name="latest-fragment"),
     path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/sections/<slug:slug>/", feeds.SectionFeed(), name="section-feed"),
     path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),

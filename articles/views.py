@@ -26,6 +26,7 @@ from .pages import (
     ReadWhenShown,
     article_page_context,
     is_first_listing_page,
+    latest_headlines,
     listing_page,
     page_subject,
     story_for_page,
@@ -70,7 +71,7 @@ def article_detail(request, section, year, month, day, slug):
     context = article_page_context(article, body=body)
     response = render(request, "articles/article_detail.html", context)
     allow_frames(request, response, context["body"])
-    shown = [article, *context["latest"].read_so_far(), *context["more_articles"].read_so_far()]
+    shown = [article, *context["more_articles"].read_so_far()]
     kept_since = kept_fragments_rendered_at(request)
     return set_last_modified(
         response,
@@ -80,6 +81,16 @@ def article_detail(request, section, year, month, day, slug):
         kept_since,
         shown_changed_at(request),  # live coverage's entries, say
     )
+
+
+def latest_fragment(request):
+    """The Latest list beside a story, which the story's page fills in in the browser
+    (static/js/latest.js): kept once by the caches and purged when a story is published,
+    where a list inside each story's page would purge every story's page."""
+    articles = latest_headlines()
+    response = render(request, "includes/_latest.html", {"articles": articles})
+    response["X-Robots-Tag"] = "noindex"
+    return set_last_modified(response, articles.read_so_far(), kept_fragments_rendered_at(request))
 
 
 @csrf_exempt

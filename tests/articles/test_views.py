@@ -125,9 +125,13 @@ def test_article_page_shows_the_story(client, section):
     assert ">Transport</a>" in html
 
 
-def test_article_page_lists_the_latest_and_earlier_stories_on_its_subject(client, article):
+def test_article_page_lists_earlier_stories_on_its_subject_and_its_browser_the_latest(
+    client, article, settings
+):
     """More articles are earlier stories of the same section, newest first: stories
-    published later never change them (so publishing one purges no other story's page)."""
+    published later never change them; the Latest list, which they do change, is
+    filled in in the browser from a list of its own (so publishing a story purges that
+    list and no other story's page)."""
     hours = [timedelta(hours=n) for n in range(1, 7)]
     earlier = [
         ArticleFactory(section=article.section, published_at=article.published_at - h)
@@ -138,9 +142,18 @@ def test_article_page_lists_the_latest_and_earlier_stories_on_its_subject(client
         for h in hours
     ]
     ArticleFactory(published_at=article.published_at - hours[0])  # another section
+    settings.SURROGATE_KEY_HEADERS = [("xkey", " ")]
     response = client.get(article.get_absolute_url())
     assert response.context["more_articles"] == earlier[:4]
-    assert response.context["latest"][: len(later)] == later
+    html = response.content.decode()
+    assert 'data-latest-list="/latest/sidebar/"' in html
+    assert 'href="/latest/"' in html  # without JavaScript
+    assert later[0].headline not in html
+    assert "latest" not in response["xkey"].split()
+    assert 'src="/static/js/latest.js"' in html
+    listed = client.get("/latest/sidebar/")
+    assert listed.context["articles"][: len(later)] == later
+    assert "latest" in listed["xkey"].split()
 
 
 @pytest.mark.parametrize(

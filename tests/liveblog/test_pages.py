@@ -168,10 +168,11 @@ def last_modified(client, url):
 
 @pytest.mark.parametrize("change", ["publish", "edit", "delete", "unpublish"])
 def test_the_live_pages_last_modified_moves_with_each_entry_change(client, live, editor, change):
-    url = live["article"].get_absolute_url()
     past = timezone.now() - timedelta(hours=2)
     LiveEntry.objects.update(updated_at=past)
     Article.objects.update(updated_at=past, published_at=past)
+    live["article"].refresh_from_db()
+    url = live["article"].get_absolute_url()  # yesterday's, between midnight and 2 am
     before = last_modified(client, url)
     assert before < timezone.now() - timedelta(seconds=30)  # the newest entry's time
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):

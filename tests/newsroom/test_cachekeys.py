@@ -85,10 +85,8 @@ def test_responses_name_what_they_show(client, newsday):
     assert {
         f"article-{tunnel.pk}",
         f"comments-{tunnel.pk}",
-        f"article-{newsday['ferry'].pk}",  # in the Latest list
         f"tag-{newsday['tag'].pk}",
         f"author-{tunnel.bylines.get().author_id}",
-        "latest",
         "sections",
         "ads",
     } <= keys
@@ -102,7 +100,7 @@ def test_approving_a_comment_purges_its_story_and_the_lists_with_its_count_only(
     tunnel, ferry, derby = newsday["tunnel"], newsday["ferry"], newsday["derby"]
     urls = {
         "tunnel": tunnel.get_absolute_url(),
-        "ferry": ferry.get_absolute_url(),  # shows the tunnel's headline in Latest
+        "ferry": ferry.get_absolute_url(),  # the tunnel among More articles, no count
         "home": "/",  # shows the tunnel's card with its comment count
         "sport": derby.section.get_absolute_url(),
     }
@@ -137,9 +135,14 @@ def test_publishing_a_story_purges_its_lists_and_leaves_other_sections(
         draft.section.get_absolute_url(),
         tag.get_absolute_url(),
         "/feeds/",
-        derby.get_absolute_url(),  # every story's Latest list
+        "/latest/sidebar/",  # the Latest list beside every story
     ]
-    unrelated = [derby.section.get_absolute_url(), other_tag.get_absolute_url()]
+    # A story's page, whose Latest list its readers' browsers fill in.
+    unrelated = [
+        derby.section.get_absolute_url(),
+        other_tag.get_absolute_url(),
+        derby.get_absolute_url(),
+    ]
     cached(client, *lists, *unrelated)
     with django_capture_on_commit_callbacks(execute=True):
         services.article_publish(article=draft, by=editor)

@@ -118,6 +118,7 @@ def pages(newsroom):
         "sitemap-news": reverse("sitemap-news"),
         "robots-txt": reverse("robots-txt"),
         "ads-txt": reverse("ads-txt"),
+        "articles:latest-fragment": reverse("articles:latest-fragment"),
         "old address": old_url,
         "live article": live.get_absolute_url(),
         "liveblog:older": reverse("liveblog:older", args=[live.pk, entries[5].pk]),
