@@ -25,7 +25,7 @@ The tests never time anything; speed is measured here. Run it from the repositor
 
     .venv/bin/python bench/pages.py [--articles N] [--requests R]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_bench]
-        [--redis-url redis://127.0.0.1:6379/0] [--save-html DIR]
+        [--redis-url redis://127.0.0.1:6379/0] [--save-html DIR] [--only PATTERN]
 
 The exit code is 0 when every page answers 200 and every cached request is a hit;
 otherwise the script exits with a message.
@@ -37,6 +37,7 @@ import gc
 import math
 import os
 import platform
+import re
 import resource
 import shlex
 import statistics
@@ -112,6 +113,7 @@ def parse_args():
         metavar="DIR",
         help="write each page's HTML there, to compare the pages before and after a change",
     )
+    parser.add_argument("--only", help="measure only the pages whose label matches (regex)")
     return parser.parse_args()
 
 
@@ -611,6 +613,8 @@ def run(args, database_url, scratch):
     client = Client()
     figures = []
     for label, path in public_pages(newsroom):
+        if args.only and not re.search(args.only, label):
+            continue
         log(f"measuring {label}")
         figures.append(measure_page(client, label, path, args.requests, newsroom["article"]))
         if args.save_html:
