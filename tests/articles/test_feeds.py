@@ -13,15 +13,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from articles import services
-from articles.models import Article
+from articles.models import Article, Byline
 from articles.previews import preview_token
 from articles.sitemaps import INDEXED_SITEMAPS
 from articles.sitemaps import index as sitemap_index
+from newsroom.cachekeys import Purge, purge_now
+from newsroom.pagecache import next_change
 from tests.articles.test_views import hidden_articles
 from tests.factories import (
     ArticleFactory,
@@ -30,6 +33,7 @@ from tests.factories import (
     SectionFactory,
     TagFactory,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +231,114 @@ def test_feed_guids_differ_between_articles(client, article):
     guids = [item.findtext("guid") for item in rss_items(client, "/feeds/")]
 
     assert len(guids) == len(set(guids)) == 2
+
+
+# --- Items kept in the shared cache ----------------------------------------------------
+
+
+@pytest.fixture
+def items_kept(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    settings.SURROGATE_KEY_HEADERS = [("xkey", " ")]
+
+
+@pytest.mark.parametrize("url", ["/feeds/", "section", "tag", "author"])
+def test_a_feed_is_the_same_with_its_items_read_or_kept(client, newsroom, items_kept, url):
+    url = {
+        "section": lambda: f"/feeds/sections/{newsroom['sections'][0].slug}/",
+        "tag": lambda: f"/feeds/tags/{newsroom['tags'][0].slug}/",
+        "author": lambda: f"/feeds/authors/{newsroom['authors'][0].slug}/",
+    }.get(url, lambda: url)()
+    with override_settings(FRAGMENT_CACHE_SECONDS=0):
+        read = client.get(url)
+    for when in ("being kept", "kept"):
+        response = client.get(url)
+        assert response.content == read.content, when
+        assert set(response["xkey"].split()) == set(read["xkey"].split()), when
+        assert response["Last-Modified"] == read["Last-Modified"], when
+
+
+def test_a_feed_made_anew_reads_the_ids_of_the_stories_whose_items_are_kept(
+    client, newsroom, items_kept, editor, django_capture_on_commit_callbacks
+):
+    client.get("/feeds/")  # read and kept, with the next scheduled change
+    assert count_queries(client, "/feeds/") == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=ArticleFactory(status=Article.Status.DRAFT), by=editor)
+    next_change()  # worked out again after the publish, as any page would
+
+    # The ids, then the new story's row and its bylines; the other items are kept.
+    assert count_queries(client, "/feeds/") == 3
+    assert count_queries(client, "/feeds/") == 1
+
+
+def test_a_kept_item_is_served_until_a_key_it_shows_is_purged(client, article, items_kept):
+    client.get("/feeds/")
+    Article.objects.filter(pk=article.pk).update(headline="Changed behind the cache's back")
+    assert item_titles(client, "/feeds/") == [article.headline]
+
+    purge_now(Purge(hard={f"article-{article.pk}"}))
+
+    assert item_titles(client, "/feeds/") == ["Changed behind the cache's back"]
+
+
+def edit_the_story(article, editor):
+    article.standfirst = "A new summary."
+    services.article_save(article=article, by=editor)
+
+
+def rename_its_section(article, editor):
+    article.section.name = "Harbour and City"
+    article.section.save()
+
+
+def rename_its_author(article, editor):
+    author = article.bylines.get().author
+    author.name = "Ada Reyes-Lind"
+    author.save()
+
+
+def add_an_author(article, editor):
+    Byline.objects.create(article=article, author=AuthorFactory(name="Bo Lind"), position=1)
+
+
+def caption_its_photo(article, editor):
+    article.hero_photo.caption = "The tunnel's mouth at dawn"
+    services.photo_save(photo=article.hero_photo)
+
+
+def end_its_photo_s_licence(article, editor):
+    article.hero_photo.licence_ends_at = timezone.now()
+    services.photo_save(photo=article.hero_photo)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        edit_the_story,
+        rename_its_section,
+        rename_its_author,
+        add_an_author,
+        caption_its_photo,
+        end_its_photo_s_licence,
+    ],
+)
+def test_a_kept_item_is_read_again_when_what_it_shows_changes(
+    client, article, items_kept, editor, django_capture_on_commit_callbacks, change
+):
+    article.hero_photo = PhotoFactory(caption="The tunnel", credit="Harbour Authority")
+    article.save()
+    before = client.get("/feeds/").content  # read and kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(article, editor)
+
+    kept = client.get("/feeds/").content
+    with override_settings(FRAGMENT_CACHE_SECONDS=0):
+        read = client.get("/feeds/").content
+    assert kept == read
+    assert read != before
 
 
 # --- Sitemaps --------------------------------------------------------------------------
