@@ -151,6 +151,14 @@ def kept_seconds(request):
     return seconds_fresh(request, settings.FRAGMENT_CACHE_SECONDS) if keeps_parts(request) else 0
 
 
+def read_fragments_ahead(request, name, values):
+    """Read the kept fragments `name` that vary on each of `values` in one round trip,
+    for a loop's fragments on a page that has no plan (a search: its address is not
+    kept, so each part would be read on its own)."""
+    if keeps_parts(request):
+        read_ahead([fragment_cache_key(name, [value]) for value in values])
+
+
 def cached_fragment(request, name, vary, render):
     """The fragment's HTML (safe) from the cache, or from `render()`, a template's
     render (then kept); the keys it shows are noted on `request` either way."""

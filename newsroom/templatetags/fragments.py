@@ -5,7 +5,7 @@ rendered in the shared cache, for as long as nothing it shows changes
 
 from django import template
 
-from newsroom.fragments import cached_fragment
+from newsroom.fragments import cached_fragment, read_fragments_ahead
 
 register = template.Library()
 
@@ -35,3 +35,11 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@register.simple_tag(takes_context=True)
+def read_ahead(context, name, values):
+    """{% read_ahead "search-result" page_obj %}: the fragments `name` of a loop over
+    `values` that follows, each varying on its value, read in one round trip."""
+    read_fragments_ahead(getattr(context, "request", None), name, values)
+    return ""

@@ -67,6 +67,8 @@ def page_urls(newsroom, story):
         newsroom["sections"][0].get_absolute_url(),
         newsroom["tags"][0].get_absolute_url(),
         newsroom["authors"][0].get_absolute_url(),
+        "/latest/sidebar/",
+        "/search/?q=council",
     ]
 
 
@@ -459,6 +461,51 @@ def test_a_list_rendered_anew_for_one_card_reads_its_other_cards_at_once(
     _plan, stale_list_inside = asked  # the page's parts, as the last request read them
     assert len(stale_list_inside) == cards  # every card, in one read
     assert f'href="{story.get_absolute_url()}#comments">3 comments' in html
+
+
+def results(url):
+    """The stories a search page shows, in order."""
+    query = url.split("?q=", 1)[1]
+    return Article.objects.search(query)[:20]
+
+
+def test_a_search_reads_its_kept_results_at_once(client, newsroom, fragments_on):
+    """A search has no plan (its address is not kept): its results' kept parts are read
+    in one round trip, the excerpts made for the query around them."""
+    url = "/search/?q=council"
+    first = page(client, url)  # its results' stories, kept
+
+    with kept_reads() as reads:
+        assert page(client, url) == first
+
+    listed = first[0].split('<ol class="search-results">', 1)[1].split("</ol>", 1)[0]
+    assert listed.count("<li>") == 20
+    assert [call.args[0] for call in reads.call_args_list if len(call.args[0]) > 1] == [
+        [fragments.fragment_cache_key("search-result", [article]) for article in results(url)]
+    ]
+
+
+def test_a_kept_search_result_shows_its_story_and_section_as_changed(
+    client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    url = f"/search/?q={story.headline.split()[0]}"
+    page(client, url)
+    Article.objects.filter(pk=story.pk).update(headline="Council changed behind the cache")
+    assert story.headline in page(client, url)[0]  # its result, from the cache
+
+    story.refresh_from_db()
+    story.headline = "Council retitled by an editor"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_save(article=story, by=editor)
+    section = story.section
+    section.name = "Harbour and City"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save()
+
+    html, keys = page(client, url)
+    assert "Council retitled by an editor" in html
+    assert '<p class="card__section">Harbour and City · <time' in html
+    assert {f"article-{story.pk}", f"section-{section.pk}"} <= keys
 
 
 @pytest.mark.parametrize("path", ["story", "/", "/latest/"])
