@@ -452,14 +452,7 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles matching `query`, best first (full-text on PostgreSQL)."""
         from .search import search_articles
 
-        # What a result shows: its headline, address and section, the text its excerpt
-        # is cut from (made by the database on PostgreSQL, which leaves the body out),
-        # and its times for the page's Last-Modified.
-        results = self.published().select_related("section").only(
-            "headline", "slug", "standfirst", "body", "published_at", "updated_at",
-            "section__name", "section__slug",
-        )  # fmt: skip
-        return search_articles(results, query)
+        return search_articles(self.published(), query)
 
     def must_read(self):
         """Published articles flagged “Must read” whose pick has not yet expired."""
