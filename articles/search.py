@@ -71,9 +71,9 @@ FIRST_WINDOW_WEEKS = 2  # this week and the last: 7 to 14 days
 WEEKLY_UP_TO_WEEKS = 8  # wider windows start at the first of a month
 WIDEST_WINDOW_DAYS = 3 * 365  # past it, the whole archive: the word is rare
 WIDENINGS = 2
-# Queries for the ranked newest matches, at most: the windows, when the archive begins
-# (asked once, before a widening), the whole archive.
-MOST_PROBES = 1 + WIDENINGS + 1 + 1
+# Queries for the ranked newest matches, at most: the windows (the first also asks when
+# the archive begins, for a widening), the whole archive.
+MOST_PROBES = 1 + WIDENINGS + 1
 HEADROOM = 1.3  # a widened window is sized for this many times the matches still wanted
 
 # The queries of a search on PostgreSQL, as SQL: built by the ORM, each took the app
@@ -83,7 +83,7 @@ HEADROOM = 1.3  # a widened window is sized for this many times the matches stil
 # weighted by where a word is: headline (A), standfirst (B), body (C). Relevance is
 # computed outside the subquery that finds them, so that it is computed for them alone:
 # inside, PostgreSQL would rank every match before sorting them by date.
-NEWEST_RANKED_SQL = """SELECT ranked.id, {relevance}
+NEWEST_RANKED_SQL = """SELECT ranked.id, {relevance}{archive_begins}
 FROM {table} ranked
 WHERE ranked.id IN (
     SELECT {table}.id FROM {table}
@@ -105,7 +105,11 @@ MATCHES_IN_WINDOW_SQL = (
     + PERIOD_VECTOR_SQL
     + " @@ (websearch_to_tsquery(%s::regconfig, %s) && %s::tsquery)"
 )
-ARCHIVE_BEGINS_SQL = "SELECT {table}.published_at FROM {table} WHERE {searched} ORDER BY 1 LIMIT 1"
+# When the oldest story searched was published, from the date index: a column of the
+# first window's rows, as a widening needs it (a query of its own cost a round trip).
+ARCHIVE_BEGINS_SQL = (
+    ", (SELECT {table}.published_at FROM {table} WHERE {searched} ORDER BY 1 LIMIT 1)"
+)
 
 # What a result shows (templates/articles/search.html): its story's headline, address
 # and section, and its times for the page's Last-Modified.
@@ -201,15 +205,18 @@ class SearchResults:
         self.queryset = queryset
         self.query = query
 
-    def _newest_ranked(self, matches: str, params: list, *, if_capped=False):
+    def _newest_ranked(self, matches: str, params: list, *, if_capped=False, archive_begins=False):
         """(pk, relevance) of the newest stories searched that `matches` (SQL on the
         article table, with its `params`), newest first, one more than the cap
-        (NEWEST_RANKED_SQL). `if_capped`: ranked only if there are more than the cap."""
+        (NEWEST_RANKED_SQL). `if_capped`: ranked only if there are more than the cap.
+        `archive_begins`: each row ends with when the archive begins (ARCHIVE_BEGINS_SQL)."""
         relevance = RELEVANCE_IF_CAPPED_SQL if if_capped else RELEVANCE_SQL
         relevance_params = [SEARCH_CANDIDATES] if if_capped else []
         searched, searched_params = self._searched
+        begins = ARCHIVE_BEGINS_SQL.format(table=self._table, searched=searched)
         sql = NEWEST_RANKED_SQL.format(
             relevance=relevance,
+            archive_begins=begins if archive_begins else "",
             table=self._table,
             searched=searched,
             matches=matches.format(table=self._table),
@@ -221,6 +228,7 @@ class SearchResults:
                     *relevance_params,
                     SEARCH_CONFIG,
                     self.query,
+                    *(searched_params if archive_begins else []),
                     *searched_params,
                     *params,
                     SEARCH_CANDIDATES + 1,
@@ -228,7 +236,7 @@ class SearchResults:
             )
             return cursor.fetchall()
 
-    def _in_window(self, start: datetime.date, today: datetime.date):
+    def _in_window(self, start: datetime.date, today: datetime.date, *, archive_begins=False):
         """The newest matches published since `start`, ranked if there are more than
         the cap."""
         since = datetime.datetime.combine(start, datetime.time(), tzinfo=datetime.UTC)
@@ -237,6 +245,7 @@ class SearchResults:
             MATCHES_IN_WINDOW_SQL,
             [since, SEARCH_CONFIG, self.query, periods],
             if_capped=True,
+            archive_begins=archive_begins,
         )
 
     def _in_archive(self):
@@ -256,16 +265,6 @@ class SearchResults:
             return query.get_compiler(self.queryset.db).compile(query.where)
         except FullResultSet:  # no condition
             return "TRUE", []
-
-    @cached_property
-    def archive_begins(self) -> datetime.date:
-        """The day (UTC) the oldest story searched was published: from the date index."""
-        searched, params = self._searched
-        sql = ARCHIVE_BEGINS_SQL.format(table=self._table, searched=searched)
-        with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            first = cursor.fetchone()
-        return first[0].astimezone(datetime.UTC).date() if first else datetime.date.max
 
     def candidates(self) -> list[tuple[int, float]]:
         """(pk, relevance) of the newest matches, newest first, one more than the cap.
@@ -291,7 +290,10 @@ class SearchResults:
             )
         today = timezone.now().astimezone(datetime.UTC).date()
         start = window_start(today - datetime.timedelta(weeks=FIRST_WINDOW_WEEKS - 1), today)
-        ranked = self._in_window(start, today)
+        rows = self._in_window(start, today, archive_begins=True)
+        ranked = [(pk, relevance) for pk, relevance, _begins in rows]
+        # The day (UTC) the oldest story searched was published, if any matched.
+        archive_begins = rows[0][2].astimezone(datetime.UTC).date() if rows else None
         for _widening in range(WIDENINGS):
             if len(ranked) > SEARCH_CANDIDATES or not ranked:
                 break
@@ -303,7 +305,7 @@ class SearchResults:
             if wanted_days > WIDEST_WINDOW_DAYS:
                 break
             start = window_start(today - datetime.timedelta(days=wanted_days), today)
-            if self.archive_begins >= start:
+            if archive_begins >= start:
                 break  # the window would hold the whole archive: searched as one
             ranked = self._in_window(start, today)
         if len(ranked) > SEARCH_CANDIDATES:
