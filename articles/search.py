@@ -108,7 +108,7 @@ MATCHES_IN_WINDOW_SQL = (
 # When the oldest story searched was published, from the date index: a column of the
 # first window's rows, as a widening needs it (a query of its own cost a round trip).
 ARCHIVE_BEGINS_SQL = (
-    ", (SELECT {table}.published_at FROM {table} WHERE {searched} ORDER BY 1 LIMIT 1)"
+    "(SELECT {table}.published_at FROM {table} WHERE {searched} ORDER BY 1 LIMIT 1)"
 )
 
 # What a result shows (templates/articles/search.html): its story's headline, address
@@ -216,7 +216,7 @@ class SearchResults:
         begins = ARCHIVE_BEGINS_SQL.format(table=self._table, searched=searched)
         sql = NEWEST_RANKED_SQL.format(
             relevance=relevance,
-            archive_begins=begins if archive_begins else "",
+            archive_begins=f", {begins}" if archive_begins else "",
             table=self._table,
             searched=searched,
             matches=matches.format(table=self._table),
@@ -238,8 +238,9 @@ class SearchResults:
 
     def _in_window(self, start: datetime.date, today: datetime.date, *, archive_begins=False):
         """The newest matches published since `start`, ranked if there are more than
-        the cap."""
+        the cap (and each with when the archive begins, if asked)."""
         since = datetime.datetime.combine(start, datetime.time(), tzinfo=datetime.UTC)
+        # A tsquery of the periods' lexemes as they are, not parsed as words.
         periods = " | ".join(f"'{period}'" for period in window_periods(start, today))
         return self._newest_ranked(
             MATCHES_IN_WINDOW_SQL,
@@ -259,7 +260,7 @@ class SearchResults:
     @cached_property
     def _searched(self) -> tuple[str, list]:
         """The WHERE of the queryset searched (published stories), as SQL on its table:
-        its own columns only."""
+        a filter on its own columns, with no join."""
         query = self.queryset.query
         try:
             return query.get_compiler(self.queryset.db).compile(query.where)
