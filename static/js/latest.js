@@ -9,7 +9,8 @@
   if (!placeholder || !window.fetch || !window.DOMParser) {
     return;
   }
-  fetch(placeholder.getAttribute("data-latest-list"), { credentials: "omit" })
+  var url = placeholder.getAttribute("data-latest-list");
+  fetch(url, { credentials: "omit" })
     .then(function (response) {
       return response.ok ? response.text() : null;
     })
@@ -17,7 +18,7 @@
       var list = html && new DOMParser().parseFromString(html, "text/html").querySelector("section.latest");
       if (list) {
         list = document.importNode(list, true);
-        list.setAttribute("data-latest-list", placeholder.getAttribute("data-latest-list"));
+        list.setAttribute("data-latest-list", url);  // keeps the placeholder's height
         placeholder.replaceWith(list);
       }
     })
