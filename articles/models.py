@@ -761,6 +761,19 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    # Kept by the comments app with UPDATEs of their own (comments.services), which an
+    # editor's save of a story loaded before them must not undo.
+    COMMENTS_FIELDS = ("comment_count", "comments_changed_at")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.COMMENTS_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs=self.url_kwargs())
 
@@ -785,7 +798,8 @@ class Article(models.Model):
 
     @property
     def comments_cache_key(self):
-        """The key of the story's public thread and of its comment count."""
+        """The key of the story's public thread and its count, on the story's page (on
+        lists, the count is brought up to date from comments.counts)."""
         return f"comments-{self.pk}"
 
     def changed_keys(self, *, deleted=False, **kwargs):

@@ -30,7 +30,9 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from articles.models import Article
+from newsroom.cachekeys import Purge, purge
 
+from .counts import comments_cache_keys
 from .links import LinkPurpose, address_link
 from .models import (
     MODERATE_PERMISSION,
@@ -120,6 +122,9 @@ def article_comment_count_refresh(*, article_id: int) -> tuple[int, int] | None:
     Article.objects.filter(pk=article_id).update(
         comment_count=count, comments_changed_at=timezone.now()
     )
+    if count != before:
+        # Repaired outside the comments' own changes: the pages showing it must follow.
+        purge(Purge(hard=comments_cache_keys(article_id), moves_schedule=False))
     return before, count
 
 

@@ -8,7 +8,7 @@ are refused by their Origin header, and everything is rate-limited and moderated
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from articles.blocks import allow_frames
 from articles.models import Article
 from articles.pages import article_page_context
+from newsroom.cachekeys import shows
 from newsroom.clients import client_hash, client_ip, client_network, is_own_origin
 
 from . import services
+from .counts import block_counts, counts_cache_key
 from .forms import CommentForm, DataRequestForm, ErasureForm
 from .links import LinkPurpose, LinkRefused, address_from_link
 from .models import ReaderComment
@@ -57,6 +59,18 @@ def _error(request, status, title, message, *, text=""):
         {"title": title, "message": message, "text": text},
         status=status,
     )
+
+
+def comment_counts(request, block):
+    """The comment counts of a block of stories, for the cards of lists (comments.counts):
+    kept by the caches until a comment of the block is approved or taken down."""
+    counts = block_counts(block)
+    if counts is None:
+        raise Http404("No such stories.")
+    shows(request, counts_cache_key(block))
+    response = JsonResponse({"counts": {str(pk): count for pk, count in counts.items()}})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _cross_site(request):

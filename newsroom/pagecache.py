@@ -3,8 +3,8 @@ in front when there is no Varnish or CDN (and behind one, for its misses).
 
 Each page is stored with the surrogate keys of what it shows and the time its render
 began; it is served only while none of those keys has been purged since
-(newsroom.cachekeys). So approving a comment re-renders that story's page and the lists
-that show its comment count, not the site. A page is also never kept past the next
+(newsroom.cachekeys). So approving a comment re-renders that story's page and its block's
+comment counts (comments.counts), not the site. A page is also never kept past the next
 scheduled change (a story going live, an ad's schedule, midnight's date line), so
 scheduling needs no cron.
 

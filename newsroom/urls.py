@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from ads import views as ads_views
 from articles.sitemaps import index as sitemap_index
 from articles.sitemaps import month_sitemap, news_sitemap, sitemap
+from comments import views as comments_views
 
 from . import views
 
@@ -37,6 +38,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, name="sitemap-section"),
     path("news-sitemap.xml", news_sitemap, name="sitemap-news"),
     path("comments/", include("comments.urls")),
+    # Not under comments/, which no cache keeps (posts, reports): these are kept.
+    path("comment-counts/<int:block>/", comments_views.comment_counts, name="comment-counts"),
     path("ads/", include("ads.urls")),
     path("live/", include("liveblog.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads-txt"),

@@ -29,7 +29,11 @@ Then for --duration seconds:
   goes out after the commit as in production. A change that fails (the database is
   down) is tried again every half second until it commits;
 - for each change a watcher polls the page that must show it (the story page for a
-  comment, the home page for a story) every 20 ms through nginx until it does.
+  comment, the home page for a story) every 20 ms through nginx until it does; for a
+  comment, another polls the comment counts its story's cards are brought up to date
+  from (comments.counts) until they give the new count;
+- each read of the home page also reads the comment counts its cards ask for, as a
+  browser's script does (static/js/comment-counts.js).
 
 Printed: requests, errors (no answer or 5xx), 4xx, the share of reads answered by Varnish
 (X-Cache: HIT, i.e. from its store, fresh or in grace) and varnishstat's counters,
@@ -66,6 +70,7 @@ import multiprocessing
 import os
 import queue
 import random
+import re
 import shutil
 import socket
 import ssl
@@ -279,6 +284,7 @@ def seed(stories, duration):
     from articles.models import Article, Author, Byline, Photo, Section, Tag
     from articles.pages import LAST_NUMBERED_PAGE, LISTING_PAGE_SIZE
     from bench.pages import analyze_tables, save_articles
+    from comments.counts import counts_url
     from comments.models import ReaderComment, comment_fingerprint
 
     token = os.urandom(3).hex()
@@ -316,6 +322,8 @@ def seed(stories, duration):
     # Comments go to today's stories (where readers comment), newest most often.
     article_type = ContentType.objects.get_for_model(Article)
     comments = []
+    # The count each approval brings its story's cards to: approvals go in this order.
+    counts = {article.pk: article.comment_count for article in today}
     for n in range(int(duration * 1.5) + 30):
         article = today[int(len(today) * random.random() ** 2)]
         text = f"Newsday {token} comment {n} the new timetable suits our school run"
@@ -332,7 +340,17 @@ def seed(stories, duration):
         )
         comment.set_status(ReaderComment.Status.PENDING)
         comment.save()
-        comments.append({"id": comment.pk, "url": article.get_absolute_url(), "marker": text})
+        counts[article.pk] += 1
+        comments.append(
+            {
+                "id": comment.pk,
+                "url": article.get_absolute_url(),
+                "marker": text,
+                "story": article.pk,
+                "counts_url": counts_url(article.pk),
+                "count": counts[article.pk],
+            }
+        )
     listings = [("/latest/", Article.objects.published().count())]
     listings += [(s.get_absolute_url(), s.articles.published().count()) for s in sections.values()]
     listings += [(t.get_absolute_url(), t.articles.published().count()) for t in Tag.objects.all()]
@@ -444,6 +462,8 @@ class Mix:
 
     today: list
     tail: list
+    # The comment counts the home page's cards ask for, read with it.
+    home_counts: list = field(default_factory=list)
     shares: tuple = (0.3, 0.3, 0.4)
     weights: dict = field(default_factory=dict)
 
@@ -484,9 +504,17 @@ def reader_process(number, threads, port, cafile, mix, start_at, stop_at, nicene
             started = time.monotonic()
             if started >= stop_at:
                 break
-            status, headers, _body = get(connection, mix.pick(rng))
+            url = mix.pick(rng)
+            status, headers, _body = get(connection, url)
             ended = time.monotonic()
             mine.append((started, ended - started, status, headers.get("X-Cache", "")))
+            if url == "/" and status == 200:
+                # What the page's script asks for next.
+                for counts in mix.home_counts:
+                    started = time.monotonic()
+                    status, headers, _body = get(connection, counts)
+                    ended = time.monotonic()
+                    mine.append((started, ended - started, status, headers.get("X-Cache", "")))
         connection.close()
         with lock:
             samples.extend(mine)
@@ -501,8 +529,8 @@ def reader_process(number, threads, port, cafile, mix, start_at, stop_at, nicene
 
 @dataclass
 class Change:
-    kind: str  # "comment" or "story"
-    id: int
+    kind: str  # "comment", "count" (a comment's, for its story's cards) or "story"
+    id: int  # the comment's, the story's
     url: str  # the page that must show it
     marker: str  # what it shows
     asked: float = 0.0
@@ -514,6 +542,14 @@ class Change:
     seen_before_commit: bool = False
     polls: int = 0
     done: threading.Event = field(default_factory=threading.Event)
+    # Changes seen elsewhere that this one's commit makes (a comment's count).
+    followers: list = field(default_factory=list)
+
+    def shown_in(self, body):
+        if self.kind == "count":  # the marker is the count, in the counts document
+            # At least: the next approval on the story may come before the next poll.
+            return json.loads(body)["counts"].get(str(self.id), 0) >= int(self.marker)
+        return self.marker.encode() in body
 
     @property
     def staleness(self):
@@ -525,7 +561,6 @@ class Change:
 def watch(change, port, cafile, stop_at):
     """Poll the page every POLL_SECONDS until it shows the change (or time is up)."""
     connection = connect(port, cafile)
-    marker = change.marker.encode()
     for _ in range(int(WATCH_SECONDS / POLL_SECONDS)):
         started = time.monotonic()
         if started > stop_at:
@@ -534,7 +569,7 @@ def watch(change, port, cafile, stop_at):
         change.polls += 1
         if headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
-        if status == 200 and marker in body:
+        if status == 200 and change.shown_in(body):
             change.seen = time.monotonic()
             if change.committed is None:
                 # Shown before the editor said it committed: the commit time is on its way
@@ -590,23 +625,25 @@ class Newsday:
         for line in editor.stdout:
             report = json.loads(line)
             change = self.by_id[(report["kind"], report["id"])]
-            change.committed = report.get("committed")
-            change.purged = report.get("purged")
-            change.attempts = report.get("attempts", 0)
-            change.failed = report.get("failed", "")
-            change.done.set()
+            for made in (change, *change.followers):
+                made.committed = report.get("committed")
+                made.purged = report.get("purged")
+                made.attempts = report.get("attempts", 0)
+                made.failed = report.get("failed", "")
+                made.done.set()
 
     def ask(self, editor, change, stop_at):
-        change.asked = time.monotonic()
-        self.changes.append(change)
         self.by_id[(change.kind, change.id)] = change
-        watcher = threading.Thread(
-            target=watch,
-            args=(change, self.stack.https_port, str(self.stack.cert), stop_at),
-            daemon=True,
-        )
-        watcher.start()
-        self.watchers.append(watcher)
+        for watched in (change, *change.followers):
+            watched.asked = time.monotonic()
+            self.changes.append(watched)
+            watcher = threading.Thread(
+                target=watch,
+                args=(watched, self.stack.https_port, str(self.stack.cert), stop_at),
+                daemon=True,
+            )
+            watcher.start()
+            self.watchers.append(watcher)
         editor.stdin.write(json.dumps({"kind": change.kind, "id": change.id}) + "\n")
         editor.stdin.flush()
 
@@ -638,6 +675,14 @@ class Newsday:
                 [url for url in mix.today if url not in bad],
                 [url for url in mix.tail if url not in bad],
             )
+        connection = connect(stack.https_port, str(stack.cert))
+        _status, headers, body = get(connection, "/")
+        connection.close()
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        found = re.findall(rb'data-comment-counts="([^"]+)"', body)
+        mix.home_counts = sorted({url.decode() for url in found})
+        print(f"The home page's cards ask for {len(mix.home_counts)} counts documents.")
         editor = stack.start_editor()
         threading.Thread(target=self.read_editor, args=(editor,), daemon=True).start()
         comments = iter(self.content["comments"])
@@ -676,11 +721,12 @@ class Newsday:
                         story = Change("story", draft["id"], "/", draft["marker"])
                         self.ask(editor, story, stop_at + DRAIN_SECONDS)
                 if second >= 1 and (comment := next(comments, None)):
-                    self.ask(
-                        editor,
-                        Change("comment", comment["id"], comment["url"], comment["marker"]),
-                        stop_at + DRAIN_SECONDS,
+                    count = Change(
+                        "count", comment["story"], comment["counts_url"], str(comment["count"])
                     )
+                    change = Change("comment", comment["id"], comment["url"], comment["marker"])
+                    change.followers.append(count)
+                    self.ask(editor, change, stop_at + DRAIN_SECONDS)
                 second += 1
             samples = [sample for future in futures for sample in future.result()]
         after = {"varnish": stack.varnishstat(), "django": stack.django_requests()}
@@ -765,7 +811,7 @@ def report(newsday, samples, before, after, origin):
           f"{'p50 s':>8}{'p90 s':>8}{'max s':>8}{f'> {TARGET_STALENESS_SECONDS:g} s':>7}"
           f"{'purge p50 ms':>13}")  # fmt: skip
     all_stale = []
-    for kind in ("comment", "story"):
+    for kind in ("comment", "count", "story"):
         changes = [c for c in newsday.changes if c.kind == kind]
         stale = [c.staleness for c in changes if c.staleness is not None]
         all_stale += stale

@@ -32,7 +32,8 @@ def card(context, article, **options):
     unknown = options.keys() - CARD_OPTIONS
     if unknown:
         raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
-    vary = [article, *(options.get(name) for name in CARD_OPTIONS)]
+    # Its comment count too: a list rendered again shows the count of the time.
+    vary = [article, article.comment_count, *(options.get(name) for name in CARD_OPTIONS)]
 
     def render():
         card_template = context.template.engine.get_template("includes/_card.html")

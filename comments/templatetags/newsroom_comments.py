@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.counts import counts_url
 from comments.forms import CommentForm, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
@@ -152,6 +153,12 @@ def _as_int(value):
     # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
     value = value or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+@register.simple_tag
+def comment_counts_url(article):
+    """Where a card's comment count is brought up to date from (comments.counts)."""
+    return counts_url(article.pk)
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)

@@ -75,6 +75,20 @@ def test_a_count_already_wrong_never_goes_below_zero(article, moderator):
     assert stored_count(article) == 0
 
 
+@pytest.mark.django_db
+def test_an_editors_save_of_a_story_loaded_before_a_decision_keeps_the_count(article, moderator):
+    waiting = ReaderCommentFactory(article=article, status=Status.PENDING)
+    in_the_editors_form = type(article).objects.get(pk=article.pk)
+
+    services.comments_moderate(comments=[waiting], status=Status.PUBLIC, by=moderator)
+    in_the_editors_form.headline = "Harbour tunnel opens a week early"
+    in_the_editors_form.save()
+
+    assert stored_count(article) == 1 == true_count(article)
+    assert article.headline == "Harbour tunnel opens a week early"
+    assert article.comments_changed_at is not None
+
+
 # --- The repair --------------------------------------------------------------------------
 
 

@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments import services
+from comments.counts import counts_url
 from comments.models import (
     CommentBan,
     CommentPolicy,
@@ -210,16 +212,18 @@ def test_ban_and_remove_clears_the_commenters_public_comments_and_recounts(
 
 
 def public_pages(client, article, other, between_requests):
-    """What readers see, through the page cache: the section's cards' comment counts and
-    each story's comments heading and comment texts."""
+    """What readers see, through the page cache: the comment counts on the stories' cards
+    (from their block's counts, which the cards are brought up to date with), and each
+    story's comments heading and comment texts."""
     with between_requests:
         pages = {
-            "section": client.get(article.section.get_absolute_url()),
+            "counts": client.get(counts_url(article.pk)),
             **{story.pk: client.get(story.get_absolute_url()) for story in (article, other)},
         }
     assert {response.status_code for response in pages.values()} == {200}
-    cards = parse(pages.pop("section")).find_all("a", cls="card__comments")
-    seen = {"cards": sorted(card.text() for card in cards)}
+    assert counts_url(article.pk) == counts_url(other.pk)
+    counts = pages.pop("counts").json()["counts"]
+    seen = {"cards": sorted(f"{n} comment{pluralize(n)}" for n in counts.values())}
     for pk, response in pages.items():
         document = parse(response)
         seen[pk] = (

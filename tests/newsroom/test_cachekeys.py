@@ -13,6 +13,7 @@ from django.urls import path
 
 from articles import services
 from comments import services as comment_services
+from comments.counts import counts_url
 from comments.models import ReaderComment
 from newsroom.cachekeys import Purge, purge_now, purged_since, shows
 from newsroom.frontcache import FrontCache
@@ -94,26 +95,30 @@ def test_responses_name_what_they_show(client, newsday):
     assert "public" in response["Cache-Control"]
 
 
-def test_approving_a_comment_purges_its_story_and_the_lists_with_its_count_only(
+def test_approving_a_comment_purges_its_story_and_its_count_not_the_lists(
     client, newsday, django_capture_on_commit_callbacks
 ):
     tunnel, ferry, derby = newsday["tunnel"], newsday["ferry"], newsday["derby"]
     urls = {
         "tunnel": tunnel.get_absolute_url(),
         "ferry": ferry.get_absolute_url(),  # the tunnel among More articles, no count
-        "home": "/",  # shows the tunnel's card with its comment count
+        "home": "/",  # the tunnel's card, whose count the browser brings up to date
+        "city": tunnel.section.get_absolute_url(),
         "sport": derby.section.get_absolute_url(),
+        "counts": counts_url(tunnel.pk),
     }
     cached(client, *urls.values())
+    assert client.get(urls["counts"]).json() == {"counts": {}}
     with django_capture_on_commit_callbacks(execute=True):
         comment_services.comments_moderate(
             comments=[newsday["held"]], status=ReaderComment.Status.PUBLIC, by=None
         )
     assert state(client, urls["tunnel"]) == "miss"
     assert "Worth the wait." in client.get(urls["tunnel"]).content.decode()
-    assert state(client, urls["home"]) == "miss"
-    assert state(client, urls["ferry"]) == "hit"
-    assert state(client, urls["sport"]) == "hit"
+    assert state(client, urls["counts"]) == "miss"
+    assert client.get(urls["counts"]).json() == {"counts": {str(tunnel.pk): 1}}
+    for name in ("home", "city", "ferry", "sport"):
+        assert state(client, urls[name]) == "hit", name
 
 
 def test_publishing_a_story_purges_its_lists_and_leaves_other_sections(

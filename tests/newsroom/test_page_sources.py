@@ -15,6 +15,7 @@ from django.utils import timezone
 from ads.selection import forget_candidates
 from articles import services
 from articles.models import Article
+from comments.counts import counts_url
 from comments.models import ReaderComment
 from liveblog import services as live_services
 from liveblog.views import poll_cursor
@@ -119,6 +120,7 @@ def pages(newsroom):
         "robots-txt": reverse("robots-txt"),
         "ads-txt": reverse("ads-txt"),
         "articles:latest-fragment": reverse("articles:latest-fragment"),
+        "comment-counts": counts_url(article.pk),
         "old address": old_url,
         "live article": live.get_absolute_url(),
         "liveblog:older": reverse("liveblog:older", args=[live.pk, entries[5].pk]),
@@ -201,6 +203,8 @@ def test_a_comment_held_for_moderation_changes_no_page():
     held = ReaderComment(status=ReaderComment.Status.PENDING, is_public=False, object_pk="7")
     approved = ReaderComment(status=ReaderComment.Status.PUBLIC, is_public=True, object_pk="7")
     assert held.changed_keys() is None
-    assert held.changed_keys(update_fields=["status", "is_public"]).hard == {"comments-7"}
-    assert approved.changed_keys().soft == {"comments-7"}
+    thread_and_count = {"comments-7", "comment-counts-0"}
+    assert held.changed_keys(update_fields=["status", "is_public"]).hard == thread_and_count
+    assert approved.changed_keys().soft == thread_and_count
+    assert approved.changed_keys(update_fields=["comment"]).hard == {"comments-7"}
     assert approved.changed_keys(update_fields=["report_count"]) is None

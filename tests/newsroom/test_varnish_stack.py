@@ -61,6 +61,7 @@ NOT_INHERITED = (
 SEED = """
 import json
 from articles.models import Article
+from comments.counts import counts_url
 from comments.models import ReaderComment
 from newsroom import roles
 from tests.factories import ArticleFactory, ReaderCommentFactory, SectionFactory, UserFactory
@@ -90,7 +91,11 @@ urls = {name: a.get_absolute_url() for name, a in [
 ]}
 print(json.dumps({
     "urls": urls,
-    "pks": {"draft": draft.pk, "takedown": takedown.pk, "legal": legal.pk, "held": held.pk},
+    "tunnel_counts": counts_url(tunnel.pk),
+    "pks": {
+        "tunnel": tunnel.pk, "draft": draft.pk, "takedown": takedown.pk, "legal": legal.pk,
+        "held": held.pk,
+    },
     "held_text": held.comment,
     "draft_headline": draft.headline,
     "draft_url": draft.get_absolute_url(),
@@ -387,15 +392,23 @@ def test_a_story_is_served_from_varnish_the_second_time_without_its_keys(stack):
 def test_an_approved_comment_reaches_readers_on_commit_and_only_its_pages(stack):
     reader = stack.client()
     story, other = stack.seed["urls"]["tunnel"], stack.seed["urls"]["ferry"]
+    counts, tunnel = stack.seed["tunnel_counts"], str(stack.seed["pks"]["tunnel"])
     text = stack.seed["held_text"]
-    for path in (story, other, "/sport/"):
+    for path in (story, other, "/sport/", "/", "/city/", counts):
         cached(reader, path)
     assert text not in reader.get(story).text
+    assert tunnel not in json.loads(reader.get(counts).text)["counts"]
 
     committed = stack.change(APPROVE.format(pk=stack.seed["pks"]["held"]))
     seen_within(committed, lambda: text in reader.get(story).text, "the approved comment")
-    # The other story's page does not show the thread: still the copy Varnish had.
-    for path in (other, "/sport/"):
+    seen_within(
+        committed,
+        lambda: json.loads(reader.get(counts).text)["counts"].get(tunnel) == 1,
+        "the story's count, for its cards",
+    )
+    # The lists show the count of their render, which readers' browsers bring up to
+    # date from the counts: still the copies Varnish had, as is the other story's page.
+    for path in (other, "/sport/", "/", "/city/"):
         assert reader.get(path).header("X-Cache") == "HIT", path
 
 
