@@ -64,6 +64,12 @@ sub vcl_recv {
         unset req.http.X-Newsroom-Purged;
     }
     unset req.http.X-Newsroom-Identity;
+    unset req.http.X-Newsroom-Brotli;
+    # Whether the client takes Brotli (every browser does), read here: once vcl_recv
+    # returns, Varnish reduces Accept-Encoding to "gzip" or nothing (http_gzip_support).
+    if (req.http.Accept-Encoding ~ "(?i)(^|,)\s*br\s*(,|$|;\s*q=(1|0?\.0*[1-9]))") {
+        set req.http.X-Newsroom-Brotli = "1";
+    }
     if (req.http.host ~ "[[:upper:]]") {
         set req.http.host = req.http.host.lower();
     }
@@ -165,12 +171,15 @@ sub vcl_hash {
     # nginx says https; anything else (a test on the box) gets entries of its own, so a
     # redirect to HTTPS is never served to a reader who already is on HTTPS.
     hash_data(req.http.X-Forwarded-Proto);
-    # A page is kept twice: gzipped for the readers whose browsers accept it (all of
-    # them), sent as it is stored, and as the app sent it for the clients that do not
-    # (feed readers, bots, scripts), instead of unzipping the one copy for each of them.
-    # Varnish has reduced Accept-Encoding to "gzip" or nothing before this point
-    # (http_gzip_support); vcl_backend_fetch reads the mark left here.
-    if (req.http.Accept-Encoding) {
+    # A page is kept in up to three codings, each sent as it is stored: Brotli for the
+    # readers whose browsers take it (all of them; the app compresses it, once per
+    # render), gzip for the clients that take only gzip, and as the app sent it for the
+    # clients that take neither (feed readers, bots, scripts), instead of unzipping one
+    # copy for each of them. Varnish has reduced Accept-Encoding to "gzip" or nothing
+    # before this point (http_gzip_support); vcl_backend_fetch reads the marks.
+    if (req.http.X-Newsroom-Brotli) {
+        hash_data("br");
+    } elsif (req.http.Accept-Encoding) {
         hash_data("gzip");
     } else {
         set req.http.X-Newsroom-Identity = "1";
@@ -195,6 +204,11 @@ sub vcl_backend_fetch {
     if (bereq.http.X-Newsroom-Identity) {
         unset bereq.http.X-Newsroom-Identity;
         unset bereq.http.Accept-Encoding;
+    }
+    # The Brotli copy: asked of the app in Brotli alone (Varnish compresses only gzip).
+    if (bereq.http.X-Newsroom-Brotli) {
+        unset bereq.http.X-Newsroom-Brotli;
+        set bereq.http.Accept-Encoding = "br";
     }
     if (bereq.method == "GET") {
         unset bereq.body;
@@ -268,8 +282,8 @@ sub vcl_backend_response {
 
     # The copy for clients that accept gzip: the app compresses its pages, feeds and
     # sitemaps; any other text it did not is compressed once here, when stored. The
-    # other copy is kept as sent (vcl_hash).
-    if (bereq.http.Accept-Encoding && !beresp.http.Content-Encoding
+    # other copies are kept as sent (vcl_hash).
+    if (bereq.http.Accept-Encoding == "gzip" && !beresp.http.Content-Encoding
         && beresp.http.Content-Type ~ "^(text/html|text/plain|text/xml|application/xml|application/rss\+xml|application/atom\+xml|application/json)\b") {
         set beresp.do_gzip = true;
     }

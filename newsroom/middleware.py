@@ -3,8 +3,8 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, MiddlewareNotUsed
-from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django_http_compression.middleware import HttpCompressionMiddleware
 
 from newsroom.cachekeys import NOT_FOUND_KEY, hard_purged_since, purged_since, shown_keys, shows
 from newsroom.dbrouters import READ_YOUR_WRITES_COOKIE, read_routing
@@ -112,20 +112,26 @@ class ReplicaReadsMiddleware:
         return response
 
 
-class PublicGZipMiddleware(GZipMiddleware):
-    """Compress what the public reads (pages, feeds, sitemaps) and nothing else.
+class PublicCompressionMiddleware(HttpCompressionMiddleware):
+    """Compress what the public reads (pages, feeds, sitemaps) and nothing else, with the
+    best coding the client accepts: Zstandard, Brotli (quality 4, as Cloudflare) or gzip
+    (django-http-compression).
 
     Only responses marked public are compressed: they carry no CSRF token, session or
     anything of one reader's, so compression cannot leak a secret through its size
-    (BREACH). Varnish, when it is in front, keeps the compressed page; without it, the
-    page cache does, and this compresses each answer (Django's own GZipMiddleware, with
-    its BREACH padding, which public pages do not need but do not mind).
+    (BREACH), and they need no random padding either. Varnish, when it is in front,
+    keeps each coding it asks for once (deploy/varnish.vcl); without it, the page cache
+    keeps the page as rendered and this compresses each answer.
     """
 
-    def process_response(self, request, response):
-        if "public" not in response.get("Cache-Control", "") or response.cookies:
-            return response
-        return super().process_response(request, response)
+    max_random_bytes = 0
+
+    def maybe_compress(self, request, response):
+        if "public" in response.get("Cache-Control", "") and not response.cookies:
+            super().maybe_compress(request, response)
+            # On the copy sent as it is too (which the library leaves as it is), as
+            # Django's GZipMiddleware does: a shared cache must keep the codings apart.
+            patch_vary_headers(response, ("Accept-Encoding",))
 
 
 class SecurityHeadersMiddleware:

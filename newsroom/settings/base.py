@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ads",
     "django_tasks",
     "django_tasks_db",
+    "django_http_compression",  # its check: no other compressing middleware
     "demo",
 ]
 
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Around the caches: a page read from a replica is kept only if no purge came near.
     "newsroom.middleware.ReplicaReadsMiddleware",
-    "newsroom.middleware.PublicGZipMiddleware",
+    "newsroom.middleware.PublicCompressionMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

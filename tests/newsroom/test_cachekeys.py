@@ -1,10 +1,12 @@
 """Exact invalidation: a change purges the cached pages that show it, and only those,
 once its transaction has committed (newsroom.cachekeys)."""
 
+import gzip
 import threading
 import time
 from datetime import UTC, datetime
 
+import brotli
 import pytest
 import time_machine
 from django.db import connection, transaction
@@ -254,19 +256,38 @@ def test_a_page_requested_between_a_save_and_its_commit_is_never_served_after_it
     assert "Harbour tunnel opens" not in response.content.decode()
 
 
-def test_public_pages_are_compressed_and_nothing_personal_is(client, newsday, editor):
-    import gzip
-
-    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
-    assert page["Content-Encoding"] == "gzip"
-    assert "Harbour tunnel opens" in gzip.decompress(page.content).decode()
-    assert "Accept-Encoding" in page["Vary"]
-    assert "Content-Encoding" not in client.get("/")  # a client that did not ask
-    login = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+@pytest.mark.parametrize(
+    "accepted, coding",
+    [
+        ("gzip", "gzip"),
+        ("gzip, deflate, br", "br"),  # every browser: Brotli, smaller at the same speed
+        ("gzip, deflate, br, zstd", "zstd"),
+    ],
+)
+def test_public_pages_are_compressed_and_nothing_personal_is(
+    client, newsday, editor, accepted, coding
+):
+    page = client.get("/", HTTP_ACCEPT_ENCODING=accepted)
+    assert page["Content-Encoding"] == coding
+    assert "Harbour tunnel opens" in decompress(coding, page.content).decode()
+    assert len(page.content) < len(client.get("/").content) / 3
+    assert "accept-encoding" in page["Vary"].lower()
+    plain = client.get("/")  # a client that did not ask
+    assert "Content-Encoding" not in plain
+    assert "accept-encoding" in plain["Vary"].lower()  # a shared cache keeps them apart
+    login = client.get("/admin/login/", HTTP_ACCEPT_ENCODING=accepted)
     assert "csrfmiddlewaretoken" in login.content.decode()  # not compressed: readable
     assert "Content-Encoding" not in login
     client.force_login(editor)
-    assert "Content-Encoding" not in client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in client.get("/", HTTP_ACCEPT_ENCODING=accepted)
+
+
+def decompress(coding, content):
+    if coding == "zstd":
+        from backports import zstd
+
+        return zstd.decompress(content)
+    return {"gzip": gzip.decompress, "br": brotli.decompress}[coding](content)
 
 
 def render_during(purge):

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import brotli
 import pytest
 
 from newsroom.pagecache import PAGE_PARAMETERS
@@ -39,6 +40,7 @@ class Answer:
     )
     body: bytes | None = None  # by default the URL and how many times it was asked for
     delay: float = 0.0
+    brotli: bool = False  # compressed when asked for Brotli alone, as the app does
 
 
 class FakeApp:
@@ -107,6 +109,9 @@ class FakeApp:
             time.sleep(answer.delay)
         if answer.body is None:
             answer = Answer(answer.status, answer.headers, f"{url} #{times}".encode())
+        if answer.brotli and handler.headers.get("Accept-Encoding") == "br":
+            headers = {**answer.headers, "Content-Encoding": "br", "Vary": "Accept-Encoding"}
+            answer = Answer(answer.status, headers, brotli.compress(answer.body))
         return answer
 
 
@@ -456,16 +461,24 @@ def test_concurrent_misses_for_one_page_reach_the_app_once(varnish):
     assert varnish.app.count("/breaking/") == 1
 
 
-def test_text_is_kept_gzipped_for_readers_who_accept_it_and_as_sent_for_the_rest(varnish):
-    """Two copies, so that neither kind of client has a copy unzipped for each request."""
+def test_text_is_kept_in_brotli_in_gzip_and_as_sent_each_asked_of_the_app_once(varnish):
+    """Three copies, so that no kind of client has a copy unzipped for each request:
+    Brotli (every browser), gzip, and as sent."""
     page = b"<!DOCTYPE html><title>Home</title>" + b"<p>News of the day.</p>" * 200
     varnish.app.answer(
         "/",
         headers={"Cache-Control": CACHEABLE, "Content-Type": "text/html; charset=utf-8"},
         body=page,
+        brotli=True,
     )
-    zipped = varnish.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
-    assert zipped.header("Content-Encoding") == "gzip"
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    squeezed = varnish.get("/", headers=browser)
+    assert (squeezed.header("X-Cache"), squeezed.header("Content-Encoding")) == ("MISS", "br")
+    assert brotli.decompress(squeezed.body) == page
+    assert len(squeezed.body) < len(page) / 10
+    assert varnish.get("/", headers={"Accept-Encoding": "br"}).header("X-Cache") == "HIT"
+    zipped = varnish.get("/", headers={"Accept-Encoding": "gzip, br;q=0"})
+    assert (zipped.header("X-Cache"), zipped.header("Content-Encoding")) == ("MISS", "gzip")
     assert gzip.decompress(zipped.body) == page
     assert len(zipped.body) < len(page) / 10
     assert varnish.get("/", headers={"Accept-Encoding": "gzip"}).header("X-Cache") == "HIT"
@@ -473,9 +486,12 @@ def test_text_is_kept_gzipped_for_readers_who_accept_it_and_as_sent_for_the_rest
     assert (plain.header("X-Cache"), plain.header("Content-Encoding")) == ("MISS", None)
     assert plain.body == page
     assert varnish.get("/").header("X-Cache") == "HIT"
-    # The app is asked for gzip for the one copy, and as the client asked for the other.
+    again = varnish.get("/", headers=browser)
+    assert (again.header("X-Cache"), again.body) == ("HIT", squeezed.body)
+    # The app is asked for Brotli alone, then for gzip (Varnish's own), then as the
+    # client asked, once each.
     asked = [request["headers"].get("Accept-Encoding") for request in varnish.app.seen("/")]
-    assert asked == ["gzip", None]
+    assert asked == ["br", "gzip", None]
 
     varnish.app.cacheable("/feeds/", "feed", content_type="application/rss+xml; charset=utf-8")
     feed = varnish.get("/feeds/", headers={"Accept-Encoding": "gzip"})

@@ -27,6 +27,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import brotli
 import pytest
 
 from tests.servers import (
@@ -555,28 +556,37 @@ def test_a_comment_post_reaches_the_app_every_time(stack):
     )
 
 
-def test_pages_are_kept_gzipped_and_as_sent_but_the_admin_login_page_is_not_gzipped(stack):
-    """Readers who accept gzip get the page kept gzipped, clients that do not the page
-    kept as the app sent it: two copies, each asked of the app once."""
+def test_pages_are_kept_in_brotli_gzip_and_as_sent_but_the_admin_login_page_is_not(stack):
+    """Browsers get the page kept in Brotli, clients that take only gzip the page kept
+    gzipped, the others the page kept as the app sent it: three copies, each asked of
+    the app once."""
     reader = stack.client()
-    gzipped = {"Accept-Encoding": "gzip, deflate, br"}
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    gzip_only = {"Accept-Encoding": "gzip"}
     url = stack.seed["urls"]["ferry"]
     stack.varnish.adm("ban", "req.url", "==", url)
     asked = stack.settled_requests("GET", url)
-    home = reader.get(url, headers=gzipped)
-    assert (home.header("X-Cache"), home.header("Content-Encoding")) == ("MISS", "gzip")
+    squeezed = reader.get(url, headers=browser)
+    assert (squeezed.header("X-Cache"), squeezed.header("Content-Encoding")) == ("MISS", "br")
+    zipped = reader.get(url, headers=gzip_only)
+    assert (zipped.header("X-Cache"), zipped.header("Content-Encoding")) == ("MISS", "gzip")
     plain = reader.get(url)
     assert (plain.header("X-Cache"), plain.header("Content-Encoding")) == ("MISS", None)
-    for response in (reader.get(url, headers=gzipped), reader.get(url)):
+    for response in (
+        reader.get(url, headers=browser),
+        reader.get(url, headers=gzip_only),
+        reader.get(url),
+    ):
         assert response.header("X-Cache") == "HIT"
-        assert "Accept-Encoding" in response.header("Vary")
-    assert stack.settled_requests("GET", url) == asked + 2
-    html = gzip.decompress(home.body).decode()
+        assert "accept-encoding" in response.header("Vary").lower()
+    assert stack.settled_requests("GET", url) == asked + 3
+    html = brotli.decompress(squeezed.body).decode()
     assert "Ferry timetable changes for the winter" in html
-    assert plain.text == html
+    assert gzip.decompress(zipped.body).decode() == html == plain.text
+    assert len(squeezed.body) < len(zipped.body) < len(plain.body) / 3
 
     # A page with a CSRF token (BREACH): never compressed.
-    login = stack.client().get("/admin/login/", headers={"Accept-Encoding": "gzip"})
+    login = stack.client().get("/admin/login/", headers=browser)
     assert login.status == 200 and login.header("Content-Encoding") is None
     assert csrf_token(login.text)
 
