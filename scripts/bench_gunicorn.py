@@ -36,7 +36,7 @@ def parse_args():
     parser.add_argument(
         "--mixes",
         default="5x4,5x1,2x1",
-        help="workers x threads, comma-separated (default: 5x4,5x1,2x1)",
+        help="workers x threads, comma-separated; 0 threads: sync workers (default: 5x4,5x1,2x1)",
     )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=15)
@@ -156,7 +156,8 @@ def main():
     print("workers x threads    req/s   p50 ms   p99 ms   p99/p50   CPU ms/req   worker RSS MB")
     for (workers, threads), f in rows:
         print(
-            f"{workers:>7} x {threads:<7}  {f['rate']:>7.1f}  {f['p50']:>7.1f}  {f['p99']:>7.1f}"
+            f"{workers:>7} x {threads or 'sync':<7}  {f['rate']:>7.1f}"
+            f"  {f['p50']:>7.1f}  {f['p99']:>7.1f}"
             f"  {f['p99'] / f['p50']:>8.1f}  {f['cpu_ms']:>11.1f}  {f['rss']:>14.0f}"
         )
 

@@ -282,10 +282,11 @@ class AppStack:
         command = [str(VENV_BIN / "gunicorn"), "newsroom.wsgi"]
         if (REPO_ROOT / "gunicorn.conf.py").exists():
             command += ["-c", "gunicorn.conf.py"]
+        # threads = 0: gunicorn's sync workers (one request at a time, no keep-alive).
         command += [
             "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers), "--threads", str(self.threads),
-            "--worker-class", "gthread",
+            "--workers", str(self.workers), "--threads", str(max(self.threads, 1)),
+            "--worker-class", "gthread" if self.threads else "sync",
         ]  # fmt: skip
         if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
             # gunicorn >= 25.1 listens on ~/.gunicorn/gunicorn.ctl by default, and a second

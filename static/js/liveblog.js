@@ -34,11 +34,17 @@
       if (old && old.id !== element.id) { stream.prepend(old); }
       return;
     }
-    var when = Date.parse(entry.published_at);
+    // Newest first, as the page is made (LiveEntryQuerySet.newest_first): by time, then by
+    // number for the same time (the desk's form sends whole seconds: two may share one).
     var after = Array.prototype.find.call(stream.children, function (other) {
-      return Date.parse(other.dataset.published) < when;
+      return newer(entry, { published_at: other.dataset.published, id: other.id.replace("entry-", "") });
     });
     stream.insertBefore(element, after || null);
+  }
+
+  function newer(entry, other) {
+    var difference = Date.parse(entry.published_at) - Date.parse(other.published_at);
+    return difference > 0 || (difference === 0 && Number(entry.id) > Number(other.id));
   }
 
   function showButton() {
@@ -105,7 +111,7 @@
       return;
     }
     var entries = Object.keys(pending).map(function (id) { return pending[id]; });
-    entries.sort(function (a, b) { return Date.parse(a.published_at) - Date.parse(b.published_at); });
+    entries.sort(function (a, b) { return newer(a, b) ? 1 : -1; });
     var newest = null;
     entries.forEach(function (entry) {
       var element = fragment(entry.html);

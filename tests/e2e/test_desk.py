@@ -56,9 +56,32 @@ def add_paragraph(page, text):
     # Keys pressed before the editor has the focus are lost: under load in CI the Enter
     # was, and the text ran on from the last paragraph ("time.The": 18 words, not 19).
     expect(editor).to_be_focused()
-    page.keyboard.press("Control+End")
+    # And the caret is where the text goes, seen there twice: ProseMirror may still put
+    # it back where the click left it once it has the focus, and then the new paragraph
+    # went first and the text before the story's first words.
+    at_end = 0
+    for _ in range(40):
+        page.keyboard.press("Control+End")
+        at_end = at_end + 1 if editor.evaluate(CARET_AT_END) else 0
+        if at_end == 2:
+            break
+        page.wait_for_timeout(50)
+    assert at_end == 2, "the caret never stayed at the end of the body"
     page.keyboard.press("Enter")
     page.keyboard.type(text)
+
+
+# Whether the caret is in the editor with no text after it.
+CARET_AT_END = """editor => {
+  const selection = document.getSelection();
+  if (!selection.rangeCount || !selection.isCollapsed || !editor.contains(selection.focusNode)) {
+    return false;
+  }
+  const rest = document.createRange();
+  rest.selectNodeContents(editor);
+  rest.setStart(selection.focusNode, selection.focusOffset);
+  return rest.toString() === "";
+}"""
 
 
 def editing(make_page, username, story):
