@@ -766,11 +766,17 @@ class Article(models.Model):
     COMMENTS_FIELDS = ("comment_count", "comments_changed_at")
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        if (
+            not self._state.adding
+            and self.pk is not None
+            and not args
+            and not {"update_fields", "force_insert", "force_update"} & kwargs.keys()
+        ):
+            left_out = {*self.COMMENTS_FIELDS, *self.get_deferred_fields()}
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.COMMENTS_FIELDS
+                if not field.primary_key and field.attname not in left_out
             ]
         super().save(*args, **kwargs)
 

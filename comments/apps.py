@@ -40,8 +40,11 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
+        from articles.models import Article
+
         from .models import CommentPolicy, ModerationRules, ReaderComment
         from .moderation import rules_forget
+        from .services import article_restored
 
         # django-comments-xtd publishes every reply of a comment whenever that comment
         # is saved: approving a parent would publish replies no moderator has read.
@@ -51,3 +54,4 @@ class CommentsConfig(AppConfig):
         for model in (ModerationRules, CommentPolicy):
             post_save.connect(rules_forget, sender=model, dispatch_uid=f"rules-{model}")
             post_delete.connect(rules_forget, sender=model, dispatch_uid=f"rules-del-{model}")
+        post_save.connect(article_restored, sender=Article, dispatch_uid="comments-restored")

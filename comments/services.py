@@ -128,6 +128,16 @@ def article_comment_count_refresh(*, article_id: int) -> tuple[int, int] | None:
     return before, count
 
 
+def article_restored(
+    sender: type[Article], instance: Article, raw: bool = False, **kwargs: object
+) -> None:
+    """A story written back as stored elsewhere (reverted to or recovered from its history:
+    django-reversion saves the row raw) comes with that copy's comment count, and
+    Article.save() cannot leave it out: the thread is counted again."""
+    if raw:
+        article_comment_count_refresh(article_id=instance.pk)
+
+
 def comment_already_posted(*, article: Article, email: str, text: str) -> ReaderComment | None:
     """The stored comment with this text from this email on this article, if any."""
     # Typed here: the manager comes from django-comments-xtd, which has no type hints.

@@ -62,14 +62,15 @@ sub vcl_recv {
         unset req.http.X-Newsroom-Stale-Only;
         unset req.http.X-Newsroom-Fetched;
         unset req.http.X-Newsroom-Purged;
+        unset req.http.X-Newsroom-Brotli;
+        # Whether the client takes Brotli (browsers do), read here and kept across a
+        # restart: once vcl_recv returns, Varnish reduces Accept-Encoding to "gzip" or
+        # nothing (http_gzip_support), and a restart looks for the copy already served.
+        if (req.http.Accept-Encoding ~ "(?i)(^|,)\s*br\s*(,|$|;\s*q=(1|0?\.0*[1-9]))") {
+            set req.http.X-Newsroom-Brotli = "1";
+        }
     }
     unset req.http.X-Newsroom-Identity;
-    unset req.http.X-Newsroom-Brotli;
-    # Whether the client takes Brotli (every browser does), read here: once vcl_recv
-    # returns, Varnish reduces Accept-Encoding to "gzip" or nothing (http_gzip_support).
-    if (req.http.Accept-Encoding ~ "(?i)(^|,)\s*br\s*(,|$|;\s*q=(1|0?\.0*[1-9]))") {
-        set req.http.X-Newsroom-Brotli = "1";
-    }
     if (req.http.host ~ "[[:upper:]]") {
         set req.http.host = req.http.host.lower();
     }
@@ -237,7 +238,7 @@ sub vcl_backend_response {
     # - With stale-while-revalidate, only additions were purged meanwhile (an approved
     #   comment, a new story): it is newer than the copy kept, so it replaces it, stale
     #   at once, served while the next request refreshes it. On a busy day a page purged
-    #   more often than it renders (the home page: every approval changes a count on it)
+    #   more often than it renders (a busy story's page: an approval a second on it)
     #   would otherwise keep its old copy until a render ran between two purges.
     # - Without, something it may show was removed: it is not kept, and leaves no
     #   hit-for-miss behind. A background refresh gives up and the copy it was

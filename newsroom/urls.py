@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from ads import views as ads_views
 from articles.sitemaps import index as sitemap_index
 from articles.sitemaps import month_sitemap, news_sitemap, sitemap
 from comments import views as comments_views
+from comments.converters import CountsBlockConverter
 
 from . import views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = settings.SITE_NAME
+
+register_converter(CountsBlockConverter, "counts_block")
 
 handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"
@@ -39,7 +42,11 @@ urlpatterns = [
     path("news-sitemap.xml", news_sitemap, name="sitemap-news"),
     path("comments/", include("comments.urls")),
     # Not under comments/, which no cache keeps (posts, reports): these are kept.
-    path("comment-counts/<int:block>/", comments_views.comment_counts, name="comment-counts"),
+    path(
+        "comment-counts/<counts_block:block>/",
+        comments_views.comment_counts,
+        name="comment-counts",
+    ),
     path("ads/", include("ads.urls")),
     path("live/", include("liveblog.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads-txt"),

@@ -32,8 +32,10 @@ def card(context, article, **options):
     unknown = options.keys() - CARD_OPTIONS
     if unknown:
         raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
-    # Its comment count too: a list rendered again shows the count of the time.
-    vary = [article, article.comment_count, *(options.get(name) for name in CARD_OPTIONS)]
+    # Its comment count too, where it shows one: a list rendered again shows the count
+    # of the time.
+    count = None if options.get("hide_comments") else article.comment_count
+    vary = [article, count, *(options.get(name) for name in CARD_OPTIONS)]
 
     def render():
         card_template = context.template.engine.get_template("includes/_card.html")

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "ads",
     "django_tasks",
     "django_tasks_db",
-    "django_http_compression",  # its check: no other compressing middleware
     "demo",
 ]
 

@@ -21,7 +21,7 @@ from articles import services
 from articles.models import Article, Photo
 from tests.admin_pages import form_data, form_errors, logged_in
 from tests.articles.test_images import GPS_IFD, encode, gps_exif, make_image, png_declaring
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, ReaderCommentFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +256,36 @@ def test_reporter_cannot_revert_another_users_article(as_editor, as_reporter, se
     assert response["Location"] == reverse("admin:index")
     article.refresh_from_db()
     assert article.headline == "Editor's final take"
+
+
+def test_a_story_reverted_keeps_the_comments_posted_since_in_its_count(as_editor, section):
+    assert add_article(as_editor, section, headline="Editor's first take").status_code == 302
+    article = Article.objects.get()
+    first = Version.objects.get_for_object(article).get()  # no comment yet
+    ReaderCommentFactory.create_batch(2, article=article)
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    data = form_data(as_editor.get(revision_url), headline="Editor's first take, again")
+
+    assert as_editor.post(revision_url, data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.headline == "Editor's first take, again"
+    assert article.comment_count == 2
+
+
+def test_a_story_saved_as_partly_loaded_keeps_the_rest(editor, section):
+    article = ArticleFactory(section=section, body="<p>The full text.</p>")
+    partly = Article.objects.only("pk", "headline", "section").get(pk=article.pk)
+    partly.headline = "A new headline"
+    partly.save()
+
+    article.refresh_from_db()
+    assert (article.headline, article.body) == ("A new headline", "<p>The full text.</p>")
+    copy = Article.objects.get(pk=article.pk)
+    copy.pk, copy.slug = None, "a-copy"
+    copy._state.adding = True
+    copy.save()
+    assert Article.objects.count() == 2
 
 
 def test_reporter_cannot_unpublish_by_reverting_to_a_draft_version(

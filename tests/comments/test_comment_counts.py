@@ -27,8 +27,8 @@ def page_cache_on(settings):
 
 @pytest.fixture
 def block(section):
-    """Three stories of block 7 (two with comments, one held back), one of block 8."""
-    first = 7 * BLOCK_SIZE
+    """Three stories of block 7000 (two with comments, one held back), one of the next."""
+    first = 7000 * BLOCK_SIZE  # far above the ids the other tests take
     stories = {
         "quiet": ArticleFactory(pk=first, section=section),
         "busy": ArticleFactory(pk=first + 5, section=section),
@@ -44,7 +44,7 @@ def block(section):
 
 def test_a_block_counts_the_public_comments_of_its_stories_that_have_any(client, block):
     url = counts_url(block["busy"].pk)
-    assert url == reverse("comment-counts", args=[7]) == "/comment-counts/7/"
+    assert url == reverse("comment-counts", args=[7000]) == "/comment-counts/7000/"
 
     response = client.get(url)
 
@@ -55,23 +55,32 @@ def test_a_block_counts_the_public_comments_of_its_stories_that_have_any(client,
     assert client.get(url)["X-Page-Cache"] == "hit"
 
 
-def test_a_block_without_stories_is_not_found(client, block):
-    assert client.get("/comment-counts/9/").status_code == 404
-    assert client.get("/comment-counts/x/").status_code == 404
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/comment-counts/7002/",  # no story in it
+        "/comment-counts/x/",
+        "/comment-counts/07000/",  # block 7000, spelt otherwise: not a copy of its own
+        "/comment-counts/9223372036854775/",  # past the last id
+        "/comment-counts/99999999999999999999/",
+    ],
+)
+def test_a_block_without_stories_is_not_found(client, block, url):
+    assert client.get(url).status_code == 404
 
 
 def test_a_block_is_read_in_one_query_whatever_it_holds(client, block, django_assert_num_queries):
     ReaderCommentFactory.create_batch(20, article=block["quiet"])
-    client.get("/comment-counts/8/")  # works out the pages' next scheduled change
+    client.get("/comment-counts/7001/")  # works out the pages' next scheduled change
     with django_assert_num_queries(1):
-        assert len(client.get("/comment-counts/7/").json()["counts"]) == 3
+        assert len(client.get("/comment-counts/7000/").json()["counts"]) == 3
 
 
 @pytest.mark.parametrize("status", [Status.PUBLIC, Status.REMOVED])
 def test_a_decision_purges_its_blocks_counts_only(
     client, block, moderator, status, django_capture_on_commit_callbacks
 ):
-    ours, theirs = "/comment-counts/7/", "/comment-counts/8/"
+    ours, theirs = "/comment-counts/7000/", "/comment-counts/7001/"
     for url in (ours, theirs):
         client.get(url)
     thread = ReaderComment.objects.for_article(block["last"].pk)
@@ -90,12 +99,12 @@ def test_a_decision_purges_its_blocks_counts_only(
 
 def test_a_repaired_count_reaches_the_counts(client, block, django_capture_on_commit_callbacks):
     type(block["busy"]).objects.filter(pk=block["busy"].pk).update(comment_count=9)
-    client.get("/comment-counts/7/")
+    client.get("/comment-counts/7000/")
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("recount_comments", "--article", str(block["busy"].pk), stdout=StringIO())
 
-    assert client.get("/comment-counts/7/").json()["counts"][str(block["busy"].pk)] == 3
+    assert client.get("/comment-counts/7000/").json()["counts"][str(block["busy"].pk)] == 3
 
 
 def test_a_card_carries_its_count_and_where_to_bring_it_up_to_date(client, block, section):
@@ -107,10 +116,10 @@ def test_a_card_carries_its_count_and_where_to_bring_it_up_to_date(client, block
     busy, quiet = links[str(block["busy"].pk)], links[str(block["quiet"].pk)]
     assert busy.text() == "3 comments"
     assert busy.attrs["href"] == block["busy"].get_absolute_url() + "#comments"
-    assert busy.attrs["data-comment-counts"] == "/comment-counts/7/"
+    assert busy.attrs["data-comment-counts"] == "/comment-counts/7000/"
     assert "hidden" not in busy.attrs
     assert quiet.text() == "" and "hidden" in quiet.attrs
-    assert links[str(block["next"].pk)].attrs["data-comment-counts"] == "/comment-counts/8/"
+    assert links[str(block["next"].pk)].attrs["data-comment-counts"] == "/comment-counts/7001/"
 
 
 def test_a_list_rendered_again_shows_the_count_of_the_time(

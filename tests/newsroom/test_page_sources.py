@@ -207,4 +207,6 @@ def test_a_comment_held_for_moderation_changes_no_page():
     assert held.changed_keys(update_fields=["status", "is_public"]).hard == thread_and_count
     assert approved.changed_keys().soft == thread_and_count
     assert approved.changed_keys(update_fields=["comment"]).hard == {"comments-7"}
+    erased = approved.changed_keys(update_fields=["user_name", "comment", "erased_at"])
+    assert erased.hard == thread_and_count
     assert approved.changed_keys(update_fields=["report_count"]) is None
