@@ -247,7 +247,9 @@ class ListingPage:
         return self.newer is not None or self.older is not None
 
 
-def listing_page(articles: ArticleQuerySet, parameters: QueryDict) -> ListingPage:
+def listing_page(
+    articles: ArticleQuerySet, parameters: QueryDict
+) -> "ListingPage | PageAfterCursor":
     """The page of `articles` (newest first) that a listing's query names: the first,
     the one after a cursor (``?before=``), or one of the first numbered ones
     (``?page=``). Never a COUNT, never an OFFSET past LAST_NUMBERED_PAGE's: the page
@@ -260,7 +262,7 @@ def listing_page(articles: ArticleQuerySet, parameters: QueryDict) -> ListingPag
         cursor = ListingCursor.parse(before)
         if cursor is None:
             raise Http404("No such page.")
-        return _page_after(articles, cursor)
+        return PageAfterCursor(articles, cursor)
     if number is None or number == "1":
         return _numbered_page(articles, 1)
     if not (number.isascii() and number.isdigit() and 1 < int(number) <= LAST_NUMBERED_PAGE):
@@ -325,34 +327,57 @@ def _numbered_page(articles: ArticleQuerySet, number: int) -> ListingPage:
     )
 
 
-def _page_after(articles: ArticleQuerySet, cursor: ListingCursor) -> ListingPage:
-    at, pk = cursor.published_at, cursor.pk
-    # A row comparison of the listing's keys (ArticleQuerySet.for_listing: the story's
-    # time and id, or their copies on a tag's links), (listed_at, listed_pk) < (at, pk):
-    # PostgreSQL reads the index from that point on, and estimates the rows left from
-    # the time alone (an OR of the two conditions is estimated far too small, and
-    # planned as a sort of everything older).
-    newest_first = Tuple(F("listed_at"), F("listed_pk"))
-    rows = list(articles.filter(TupleLessThan(newest_first, (at, pk)))[: LISTING_PAGE_SIZE + 1])
-    # The cursor's story and the stories above it, nearest first: the page before ends
-    # with it (one query, from the index too). The keys are the story's time and id.
-    behind = list(
-        articles.filter(TupleGreaterThanOrEqual(newest_first, (at, pk)))
-        .prefetch_related(None)
-        .order_by("listed_at", "listed_pk")
-        .values_list("published_at", "pk")[: LISTING_PAGE_SIZE + 1]
-    )
-    shown = rows[:LISTING_PAGE_SIZE]
-    if not shown:
-        raise Http404("No stories after this one.")
-    if len(behind) > LISTING_PAGE_SIZE:
-        newer: str | None = ListingCursor(*behind[LISTING_PAGE_SIZE]).query()
-    else:
-        newer = "" if behind else None
-    return ListingPage(
-        articles=shown,
-        query=cursor.query(),
-        newer=newer,
-        older=ListingCursor.of(shown[-1]).query() if len(rows) > LISTING_PAGE_SIZE else None,
-        is_real=bool(behind) and behind[0] == (at, pk),
-    )
+class PageAfterCursor:
+    """The page of a listing after a cursor (``?before=``). Where it starts is checked
+    at once, from the index alone: whether the cursor names a story of the list (only
+    then may caches keep it) and where the page before starts. Its stories are read
+    only when a template shows them: a page whose list is kept rendered
+    (newsroom.fragments) reads none. A cursor with no story after it is a 404 then."""
+
+    is_first = False
+
+    def __init__(self, articles: ArticleQuerySet, cursor: ListingCursor) -> None:
+        at, pk = cursor.published_at, cursor.pk
+        # A row comparison of the listing's keys (ArticleQuerySet.for_listing: the
+        # story's time and id, or their copies on a tag's links), (listed_at, listed_pk)
+        # < (at, pk): PostgreSQL reads the index from that point on, and estimates the
+        # rows left from the time alone (an OR of the two conditions is estimated far
+        # too small, and planned as a sort of everything older).
+        newest_first = Tuple(F("listed_at"), F("listed_pk"))
+        # The cursor's story and the stories above it, nearest first: the page before
+        # ends with it (one query, from the index too). The keys are the story's time
+        # and id.
+        behind = list(
+            articles.filter(TupleGreaterThanOrEqual(newest_first, (at, pk)))
+            .prefetch_related(None)
+            .order_by("listed_at", "listed_pk")
+            .values_list("published_at", "pk")[: LISTING_PAGE_SIZE + 1]
+        )
+        self.query = cursor.query()
+        self.newer: str | None = None
+        if len(behind) > LISTING_PAGE_SIZE:
+            self.newer = ListingCursor(*behind[LISTING_PAGE_SIZE]).query()
+        elif behind:
+            self.newer = ""
+        self.is_real = bool(behind) and behind[0] == (at, pk)
+        self._rows = ReadWhenShown(
+            articles.filter(TupleLessThan(newest_first, (at, pk)))[: LISTING_PAGE_SIZE + 1]
+        )
+        self.articles = ReadWhenShown(self._shown)
+
+    def _shown(self) -> list[Article]:
+        rows = self._rows.read()
+        if not rows:
+            raise Http404("No stories after this one.")
+        return rows[:LISTING_PAGE_SIZE]
+
+    @property
+    def older(self) -> str | None:
+        rows = self._rows.read()
+        if len(rows) <= LISTING_PAGE_SIZE:
+            return None
+        return ListingCursor.of(rows[LISTING_PAGE_SIZE - 1]).query()
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.newer is not None or self.older is not None

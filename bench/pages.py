@@ -421,7 +421,8 @@ def cpu_fetch(client, label, path):
 def cpu_after_approval(client, label, path, requests, article):
     """The median CPU of the first request after a comment on `article` is approved:
     what the page costs the front cache's refresh on a news day, a decision a second
-    (its count on the lists, its thread on the story page)."""
+    (its thread on the story page; lists keep the count of their render, which the
+    browser brings up to date from comments.counts, so they are not rendered again)."""
     from comments.models import ReaderComment
     from comments.services import comments_moderate
     from tests import factories
@@ -591,7 +592,7 @@ def report(figures, args, setup_seconds):
         "SQL wall: time inside the driver, the database server's work included. "
         "CPU, no fragments: as the first render after every part it shows changed "
         "(FRAGMENT_CACHE_SECONDS=0). CPU, a comment approved: the first request after "
-        "a comment on the benched story is approved (its count on the lists, its thread)."
+        "a comment on the benched story is approved (its thread; lists are not purged)."
     )
     print()
     for f in figures:

@@ -3,8 +3,10 @@ reuses what it shares with other pages; readers get the same page, naming the sa
 and a change to what a fragment shows re-renders it."""
 
 import difflib
+import re
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape as html_unescape
 from unittest import mock
 
 import pytest
@@ -357,6 +359,23 @@ def test_a_listing_from_its_kept_list_reads_no_story(
     # row is kept like a part (articles.pages.page_subject).
     assert len(queries.captured_queries) == (1 if listing == "section" else 0)
     assert "Older stories" in html or listing != "latest"
+
+
+def test_a_page_after_a_cursor_from_its_kept_list_reads_where_it_starts_only(
+    client, newsroom, story, fragments_on
+):
+    """Whether its cursor names a story of the list, and the page before: one query of
+    keys from the index; the stories shown are not read again."""
+    older = re.search(r'href="/latest/(\?before=[^"]+)"', page(client, "/latest/")[0])[1]
+    url = "/latest/" + html_unescape(older)
+    first = page(client, url)[0]  # the list after the cursor, kept
+    queries = CaptureQueriesContext(connection)
+    with queries:
+        again = page(client, url)[0]
+    assert again == first
+    assert len(queries.captured_queries) == 1
+    assert "published_at" in queries.captured_queries[0]["sql"]
+    assert "Newer stories" in again
 
 
 def test_a_kept_page_shows_its_subject_as_changed(
