@@ -5,8 +5,9 @@ of each list, an approved comment (one a second on a news day) would purge the h
 page, the story's section, its tags', its authors' and the Latest page, each rendered
 again at its next read. Instead a list carries the counts as of its render and the
 reader's browser brings them up to date (static/js/comment-counts.js) from a small
-document per block of story numbers, which an approval purges alone, as the Guardian's
-fronts ask their ``comment-counts.json`` for the stories they show.
+document per block of story numbers, which an approval purges alone. The Guardian's
+pages do the same: their script gathers the discussions a page shows
+(``data-discussion-id``) and asks the discussion API's ``getCommentCounts`` once.
 
 A block is a fixed range of story ids, so these documents are bounded by the stories
 there are (a made-up block is a 404) and one list of recent stories needs one or two.
