@@ -27,6 +27,12 @@ CREDIT = "Harbour Authority"
 EDITOR_PASSWORD = "ferry-editor-2025"
 REPORTER_PASSWORD = "ferry-reporter-2025"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"  # Django's RSS names authors in dc:creator
+# Whether an image has loaded and has pixels, once it has finished loading: visible, it
+# may still be on its way (its box comes from its width and height).
+LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise((done) => {
+  img.addEventListener("load", () => done(img.naturalWidth > 0));
+  img.addEventListener("error", () => done(false));
+})"""
 
 
 @pytest.fixture
@@ -158,7 +164,7 @@ def test_an_editor_uploads_a_photo_writes_schedules_and_publishes_an_article(
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     thumbnail = page.locator(".field-thumbnail img")
     expect(thumbnail).to_have_attribute("alt", ALT_TEXT)
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert thumbnail.evaluate(LOADED)
     expect(page.locator(".field-rendition_list")).to_contain_text("JPEG 1600×900")
     expect(page.locator(".field-rendition_list")).to_contain_text("WEBP 480×270")
     photo = Photo.objects.get()
@@ -218,7 +224,7 @@ def test_an_editor_uploads_a_photo_writes_schedules_and_publishes_an_article(
     expect(reader.locator("article strong")).to_have_text(BOLD)
     hero = reader.get_by_role("img", name=ALT_TEXT).first
     expect(hero).to_be_visible()
-    assert hero.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert hero.evaluate(LOADED)
     reader.goto(section.get_absolute_url())
     expect(reader.get_by_role("link", name=HEADLINE)).to_have_count(1)
 
