@@ -29,10 +29,15 @@ def counts_cache_key(block: int) -> str:
     return f"comment-counts-{block}"
 
 
+def thread_cache_key(article_id: int) -> str:
+    """The key of a story's thread and count on its own page (Article.comments_cache_key)."""
+    return f"comments-{article_id}"
+
+
 def comments_cache_keys(article_id: int) -> set[str]:
-    """The keys of what shows a story's comments: its thread and count on its own page
-    (Article.comments_cache_key), and its count on lists (its block's counts)."""
-    return {f"comments-{article_id}", counts_cache_key(counts_block(article_id))}
+    """The keys of what shows a story's comments: its thread and count on its own page,
+    and its count on lists (its block's counts)."""
+    return {thread_cache_key(article_id), counts_cache_key(counts_block(article_id))}
 
 
 def counts_url(article_id: int) -> str:

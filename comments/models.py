@@ -23,7 +23,7 @@ from django_comments_xtd.models import XtdComment, XtdCommentManager
 from articles.models import Article
 from newsroom.cachekeys import Purge
 
-from .counts import comments_cache_keys
+from .counts import comments_cache_keys, thread_cache_key
 
 # Unicode's Default_Ignorable_Code_Point characters that are not format characters (Cf):
 # they render as nothing, so "vi\u034fagra" looks like "viagra" to a reader.
@@ -400,10 +400,12 @@ class ReaderComment(XtdComment):
         fields = set(update_fields or ())
         if not (deleted or "status" in fields or (self.is_public and fields != {"report_count"})):
             return None
-        keys = {f"comments-{self.object_pk}"}
+        article_id = int(self.object_pk)
         # Posted, deleted, a decision or an erasure: the count on its story's cards too.
         if deleted or not fields or fields & {"status", "erased_at"}:
-            keys = comments_cache_keys(int(self.object_pk))
+            keys = comments_cache_keys(article_id)
+        else:
+            keys = {thread_cache_key(article_id)}
         # An edited text may be a redaction: it must be gone at once too.
         if self.is_public and not deleted and "comment" not in fields:
             return Purge(soft=keys, moves_schedule=False)
