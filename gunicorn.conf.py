@@ -1,9 +1,9 @@
 """gunicorn settings for Newsroom: `gunicorn -c gunicorn.conf.py newsroom.wsgi`.
 
 Every value can be overridden with an environment variable of the same purpose. The
-threaded worker keeps a few slow clients from tying up whole processes; put nginx (see
-deploy/nginx.conf) in front anyway: it buffers slow uploads and downloads entirely, so
-gunicorn's threads only ever talk to a fast local proxy.
+workers are gunicorn's sync workers, one request at a time each, which need a buffering
+proxy in front: nginx (deploy/nginx.conf) takes slow uploads and downloads entirely, so a
+worker only ever talks to a fast local proxy.
 """
 
 import gc
@@ -12,11 +12,20 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
-# Four threads a worker: each keeps a database connection (CONN_MAX_AGE), and a frozen
-# database holds a thread for one deadline at most (newsroom/postgres/base.py), after
-# which the process fails fast and its threads serve the page cache again.
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Sync workers: a page rendered is CPU work, and a worker busy with one takes no other
+# connection, so the kernel hands each new one to a worker that is free. gthread workers
+# accept every connection offered, busy or not, and keep it (keep-alive): under wrk at 32
+# connections one of four workers held 16 to 28 of them while others held none, and a
+# page's p99 was 1.6 to 4.4 times its median; sync workers held it at 1.2, at 64
+# connections 1.5 (gthread: 5.1), with 6 MB less a worker (`scripts/bench_gunicorn.py
+# --mixes 4x4,4x4c4,4x0`; the figures and their CPU in the README). A frozen database
+# holds a worker for one deadline at most
+# (newsroom/postgres/base.py), after which the process fails fast and serves the page
+# cache again, as its threads did. GUNICORN_THREADS=N gives gthread workers of N threads
+# each, taking a connection only when a thread is free for it (gunicorn issue #908).
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+worker_class = "sync" if threads == 1 else "gthread"
+worker_connections = threads
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5

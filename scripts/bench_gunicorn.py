@@ -12,11 +12,13 @@ own (user + system, from /proc), divided by the requests served.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from stack import AppStack, PrivatePostgres
@@ -36,7 +38,8 @@ def parse_args():
     parser.add_argument(
         "--mixes",
         default="5x4,5x1,2x1",
-        help="workers x threads, comma-separated; 0 threads: sync workers (default: 5x4,5x1,2x1)",
+        help="workers x threads, comma-separated; 0 threads: sync workers; a suffix cN sets"
+        " gunicorn's worker_connections to N (default: 5x4,5x1,2x1)",
     )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=15)
@@ -99,19 +102,42 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def measure(stack, workers, threads, path, args):
-    stack.workers, stack.threads = workers, threads
+def measure(stack, mix, path, args):
+    stack.workers, stack.threads, stack.worker_connections = mix
     stack.start_gunicorn()
     try:
         url = f"http://127.0.0.1:{stack.port}{path}"
         wrk(url, args.connections, 3)  # warm-up: imports, connections, fragments
         before = process_tree_cpu_seconds(stack.gunicorn.pid)
+        spread = []
+        midway = threading.Timer(
+            args.seconds / 2,
+            lambda: spread.extend(clients_per_worker(stack.gunicorn.pid, stack.port)),
+        )
+        midway.start()
         figures = wrk(url, args.connections, args.seconds)
+        midway.join()
         cpu = process_tree_cpu_seconds(stack.gunicorn.pid) - before
         rss = worker_rss_mb(stack.gunicorn.pid)
     finally:
         stack.stop_gunicorn()
-    return {**figures, "cpu_ms": cpu * 1000 / figures["requests"], "rss": rss}
+    return {**figures, "cpu_ms": cpu * 1000 / figures["requests"], "rss": rss, "spread": spread}
+
+
+def clients_per_worker(pid, port):
+    """How many client connections each gunicorn worker holds open, most first: wrk's
+    keep-alive connections stay with the worker that accepted them."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+            established.add(f"socket:[{fields[9]}]")
+    counts = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        fds = Path(f"/proc/{child}/fd")
+        with contextlib.suppress(OSError):
+            counts.append(sum(1 for fd in fds.iterdir() if os.readlink(fd) in established))
+    return sorted(counts, reverse=True)
 
 
 def worker_rss_mb(pid):
@@ -128,7 +154,7 @@ def main():
     args = parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found (Debian: apt-get install wrk)")
-    mixes = [tuple(int(n) for n in mix.split("x")) for mix in args.mixes.split(",")]
+    mixes = [parse_mix(mix) for mix in args.mixes.split(",")]
     postgres = PrivatePostgres()
     stack = UncachedStack(postgres, database="newsroom_gunicorn")
     rows = []
@@ -140,9 +166,9 @@ def main():
             "from articles.models import Article; "
             "print(Article.objects.published().order_by('-comment_count')[0].get_absolute_url())",
         ).split()[-1]
-        for workers, threads in mixes:
-            print(f"measuring {workers} workers x {threads} threads", file=sys.stderr)
-            rows.append(((workers, threads), measure(stack, workers, threads, path, args)))
+        for mix in mixes:
+            print(f"measuring {mix_name(mix)}", file=sys.stderr)
+            rows.append((mix, measure(stack, mix, path, args)))
     finally:
         stack.stop_gunicorn()
         stack.drop_database()
@@ -153,13 +179,32 @@ def main():
         f"Uncached story page {path}, wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"{os.cpu_count()} CPUs (load average at the end: {os.getloadavg()[0]:.1f})"
     )
-    print("workers x threads    req/s   p50 ms   p99 ms   p99/p50   CPU ms/req   worker RSS MB")
-    for (workers, threads), f in rows:
+    print(
+        "workers x threads    req/s   p50 ms   p99 ms   p99/p50   CPU ms/req   worker RSS MB"
+        "   clients per worker"
+    )
+    for mix, f in rows:
         print(
-            f"{workers:>7} x {threads or 'sync':<7}  {f['rate']:>7.1f}"
+            f"{mix_name(mix):<19}  {f['rate']:>7.1f}"
             f"  {f['p50']:>7.1f}  {f['p99']:>7.1f}"
             f"  {f['p99'] / f['p50']:>8.1f}  {f['cpu_ms']:>11.1f}  {f['rss']:>14.0f}"
+            f"   {'/'.join(map(str, f['spread']))}"
         )
+
+
+def parse_mix(text):
+    """ "4x4" or "4x4c4": workers, threads and worker_connections (None: the config's)."""
+    match = re.fullmatch(r"(\d+)x(\d+)(?:c(\d+))?", text)
+    if not match:
+        sys.exit(f"error: a mix is WxT or WxTcN, not {text!r}")
+    workers, threads, connections = match.groups()
+    return int(workers), int(threads), connections and int(connections)
+
+
+def mix_name(mix):
+    workers, threads, connections = mix
+    name = f"{workers:>7} x {threads or 'sync'}"
+    return f"{name} c{connections}" if connections else name
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ editor posts an entry every 5 s; print what reached Django and how soon readers 
 The stack is bench_newsday's without nginx, on loopback only:
 
     readers --HTTP--> Varnish (deploy/varnish.vcl, tests/varnish.py's rendering)
-            --> gunicorn (newsroom.settings.prod, --workers x 4 threads) --> PostgreSQL, Redis
+            --> gunicorn (newsroom.settings.prod, --workers) --> PostgreSQL, Redis
 
 with a PostgreSQL and a Redis of its own (scripts/stack.py), the demo newsroom, and the
 app purging Varnish after each commit (VARNISH_PURGE_URLS); LIVEBLOG_POLL_SECONDS is
@@ -32,7 +32,7 @@ max (CLOCK_MONOTONIC, shared by all processes on Linux); the CPU seconds gunicor
 Django must not grow with the number of readers.
 
     .venv/bin/python scripts/bench_liveblog.py [--readers 100,1000] [--duration 60]
-        [--poll-seconds 5] [--post-every 5] [--workers 2] [--reader-processes 2]
+        [--poll-seconds 5] [--post-every 5] [--workers 4] [--reader-processes 2]
 
 The load generator shares this machine's cores with the servers it measures. Everything
 it starts is stopped, and its temporary folders removed, when it ends (Ctrl-C too).
@@ -425,7 +425,7 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, default=60, help="seconds (default 60)")
     parser.add_argument("--poll-seconds", type=int, default=5, help="LIVEBLOG_POLL_SECONDS")
     parser.add_argument("--post-every", type=float, default=5, help="seconds between entries")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (4 threads)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--reader-processes", type=int, default=2)
     parser.add_argument("--role", choices=["editor"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -457,9 +457,8 @@ def main(argv=None):
         seconds = stack.prepare(args)
         print(
             f"Set up in {seconds:.0f} s: Varnish :{stack.varnish_port} -> gunicorn "
-            f":{stack.port} ({stack.workers} workers x {stack.threads} threads, "
-            f"newsroom.settings.prod) -> PostgreSQL :{stack.postgres.port}, "
-            f"Redis :{stack.redis_port}"
+            f":{stack.port} ({stack.workers_description()}, newsroom.settings.prod) -> "
+            f"PostgreSQL :{stack.postgres.port}, Redis :{stack.redis_port}"
         )
         editor_process = stack.start_editor(__file__)
         reaching = {}

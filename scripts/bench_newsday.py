@@ -867,9 +867,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--stories", type=int, default=2500, help="published stories added (default 2500)"
     )
-    parser.add_argument(
-        "--workers", type=int, default=4, help="gunicorn workers, 4 threads each (default 4)"
-    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument(
         "--story-every", type=int, default=60, help="seconds between stories (default 60)"
     )
@@ -920,8 +918,8 @@ def main(argv=None):
         urls = 1 + len(content["today"]) + len(content["tail"])
         print(
             f"Set up in {seconds:.0f} s: nginx (TLS) :{stack.https_port} -> Varnish "
-            f":{stack.varnish_port} -> gunicorn :{stack.port} ({stack.workers} workers x "
-            f"{stack.threads} threads, newsroom.settings.prod) -> PostgreSQL :"
+            f":{stack.varnish_port} -> gunicorn :{stack.port} ({stack.workers_description()}, "
+            f"newsroom.settings.prod) -> PostgreSQL :"
             f"{stack.postgres.port}, Redis :{stack.redis_port}"
         )
         print(

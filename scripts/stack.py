@@ -183,7 +183,8 @@ class AppStack:
     Redis of its own, and gunicorn with newsroom.settings.prod serving that database."""
 
     workers = 2
-    threads = 4
+    threads = None  # and worker_connections: None, gunicorn.conf.py's
+    worker_connections = None
     up_path = "/"  # what must answer 200 before gunicorn counts as up
 
     def __init__(self, postgres, *, database, port=0, prefix="newsroom-stack-"):
@@ -282,17 +283,27 @@ class AppStack:
         command = [str(VENV_BIN / "gunicorn"), "newsroom.wsgi"]
         if (REPO_ROOT / "gunicorn.conf.py").exists():
             command += ["-c", "gunicorn.conf.py"]
-        # threads = 0: gunicorn's sync workers (one request at a time, no keep-alive).
-        command += [
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers), "--threads", str(max(self.threads, 1)),
-            "--worker-class", "gthread" if self.threads else "sync",
-        ]  # fmt: skip
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        if self.threads is not None:
+            # threads = 0: gunicorn's sync workers (one request at a time, no keep-alive).
+            command += [
+                "--threads", str(max(self.threads, 1)),
+                "--worker-class", "gthread" if self.threads else "sync",
+            ]  # fmt: skip
+        if self.worker_connections:
+            command += ["--worker-connections", str(self.worker_connections)]
         if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
             # gunicorn >= 25.1 listens on ~/.gunicorn/gunicorn.ctl by default, and a second
             # gunicorn takes that socket over from the first: leave it to the site's own.
             command.append("--no-control-socket")
         return command
+
+    def workers_description(self):
+        """gunicorn's workers, as the benches print them."""
+        if self.threads is None:
+            return f"{self.workers} workers as gunicorn.conf.py makes them"
+        kind = f"gthread, {self.threads} threads" if self.threads else "sync"
+        return f"{self.workers} workers ({kind})"
 
     def start_gunicorn(self):
         self.gunicorn = subprocess.Popen(

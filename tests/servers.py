@@ -70,7 +70,7 @@ def manage(env, *command):
 
 
 def start_gunicorn(env, port, log, *, workers=1):
-    """gunicorn with the shipped gunicorn.conf.py (gthread, its threads) serving the app
+    """gunicorn with the shipped gunicorn.conf.py (its sync workers) serving the app
     on `port` with `env`, its output appended to `log`; the caller stops it with
     stop_gunicorn() and waits for it to answer."""
     if not GUNICORN.exists():

@@ -60,7 +60,7 @@ def get(port, path, timeout=30):
 
 
 class Site:
-    """PostgreSQL, Redis and one gunicorn worker (gunicorn.conf.py's threads)."""
+    """PostgreSQL, Redis and one gunicorn worker (gunicorn.conf.py's kind)."""
 
     def __init__(self, work):
         self.work = work
@@ -195,8 +195,8 @@ def percentile95(values):
 def test_a_frozen_database_hangs_no_reader_and_cached_pages_keep_flowing(site):
     cached(site, CACHED)
     assert get(site.port, UNCACHED)[:2] == (200, "miss")
-    # As many readers of uncached pages as the worker has threads: without a deadline
-    # they take every thread for as long as the freeze lasts.
+    # More readers of uncached pages than the worker serves at once: without a deadline
+    # they would hold it for as long as the freeze lasts.
     site.postgres.send_signal(signal.SIGSTOP)
     try:
         answers = readers(site, {"cached": [CACHED] * 2, "uncached": [UNCACHED] * 4}, 8)
