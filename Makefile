@@ -109,9 +109,10 @@ bench-liveblog: install
 
 # The story page beside nginx (static), WordPress and Wagtail in one run of
 # ../shared/bench/peers/measure.sh (set up with its setup.sh first): Newsroom from Varnish,
-# from its Redis page cache and uncached (scripts/bench_peers.py).
+# from its Redis page cache and uncached (scripts/bench_peers.py); PEERS_BEFORE=<commit> adds
+# the page uncached as that commit renders it.
 bench-peers: install
-	$(BIN)/python scripts/bench_peers.py
+	$(BIN)/python scripts/bench_peers.py $(if $(PEERS_BEFORE),--before $(PEERS_BEFORE))
 
 # gunicorn's worker and thread mix for uncached story pages under wrk (apt-get install
 # wrk): throughput, p50, p99, CPU per request and worker memory per mix; see

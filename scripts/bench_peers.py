@@ -7,7 +7,11 @@ the peers), the benchmark article loaded with the peers' newsroom/load_article.p
 
 - ``newsroom-varnish``: Varnish with deploy/varnish.vcl in front of gunicorn (a hit);
 - ``newsroom-pagecache``: the same gunicorn, straight (its Redis page cache: a hit);
-- ``newsroom-uncached``: a second gunicorn on the same database with PAGE_CACHE_SECONDS=0.
+- ``newsroom-uncached``: a second gunicorn on the same database with PAGE_CACHE_SECONDS=0;
+- with ``--before REV``, ``newsroom-before``: the page uncached as Newsroom rendered it at
+  commit REV (a git worktree of it, its own gunicorn.conf.py, a database of its own
+  migrated and filled by that code the same way, the same virtualenv), so that a change
+  is judged against the code before it in the same run.
 
 Then the cached rows again with Accept-Encoding: gzip, and what Varnish itself costs a
 hit on this machine: the same page from a Varnish that only caches, stored as sent or
@@ -17,11 +21,14 @@ The peers must be set up already (their setup.sh). Everything started here is st
 at the end.
 
     .venv/bin/python scripts/bench_peers.py [--peers-dir ../shared/bench/peers]
-        [-- measure.sh options, default: --conns 1,32]
+        [--before REV] [-- measure.sh options, default: --conns 1,32]
 """
 
 import argparse
+import contextlib
 import os
+import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,12 +36,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import psycopg
 from bench_gunicorn import process_tree_cpu_seconds, wrk
 from bench_newsday import HOST, NewsdayStack
-from stack import REPO_ROOT, free_port, request, stop_process, wait_for
+from psycopg import sql
+from stack import REPO_ROOT, VENV_BIN, free_port, request, stop_process, wait_for
 
 # ruff: noqa: S603
 
+GIT = shutil.which("git") or "git"
 PORT = 8000  # the peers' README reserves it for Newsroom
 STATIC_URL = (
     "http://127.0.0.1:8081/news/first-day-of-syria-talks-end-without-apparent-breakthrough/"
@@ -63,6 +73,78 @@ class PeersStack(NewsdayStack):
             "SITE_URL": f"http://127.0.0.1:{PORT}",
             "SECURE_SSL_REDIRECT": "False",
         }
+
+
+def load_peers_article(env, peers, cwd=REPO_ROOT):
+    """The peers' benchmark article, loaded with their newsroom/load_article.py; its path."""
+    loaded = subprocess.run(
+        [sys.executable, "manage.py", "shell"],
+        stdin=(peers / "newsroom" / "load_article.py").open(),
+        env={**env, "BENCH_DIR": str(peers)},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if loaded.returncode:
+        raise RuntimeError(f"load_article.py failed:\n{loaded.stderr[-3000:]}")
+    return loaded.stdout.strip().splitlines()[-1].split()[0]  # "<path> 3 published"
+
+
+@contextlib.contextmanager
+def newsroom_before(stack, revision, peers, port):
+    """gunicorn serving the site uncached as commit `revision` renders it, on `port`:
+    a worktree of that commit, a database of its own that its code migrated and filled
+    (the demo, then the peers' article), a Redis database of its own; the same
+    virtualenv. Yields the gunicorn process; everything is removed afterwards."""
+    worktree = stack.tmp / "before"
+    subprocess.run(
+        [GIT, "worktree", "add", "--detach", str(worktree), revision],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    database = f"{stack.database}_before"
+    env = {
+        **stack.env(),
+        "DATABASE_URL": stack.database_url.rsplit("/", 1)[0] + f"/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:{stack.redis_port}/1",
+        "MEDIA_ROOT": str(stack.tmp / "media-before"),
+        "STATIC_ROOT": str(stack.tmp / "static-before"),
+        "PAGE_CACHE_SECONDS": "0",
+    }
+    process = None
+    with psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    try:
+        for arguments in (
+            ["migrate", "--no-input"],
+            ["load_demo", f"--password={secrets.token_urlsafe(16)}"],
+            ["collectstatic", "--no-input", "-v", "0"],
+        ):
+            subprocess.run(
+                [sys.executable, "manage.py", *arguments],
+                cwd=worktree, env=env, check=True, capture_output=True,
+            )  # fmt: skip
+        load_peers_article(env, peers, cwd=worktree)
+        log = stack.tmp / "gunicorn-before.log"
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"), "newsroom.wsgi", "-c", "gunicorn.conf.py",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(stack.workers),
+            ],
+            cwd=worktree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        yield process
+    finally:
+        stop_process(process)
+        with psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+            )
+        subprocess.run(
+            [GIT, "worktree", "remove", "--force", str(worktree)],
+            cwd=REPO_ROOT, check=False, capture_output=True,
+        )  # fmt: skip
 
 
 def print_gzip_rows(targets, path, connections=32, seconds=15):
@@ -154,6 +236,9 @@ def print_varnish_cost_rows(path, connections=32, seconds=10):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peers-dir", type=Path, default=REPO_ROOT.parent / "shared/bench/peers")
+    parser.add_argument(
+        "--before", metavar="REV", help="add the page uncached as commit REV renders it"
+    )
     parser.add_argument("measure_args", nargs="*", default=["--conns", "1,32"])
     args = parser.parse_args(argv)
     peers = args.peers_dir.resolve()
@@ -162,20 +247,10 @@ def main(argv=None):
     stack.port = PORT
     stack.app_headers = {"Host": "127.0.0.1"}
     uncached = None
+    before = contextlib.ExitStack()
     try:
         stack.prepare_site()  # with the demo newsroom: the sidebars' stories
-        loaded = subprocess.run(
-            [sys.executable, "manage.py", "shell"],
-            stdin=(peers / "newsroom" / "load_article.py").open(),
-            env={**stack.env(), "BENCH_DIR": str(peers)},
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if loaded.returncode:
-            raise RuntimeError(f"load_article.py failed:\n{loaded.stderr[-3000:]}")
-        path = loaded.stdout.strip().splitlines()[-1].split()[0]  # "<path> 3 published"
+        path = load_peers_article(stack.env(), peers)
         stack.start_gunicorn()
         stack.start_varnish()
         uncached_port = PORT + 1
@@ -194,18 +269,27 @@ def main(argv=None):
         except RuntimeError:
             log = (stack.tmp / "gunicorn-uncached.log").read_text(errors="replace")[-2000:]
             raise RuntimeError(f"{request(uncached_port, 'GET', path)[:2]}\n{log}") from None
-        pids = []
-        for name, process in [("gunicorn", stack.gunicorn), ("uncached", uncached),
-                              ("varnishd", stack.varnish)]:  # fmt: skip
-            pidfile = stack.tmp / f"{name}.pid"
-            pidfile.write_text(f"{process.pid}\n")
-            pids.append(str(pidfile))
-        print(f"Newsroom article: {path}", flush=True)
+        servers = [
+            ("gunicorn", stack.gunicorn), ("uncached", uncached), ("varnishd", stack.varnish)
+        ]  # fmt: skip
         extras = {
             "newsroom-varnish": stack.varnish_port,
             "newsroom-pagecache": PORT,
             "newsroom-uncached": uncached_port,
         }
+        if args.before:
+            before_port = PORT + 2
+            print(f"Setting up Newsroom at {args.before}", flush=True)
+            process = before.enter_context(newsroom_before(stack, args.before, peers, before_port))
+            servers.append(("before", process))
+            wait_for(lambda: request(before_port, "GET", path)[0] == 200, 30, "gunicorn (before)")
+            extras["newsroom-before"] = before_port
+        pids = []
+        for name, process in servers:
+            pidfile = stack.tmp / f"{name}.pid"
+            pidfile.write_text(f"{process.pid}\n")
+            pids.append(str(pidfile))
+        print(f"Newsroom article: {path}", flush=True)
         command = [str(peers / "measure.sh"), *args.measure_args, "--extra-pids", ",".join(pids)]
         for label, port in extras.items():
             command += ["--extra", f"{label}=http://127.0.0.1:{port}{path}"]
@@ -220,6 +304,7 @@ def main(argv=None):
         print_varnish_cost_rows(path)
         return measured.returncode
     finally:
+        before.close()
         stop_process(uncached)
         stack.cleanup()
 
