@@ -74,6 +74,7 @@ import re
 import shutil
 import socket
 import ssl
+import statistics
 import subprocess
 import sys
 import threading
@@ -224,10 +225,15 @@ class NewsdayStack(AppStack):
             if isinstance(entry, dict) and "value" in entry
         }
 
-    def django_requests(self):
-        """Requests gunicorn logged so far, but for Varnish's health probes."""
+    def django_answers(self):
+        """The requests gunicorn logged so far, but for Varnish's health probes, each as
+        (milliseconds, path): gunicorn.conf.py's access log format."""
         with self.gunicorn_log.open(errors="replace") as log:
-            return sum(1 for line in log if '"GET /' in line and "/healthz" not in line)
+            return [
+                (int(match[2]), match[1])
+                for line in log
+                if (match := ACCESS_LOG_GET.search(line)) and match[1] != "/healthz"
+            ]
 
     def prepare(self, args):
         started = time.monotonic()
@@ -434,6 +440,9 @@ def editor():
         else:
             print(json.dumps({**change, "failed": error, "attempts": attempts}), flush=True)
 
+
+# A GET in gunicorn's access log (gunicorn.conf.py's access_log_format): path, milliseconds.
+ACCESS_LOG_GET = re.compile(r'"GET (\S+) HTTP/[\d.]+" \d+ \S+ (\d+)ms')
 
 # --- readers and watchers ---------------------------------------------------------------
 
@@ -694,7 +703,7 @@ class Newsday:
         drafts = iter(self.content["drafts"])
         origin = time.monotonic() + 3  # the readers' processes start meanwhile
         stop_at = origin + args.duration
-        before = {"varnish": stack.varnishstat(), "django": stack.django_requests()}
+        before = {"varnish": stack.varnishstat(), "django": len(stack.django_answers())}
         context = multiprocessing.get_context("spawn")
         per_process = math.ceil(args.readers / args.reader_processes)
         with concurrent.futures.ProcessPoolExecutor(args.reader_processes, context) as pool:
@@ -734,7 +743,8 @@ class Newsday:
                     self.ask(editor, change, stop_at + DRAIN_SECONDS)
                 second += 1
             samples = [sample for future in futures for sample in future.result()]
-        after = {"varnish": stack.varnishstat(), "django": stack.django_requests()}
+        answers = stack.django_answers()
+        after = {"varnish": stack.varnishstat(), "django": len(answers), "answers": answers}
         if outage is not None:
             outage.join(60)
         editor.stdin.close()
@@ -810,6 +820,12 @@ def report(newsday, samples, before, after, origin):
         f"without the health probes); Varnish backend_req {varnish['backend_req']} "
         f"({varnish['backend_req'] / duration:.1f}/s)"
     )
+    answered = sorted(after["answers"][before["django"] :], reverse=True)
+    if answered:
+        print(
+            f"  their time in gunicorn: median {statistics.median(ms for ms, _ in answered)} ms;"
+            " slowest: " + ", ".join(f"{ms} ms {path}" for ms, path in answered[:3])
+        )
 
     print()
     print(f"{'changes':<10}{'asked':>6}{'seen':>6}{'retried':>8}{'failed':>7}"
