@@ -14,7 +14,9 @@ warm-up request, and the script reports:
 - with the page cache off, the median CPU time of --requests requests (this thread's
   CPU clock, so other processes on the machine do not count), and where it goes: SQL,
   the ORM, templates and the rest, each the median of --requests more requests with the
-  instrumentation of bench/breakdown.py on;
+  instrumentation of bench/breakdown.py on; and the median CPU of the first render
+  with no part kept, after a comment is approved on the benched story, and after a
+  story is published in the benched section, tag and author;
 - with the page cache on (PAGE_CACHE_SECONDS=600), the time of the first request, a miss
   that starts a new cache generation and stores the page, and the median of --requests
   hits, each checked for ``X-Page-Cache: hit`` (a miss for the pages never kept: a
@@ -93,6 +95,7 @@ class PageFigures:
     cpu_ms: float
     cpu_cold_ms: float
     cpu_approved_ms: float
+    cpu_published_ms: float
     cpu_parts_ms: dict[str, float]
     sql_wall_ms: float
 
@@ -228,6 +231,7 @@ def build_newsroom(article_count):
         "section": next(iter(sections.values())),
         "tag": tags[0],
         "author": authors[0],
+        "editor": factories.UserFactory(username="bench-editor", is_superuser=True),
     }
 
 
@@ -439,6 +443,31 @@ def cpu_after_approval(client, label, path, requests, article):
     return statistics.median(times)
 
 
+def cpu_after_publish(client, label, path, requests, newsroom):
+    """The median CPU of the first request after a story is published in the benched
+    section, with the benched tag and author: what the front cache's refresh costs when
+    news breaks (every list showing it changes; the stories it already showed are kept
+    rendered as cards). Each story is taken down again after the request, so the
+    newsroom measured next is the same size."""
+    from articles.models import Article
+    from articles.services import article_publish, article_unpublish
+    from tests import factories
+
+    times = []
+    for _ in range(requests):
+        story = factories.ArticleFactory(
+            status=Article.Status.DRAFT,
+            published_at=None,
+            section=newsroom["section"],
+            tags=[newsroom["tag"]],
+            authors=[newsroom["author"]],
+        )
+        article_publish(article=story, by=newsroom["editor"])
+        times.append(cpu_fetch(client, label, path))
+        article_unpublish(article=story, by=newsroom["editor"])
+    return statistics.median(times)
+
+
 def cpu_breakdown(client, label, path, requests):
     """The median CPU milliseconds of each part (bench/breakdown.py), and of SQL's wall
     time (which on PostgreSQL includes the server's work and the round trip)."""
@@ -466,7 +495,7 @@ def forget_cached_pages():
         cache.clear()  # local memory: this process's own
 
 
-def measure_page(client, label, path, requests, article):
+def measure_page(client, label, path, requests, newsroom):
     from newsroom.pagecache import page_cache_key
 
     fetch(client, label, path)  # warm-up
@@ -478,7 +507,8 @@ def measure_page(client, label, path, requests, article):
     cpu_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
     with override_settings(FRAGMENT_CACHE_SECONDS=0):
         cpu_cold_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
-    cpu_approved_ms = cpu_after_approval(client, label, path, requests, article)
+    cpu_approved_ms = cpu_after_approval(client, label, path, requests, newsroom["article"])
+    cpu_published_ms = cpu_after_publish(client, label, path, requests, newsroom)
     cpu_parts_ms, sql_wall_ms = cpu_breakdown(client, label, path, requests)
     with override_settings(PAGE_CACHE_SECONDS=CACHE_ON_SECONDS):
         forget_cached_pages()
@@ -504,6 +534,7 @@ def measure_page(client, label, path, requests, article):
         cpu_ms=cpu_ms,
         cpu_cold_ms=cpu_cold_ms,
         cpu_approved_ms=cpu_approved_ms,
+        cpu_published_ms=cpu_published_ms,
         cpu_parts_ms=cpu_parts_ms,
         sql_wall_ms=sql_wall_ms,
     )
@@ -572,7 +603,7 @@ def report(figures, args, setup_seconds):
     print("CPU per request, page cache off (this thread's CPU time, median; ms):")
     header = [
         "page", "CPU", "SQL", "ORM", "templates", "other", "SQL wall", "CPU, no fragments",
-        "CPU, a comment approved",
+        "CPU, a comment approved", "CPU, a story published",
     ]  # fmt: skip
     rows = [
         [
@@ -582,6 +613,7 @@ def report(figures, args, setup_seconds):
             f"{f.sql_wall_ms:.2f}",
             f"{f.cpu_cold_ms:.2f}",
             f"{f.cpu_approved_ms:.2f}",
+            f"{f.cpu_published_ms:.2f}",
         ]
         for f in figures
     ]
@@ -592,7 +624,10 @@ def report(figures, args, setup_seconds):
         "SQL wall: time inside the driver, the database server's work included. "
         "CPU, no fragments: as the first render after every part it shows changed "
         "(FRAGMENT_CACHE_SECONDS=0). CPU, a comment approved: the first request after "
-        "a comment on the benched story is approved (its thread; lists are not purged)."
+        "a comment on the benched story is approved (its thread; lists are not purged). "
+        "CPU, a story published: the first request after a story is published in the "
+        "benched section, with the benched tag and author (the new story's card rendered, "
+        "the others kept)."
     )
     print()
     for f in figures:
@@ -617,7 +652,7 @@ def run(args, database_url, scratch):
         if args.only and not re.search(args.only, label):
             continue
         log(f"measuring {label}")
-        figures.append(measure_page(client, label, path, args.requests, newsroom["article"]))
+        figures.append(measure_page(client, label, path, args.requests, newsroom))
         if args.save_html:
             save_html(client, label, path, args.save_html)
     report(figures, args, setup_seconds)
