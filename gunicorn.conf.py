@@ -28,7 +28,10 @@ worker_class = "sync" if threads == 1 else "gthread"
 worker_connections = threads
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive: a sync worker closes each connection after its answer whatever this
+# says, and gthread workers taking a connection only when a thread is free have no room
+# for idle ones (gunicorn warns when asked to keep some).
+keepalive = 0
 # Recycle workers now and then, so a slow leak can never grow without bound, but
 # seldom: a new worker loads the project again (about a second of CPU) and renders its
 # first pages cold. At 2,000 requests, under the 400 pages a second that 4 workers serve

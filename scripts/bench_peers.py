@@ -36,6 +36,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import gunicorn.config
 import psycopg
 from bench_gunicorn import process_tree_cpu_seconds, wrk
 from bench_newsday import HOST, NewsdayStack
@@ -98,10 +99,6 @@ def newsroom_before(stack, revision, peers, port):
     (the demo, then the peers' article), a Redis database of its own; the same
     virtualenv. Yields the gunicorn process; everything is removed afterwards."""
     worktree = stack.tmp / "before"
-    subprocess.run(
-        [GIT, "worktree", "add", "--detach", str(worktree), revision],
-        cwd=REPO_ROOT, check=True, capture_output=True,
-    )  # fmt: skip
     database = f"{stack.database}_before"
     env = {
         **stack.env(),
@@ -112,9 +109,13 @@ def newsroom_before(stack, revision, peers, port):
         "PAGE_CACHE_SECONDS": "0",
     }
     process = None
-    with psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     try:
+        subprocess.run(
+            [GIT, "worktree", "add", "--detach", str(worktree), revision],
+            cwd=REPO_ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        with psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
         for arguments in (
             ["migrate", "--no-input"],
             ["load_demo", f"--password={secrets.token_urlsafe(16)}"],
@@ -125,19 +126,24 @@ def newsroom_before(stack, revision, peers, port):
                 cwd=worktree, env=env, check=True, capture_output=True,
             )  # fmt: skip
         load_peers_article(env, peers, cwd=worktree)
+        command = [str(VENV_BIN / "gunicorn"), "newsroom.wsgi"]
+        if (worktree / "gunicorn.conf.py").exists():
+            command += ["-c", "gunicorn.conf.py"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(stack.workers)]
+        if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
+            command.append("--no-control-socket")  # not the other gunicorns' socket
         log = stack.tmp / "gunicorn-before.log"
         process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"), "newsroom.wsgi", "-c", "gunicorn.conf.py",
-                "--bind", f"127.0.0.1:{port}", "--workers", str(stack.workers),
-            ],
-            cwd=worktree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            command, cwd=worktree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         yield process
     finally:
         stop_process(process)
-        with psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection:
+        with (
+            contextlib.suppress(psycopg.Error),
+            psycopg.connect(stack.postgres.maintenance_url, autocommit=True) as connection,
+        ):
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
             )

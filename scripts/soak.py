@@ -9,8 +9,8 @@ The script builds a production-like site of its own on this machine and drives i
    (``manage.py load_demo``); a Redis of its own on a free port; static files collected
    into a temporary directory;
 2. gunicorn with the production settings (``newsroom.settings.prod``; ``-c
-   gunicorn.conf.py`` when the repository has one, with bind, workers, threads and
-   worker class given on the command line), 2 workers x 4 threads, gthread;
+   gunicorn.conf.py`` when the repository has one, with bind and workers given on the
+   command line), 2 workers as gunicorn.conf.py makes them (sync);
 3. for --duration seconds, --readers threads fetching public pages (home, articles,
    sections, search, feeds) and --commenters threads each opening an article, reading
    the comment form's signed hidden fields and posting a comment whose text and email

@@ -25,6 +25,8 @@ import gunicorn.config
 import psycopg
 from psycopg import sql
 
+GUNICORN_WORKER_CONNECTIONS = gunicorn.config.WorkerConnections.default  # 1000
+
 # Every command run here is written out here (initdb, pg_ctl, redis-server, gunicorn,
 # manage.py).
 # ruff: noqa: S603
@@ -183,7 +185,9 @@ class AppStack:
     Redis of its own, and gunicorn with newsroom.settings.prod serving that database."""
 
     workers = 2
-    threads = None  # and worker_connections: None, gunicorn.conf.py's
+    # None: as gunicorn.conf.py makes them. threads 0: sync workers; N: gthread workers
+    # taking worker_connections each (None: gunicorn's own default).
+    threads = None
     worker_connections = None
     up_path = "/"  # what must answer 200 before gunicorn counts as up
 
@@ -290,8 +294,12 @@ class AppStack:
                 "--threads", str(max(self.threads, 1)),
                 "--worker-class", "gthread" if self.threads else "sync",
             ]  # fmt: skip
-        if self.worker_connections:
-            command += ["--worker-connections", str(self.worker_connections)]
+            # Always given: gunicorn.conf.py's own follow its threads, not these. With room
+            # for idle connections, the keep-alive it gave gthread workers until 7 Dec 2026.
+            connections = self.worker_connections or GUNICORN_WORKER_CONNECTIONS
+            command += ["--worker-connections", str(connections)]
+            if self.threads and connections > self.threads:
+                command += ["--keep-alive", "5"]
         if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
             # gunicorn >= 25.1 listens on ~/.gunicorn/gunicorn.ctl by default, and a second
             # gunicorn takes that socket over from the first: leave it to the site's own.
