@@ -18,11 +18,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 # connections one of four workers held 16 to 28 of them while others held none, and a
 # page's p99 was 1.6 to 4.4 times its median; sync workers held it at 1.2, at 64
 # connections 1.5 (gthread: 5.1), with 6 MB less a worker (`scripts/bench_gunicorn.py
-# --mixes 4x4,4x4c4,4x4c8,4x0`; the figures and their CPU in the README). A frozen database
-# holds a worker for one deadline at most
-# (newsroom/postgres/base.py), after which the process fails fast and serves the page
-# cache again, as its threads did. GUNICORN_THREADS=N gives gthread workers of N threads
-# each, taking a connection only when a thread is free for it (gunicorn issue #908).
+# --mixes 4x4,4x4c4,4x4c8,4x0`; the figures and their CPU in the README). A frozen
+# database holds a worker for one deadline at most (newsroom/postgres/base.py), after
+# which the process fails fast and serves the page cache again, as its threads did.
+# GUNICORN_THREADS=N gives gthread workers of N threads each, taking a connection only
+# when a thread is free for it (gunicorn issue #908).
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 worker_class = "sync" if threads == 1 else "gthread"
 worker_connections = threads

@@ -36,12 +36,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import gunicorn.config
 import psycopg
 from bench_gunicorn import process_tree_cpu_seconds, wrk
 from bench_newsday import HOST, NewsdayStack
 from psycopg import sql
-from stack import REPO_ROOT, VENV_BIN, free_port, request, stop_process, wait_for
+from stack import REPO_ROOT, free_port, request, stop_process, wait_for
 
 # ruff: noqa: S603
 
@@ -126,15 +125,10 @@ def newsroom_before(stack, revision, peers, port):
                 cwd=worktree, env=env, check=True, capture_output=True,
             )  # fmt: skip
         load_peers_article(env, peers, cwd=worktree)
-        command = [str(VENV_BIN / "gunicorn"), "newsroom.wsgi"]
-        if (worktree / "gunicorn.conf.py").exists():
-            command += ["-c", "gunicorn.conf.py"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(stack.workers)]
-        if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
-            command.append("--no-control-socket")  # not the other gunicorns' socket
         log = stack.tmp / "gunicorn-before.log"
         process = subprocess.Popen(
-            command, cwd=worktree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            stack.gunicorn_command(port=port, root=worktree),
+            cwd=worktree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         yield process
@@ -260,10 +254,8 @@ def main(argv=None):
         stack.start_gunicorn()
         stack.start_varnish()
         uncached_port = PORT + 1
-        command = stack.gunicorn_command()
-        command[command.index(f"127.0.0.1:{PORT}")] = f"127.0.0.1:{uncached_port}"
         uncached = subprocess.Popen(
-            command,
+            stack.gunicorn_command(port=uncached_port),
             cwd=REPO_ROOT,
             env={**stack.env(), "PAGE_CACHE_SECONDS": "0"},
             stdout=(stack.tmp / "gunicorn-uncached.log").open("wb"),

@@ -283,11 +283,12 @@ class AppStack:
             stop_process(self.redis)
         self.redis = None
 
-    def gunicorn_command(self):
+    def gunicorn_command(self, *, port=None, root=REPO_ROOT):
+        """gunicorn serving the checkout at `root` (run it there) on `port` (the stack's)."""
         command = [str(VENV_BIN / "gunicorn"), "newsroom.wsgi"]
-        if (REPO_ROOT / "gunicorn.conf.py").exists():
+        if (root / "gunicorn.conf.py").exists():
             command += ["-c", "gunicorn.conf.py"]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        command += ["--bind", f"127.0.0.1:{port or self.port}", "--workers", str(self.workers)]
         if self.threads is not None:
             # threads = 0: gunicorn's sync workers (one request at a time, no keep-alive).
             command += [
