@@ -28,6 +28,10 @@ The tests never time anything; speed is measured here. Run it from the repositor
     .venv/bin/python bench/pages.py [--articles N] [--requests R]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_bench]
         [--redis-url redis://127.0.0.1:6379/0] [--save-html DIR] [--only PATTERN]
+        [--profile warm|cold|approved|published]
+
+With --profile, it prints instead where each page's CPU goes (cProfile), for the renders
+of that kind the CPU table measures: where to look before the next change.
 
 The exit code is 0 when every page answers 200 and every cached request is a hit;
 otherwise the script exits with a message.
@@ -35,10 +39,12 @@ otherwise the script exits with a message.
 
 import argparse
 import contextlib
+import cProfile
 import gc
 import math
 import os
 import platform
+import pstats
 import re
 import resource
 import shlex
@@ -117,6 +123,13 @@ def parse_args():
         help="write each page's HTML there, to compare the pages before and after a change",
     )
     parser.add_argument("--only", help="measure only the pages whose label matches (regex)")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILED_RENDERS,
+        help="instead of the tables, print where the CPU of each page's render of that kind "
+        "goes (cProfile, the functions that take the most, by their own time and with "
+        "what they call)",
+    )
     return parser.parse_args()
 
 
@@ -422,7 +435,7 @@ def cpu_fetch(client, label, path):
     return (time.thread_time() - start) * 1000
 
 
-def cpu_after_approval(client, label, path, requests, article):
+def cpu_after_approval(client, label, path, requests, article, *, measure=cpu_fetch):
     """The median CPU of the first request after a comment on `article` is approved:
     what the page costs the front cache's refresh on a news day, a decision a second
     (its thread on the story page; lists keep the count of their render, which the
@@ -439,11 +452,11 @@ def cpu_after_approval(client, label, path, requests, article):
             status=ReaderComment.Status.PUBLIC,
             by=None,
         )
-        times.append(cpu_fetch(client, label, path))
+        times.append(measure(client, label, path))
     return statistics.median(times)
 
 
-def cpu_after_publish(client, label, path, requests, newsroom):
+def cpu_after_publish(client, label, path, requests, newsroom, *, measure=cpu_fetch):
     """The median CPU of the first request after a story is published in the benched
     section, with the benched tag and author: what the front cache's refresh costs when
     news breaks (every list showing it changes; the stories it already showed are kept
@@ -463,7 +476,7 @@ def cpu_after_publish(client, label, path, requests, newsroom):
             authors=[newsroom["author"]],
         )
         article_publish(article=story, by=newsroom["editor"])
-        times.append(cpu_fetch(client, label, path))
+        times.append(measure(client, label, path))
         article_unpublish(article=story, by=newsroom["editor"])
     return statistics.median(times)
 
@@ -483,6 +496,43 @@ def cpu_breakdown(client, label, path, requests):
     return {category: statistics.median(ms) for category, ms in parts.items()}, statistics.median(
         sql_wall
     )
+
+
+PROFILED_RENDERS = ("warm", "cold", "approved", "published")
+PROFILE_LINES = 30
+
+
+def profile_page(client, label, path, requests, newsroom, render):
+    """Print where the CPU of `requests` renders of the page goes, by cProfile: each
+    render of the kind `render` names, as the CPU table measures it ("warm": every part
+    kept; "cold": no part kept; "approved", "published": the first render after a
+    comment is approved, after a story is published). The profiler's own cost inflates
+    the functions called most, so read it for where, not how much."""
+    profiler = cProfile.Profile()
+
+    def profiled(client, label, path):
+        profiler.enable()
+        try:
+            fetch(client, label, path)
+        finally:
+            profiler.disable()
+        return 0.0
+
+    fetch(client, label, path)  # warm-up
+    if render == "approved":
+        cpu_after_approval(client, label, path, requests, newsroom["article"], measure=profiled)
+    elif render == "published":
+        cpu_after_publish(client, label, path, requests, newsroom, measure=profiled)
+    else:
+        fragments = {} if render == "warm" else {"FRAGMENT_CACHE_SECONDS": 0}
+        with override_settings(**fragments):
+            for _ in range(requests):
+                profiled(client, label, path)
+    print(f"{label} ({path}): {requests} renders, {render}")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(PROFILE_LINES)
+    # Newsroom's own functions, by what they cost with what they call.
+    stats.sort_stats("cumulative").print_stats(str(REPO_ROOT / "[a-z]"), PROFILE_LINES)
 
 
 def forget_cached_pages():
@@ -651,11 +701,15 @@ def run(args, database_url, scratch):
     for label, path in public_pages(newsroom):
         if args.only and not re.search(args.only, label):
             continue
+        if args.profile:
+            profile_page(client, label, path, args.requests, newsroom, args.profile)
+            continue
         log(f"measuring {label}")
         figures.append(measure_page(client, label, path, args.requests, newsroom))
         if args.save_html:
             save_html(client, label, path, args.save_html)
-    report(figures, args, setup_seconds)
+    if figures:
+        report(figures, args, setup_seconds)
 
 
 def save_html(client, label, path, folder):
