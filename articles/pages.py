@@ -105,9 +105,11 @@ def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
     """The published story at `slug`, with its body's blocks expanded, or None.
 
     Kept in the shared cache (cachekeys.remembered) for `seconds` at most, and until the
-    story, its thread, its section or a photo or an embed it shows changes: a story
-    page whose parts are kept too (newsroom.fragments) asks the database nothing. A
-    story not found is not kept.
+    story, its section or a photo or an embed it shows changes: a story page whose
+    parts are kept too (newsroom.fragments) asks the database nothing. Not until its
+    thread changes: the page reads the thread's count with the thread
+    (comments.counts.thread_count), so an approval leaves the story kept. A story not
+    found is not kept.
     """
     if len(slug) > ARTICLE_SLUG_MAX_LENGTH:
         return None  # no story has it (and it would make too long a cache key)
@@ -123,7 +125,6 @@ def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
         rows = [article.section, article.hero_photo, article.social_image, *body.photos]
         return {
             cache_key(article),
-            article.comments_cache_key,
             *(cache_key(row) for row in [*rows, *body.embeds] if row is not None),
         }
 

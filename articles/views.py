@@ -77,7 +77,6 @@ def article_detail(request, section, year, month, day, slug):
         response,
         shown,
         article.last_edited_at(kept_since=kept_since),
-        article.comments_changed_at,
         kept_since,
         shown_changed_at(request),  # live coverage's entries, say
     )

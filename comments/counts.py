@@ -13,6 +13,9 @@ A block is a fixed range of story ids, so these documents are bounded by the sto
 there are (a made-up block is a 404) and one list of recent stories needs one or two.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.urls import reverse
 
 from articles.models import Article
@@ -59,3 +62,21 @@ def block_counts(block: int) -> dict[int, int] | None:
     if not counts and not Article.objects.filter(pk__range=ids).exists():
         return None
     return counts
+
+
+@dataclass(frozen=True)
+class ThreadCount:
+    count: int
+    changed_at: datetime | None  # when the count last changed: None before any comment
+
+
+def thread_count(article_id: int) -> ThreadCount:
+    """A story's public comment count as stored now, for the heading over its thread on
+    its own page: read with the thread, not with the story, so that an approval has the
+    page read its thread again and not its story (articles.pages.story_for_page)."""
+    count, changed_at = (
+        Article.objects.filter(pk=article_id)
+        .values_list("comment_count", "comments_changed_at")
+        .get()
+    )
+    return ThreadCount(count, changed_at)

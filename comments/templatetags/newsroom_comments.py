@@ -8,12 +8,12 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.counts import counts_url
+from comments.counts import counts_url, thread_count
 from comments.forms import CommentForm, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
 from comments.threads import OLDEST, Cursor, thread_page
-from newsroom.cachekeys import shows, shows_real_page
+from newsroom.cachekeys import shows, shows_changed_at, shows_real_page
 
 register = template.Library()
 
@@ -161,6 +161,14 @@ def comment_counts_url(article):
     return counts_url(article.pk)
 
 
+def _thread_count(request, article_id):
+    """The thread's count, its change noted for the page's Last-Modified (a thread kept
+    rendered brings its render's time instead: newsroom.fragments)."""
+    count = thread_count(article_id)
+    shows_changed_at(request, count.changed_at)
+    return count
+
+
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def article_comments(context, article):
     """A page of the public thread (``?comments=<cursor>``, see comments.threads), the
@@ -173,6 +181,7 @@ def article_comments(context, article):
     # Read only when shown: a thread kept rendered (the "comments" fragment) needs no
     # query, and the first page, the one nearly every reader gets, asks nothing more.
     page = SimpleLazyObject(lambda: thread_page(article_id=article.pk, cursor=cursor or Cursor()))
+    count = SimpleLazyObject(lambda: _thread_count(request, article.pk))
     # One value, naming a page there is: then caches may keep it (see shows_real_page).
     if (
         request is not None
@@ -211,7 +220,7 @@ def article_comments(context, article):
         "cursor": cursor or Cursor(),
         "article_url": article.get_absolute_url(),
         # Kept by the comments' services as they change (services.article_comment_count_add).
-        "count": article.comment_count,
+        "thread_count": count,
         "form": form,
         "form_errors": form_errors,
         "reply_to": reply_to,

@@ -163,6 +163,23 @@ def test_approving_a_comment_renders_the_thread_again(
     assert "Held, then approved." in page(client, url)[0]
 
 
+def test_an_approval_reads_the_thread_and_its_count_again_not_the_story(
+    client, story, editor, fragments_on, django_capture_on_commit_callbacks
+):
+    url = story.get_absolute_url()
+    client.get(url)
+    assert "2 comments</h2>" in page(client, url)[0]  # the story's two, from kept parts
+    approve_a_new_comment(story, editor, django_capture_on_commit_callbacks)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, url)[0]
+    assert "3 comments</h2>" in html
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"comments_changed_at"' in read  # the count over the thread
+    assert ReaderComment._meta.db_table in read  # the thread's page
+    assert '"articles_article"."body"' not in read  # the story itself, kept
+
+
 def test_a_fragment_varies_on_the_values_it_names(fragments_on):
     template = Template(
         '{% load fragments %}{% fragment "greeting" name %}Hello {{ name }}{% endfragment %}'
