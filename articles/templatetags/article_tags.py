@@ -2,18 +2,26 @@ import json
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
+from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
-from articles.models import BREAKING_KEY, BreakingNews
+from articles.models import BREAKING_KEY, SECTIONS_KEY, BreakingNews
 from articles.search import excerpt_html
+from comments.counts import counts_url
 from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
 from newsroom.fragments import cached_fragment
 from newsroom.links import absolute_url
+from newsroom.markup import format_markup
 
 register = template.Library()
 
-# What a story's card may be told, besides the story (templates/includes/_card.html).
+NOTHING = format_markup("")
+NEWLINE = format_markup("\n")
+
+# What a story's card may be told, besides the story (card_html).
 CARD_OPTIONS = (
     "variant", "show_photo", "show_standfirst", "level", "sizes", "loading", "hide_comments",
     "headline", "standfirst", "photo", "kicker", "thumbnail",
@@ -23,12 +31,41 @@ CARD_OPTIONS = (
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+# A story's card, its photo and its byline are written here, not by templates
+# (newsroom.markup): a list shows twenty cards, a front twenty-five, and a card rendered
+# by the template engine cost about half a millisecond, most of a cold list page. A
+# front may show its own headline, standfirst, photo and kicker instead of the story's
+# (fronts.pages.ShownCard). `thumbnail`: where the card is one of those site.css shows
+# with a square thumbnail on phones. The comment count is as of the card's render: the
+# reader's browser brings it up to date (comments.counts), so an approved comment does
+# not change the lists.
+CARD_HTML = (
+    '\n<article class="card{variant}">'
+    "\n  "
+    "\n  {photo}"
+    '\n  <p class="card__section"><a href="{section_url}">{section}</a></p>'
+    '\n  <h{level} class="card__headline">{kicker}<a href="{url}">{headline}</a></h{level}>'
+    "\n  {standfirst}"
+    "\n  "
+    '\n  <div class="card__meta">{byline}<time datetime="{datetime}">{date}</time>{comments}</div>'
+    "\n</article>\n"
+)
+CARD_PHOTO_HTML = """
+    <a class="card__photo" href="{url}" tabindex="-1" aria-hidden="true">{picture}</a>
+  """
+CARD_KICKER_HTML = '<span class="card__kicker card__kicker--{lower}">{kicker}</span> '
+CARD_STANDFIRST_HTML = '<p class="card__standfirst">{standfirst}</p>'
+CARD_COMMENTS_HTML = (
+    ' <a class="card__comments" href="{url}#comments" data-comment-counts="{counts_url}"'
+    ' data-story="{id}"{hidden}>{count}</a>'
+)
+CARD_SIZES = "(min-width: 60em) 20em, 100vw"
+
+
 @register.simple_tag(takes_context=True)
 def card(context, article, **options):
-    """A story's card (includes/_card.html), kept rendered as the fragment "card" for
-    the story and the options it is given: ``{% card article show_photo=True %}``. What
-    ``{% include %}`` of the card with a ``{% fragment %}`` in it would do, without a
-    template's render to tell a kept card's key: a list shows twenty of them."""
+    """A story's card, kept rendered as the fragment "card" for the story and the options
+    it is given: ``{% card article show_photo=True %}`` (CARD_OPTIONS)."""
     unknown = options.keys() - CARD_OPTIONS
     if unknown:
         raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
@@ -36,12 +73,109 @@ def card(context, article, **options):
     # of the time.
     count = None if options.get("hide_comments") else article.comment_count
     vary = [article, count, *(options.get(name) for name in CARD_OPTIONS)]
+    request = getattr(context, "request", None)
+    return cached_fragment(request, "card", vary, lambda: card_html(request, article, **options))
 
-    def render():
-        card_template = context.template.engine.get_template("includes/_card.html")
-        return card_template.render(context.new({"article": article, **options}))
 
-    return cached_fragment(getattr(context, "request", None), "card", vary, render)
+def card_html(
+    request,
+    article,
+    *,
+    variant="",
+    show_photo=False,
+    show_standfirst=False,
+    level=None,
+    sizes=None,
+    loading=None,
+    hide_comments=False,
+    headline="",
+    standfirst="",
+    photo=None,
+    kicker="",
+    thumbnail=False,
+):
+    if request is not None:
+        shows(request, cache_key(article), SECTIONS_KEY)
+    url = article.get_absolute_url()
+    card_photo = photo or article.hero_photo
+    card_standfirst = standfirst or article.standfirst
+    published_at = template_localtime(article.published_at)
+    count = article.comment_count
+    return format_markup(
+        CARD_HTML,
+        variant=format_markup(" card--{variant}", variant=variant) if variant else NOTHING,
+        photo=format_markup(
+            CARD_PHOTO_HTML,
+            url=url,
+            picture=picture_html(
+                request,
+                card_photo,
+                sizes=sizes or CARD_SIZES,
+                loading=loading or "lazy",
+                ratio="16:9",
+                phone_thumbnail=thumbnail,
+            ),
+        )
+        if show_photo and card_photo
+        else NOTHING,
+        section_url=article.section.get_absolute_url(),
+        section=article.section.name,
+        level=level or 3,
+        kicker=format_markup(CARD_KICKER_HTML, lower=str(kicker).lower(), kicker=kicker)
+        if kicker
+        else NOTHING,
+        url=url,
+        headline=headline or article.headline,
+        standfirst=format_markup(CARD_STANDFIRST_HTML, standfirst=card_standfirst)
+        if show_standfirst and card_standfirst
+        else NOTHING,
+        byline=byline_html(request, article),
+        # As {{ published_at|date:"c" }} and {{ published_at|date:"M j, H:i" }}.
+        datetime=dateformat.format(published_at, "c") if published_at else "",
+        date=dateformat.format(published_at, "M j, H:i") if published_at else "",
+        comments=NOTHING
+        if hide_comments
+        else format_markup(
+            CARD_COMMENTS_HTML,
+            url=url,
+            counts_url=counts_url(article.pk),
+            id=article.pk,
+            hidden="" if count else format_markup(" hidden"),
+            count=f"{count} comment{'' if count == 1 else 's'}" if count else "",
+        ),
+    )
+
+
+BYLINE_AUTHOR_HTML = '<a href="{url}">{name}</a>'
+BYLINE_AGENCY_HTML = '<span class="agency">{agency}</span>'
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, article):
+    """“By Ada, Bo and Cy with AFP”: the story's authors, linked, and its agency."""
+    return byline_html(getattr(context, "request", None), article)
+
+
+def byline_html(request, article):
+    authors = article.byline_authors
+    if not (authors or article.agency):
+        return NEWLINE
+    parts = ['<p class="byline">']
+    if authors:
+        parts.append("By ")
+        for position, author in enumerate(authors, start=1):
+            if request is not None:
+                shows(request, cache_key(author))
+            url = author.get_absolute_url()
+            parts.append(format_markup(BYLINE_AUTHOR_HTML, url=url, name=author.name))
+            if position < len(authors):
+                parts.append(" and " if position == len(authors) - 1 else ", ")
+    if article.agency:
+        parts.append(" with " if authors else "")
+        parts.append(format_markup(BYLINE_AGENCY_HTML, agency=article.agency))
+    parts.append("</p>\n")
+    # format_markup's output and constants only.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
 @register.simple_tag
@@ -116,9 +250,35 @@ PHONE_THUMBNAIL_SIZES = "6.5rem"
 PHONE_THUMBNAIL_RATIO = "1:1"
 
 
-@register.inclusion_tag("includes/_picture.html", takes_context=True)
-def picture(
-    context, photo, sizes="100vw", loading="lazy", css_class="", ratio="", phone_thumbnail=False
+PICTURE_HTML = (
+    "<picture>\n  {phone}{webp}"
+    '\n  <img src="{src}"{srcset} width="{width}" height="{height}" alt="{alt}"'
+    ' loading="{loading}" decoding="async"{css_class}>'
+    "\n</picture>\n"
+)
+PHONE_WEBP_HTML = (
+    '<source media="{media}" type="image/webp" srcset="{srcset}" sizes="{sizes}"'
+    ' width="{width}" height="{height}">\n  '
+)
+PHONE_JPEG_HTML = (
+    '<source media="{media}" srcset="{srcset}" sizes="{sizes}"'
+    ' width="{width}" height="{height}">\n  '
+)
+WEBP_HTML = '<source type="image/webp" srcset="{srcset}" sizes="{sizes}">'
+UNAVAILABLE_HTML = (
+    '<img src="{src}" width="{width}" height="{height}" alt="Photo no longer available"'
+    ' class="photo-unavailable{css_class}">\n'
+)
+
+
+@register.simple_tag(takes_context=True)
+def picture(context, photo, **options):
+    """``{% picture photo sizes="8rem" %}``: picture_html's <picture>."""
+    return picture_html(getattr(context, "request", None), photo, **options)
+
+
+def picture_html(
+    request, photo, *, sizes="100vw", loading="lazy", css_class="", ratio="", phone_thumbnail=False
 ):
     """A responsive <picture> of the crop `ratio` ("16:9"; "" the whole picture): WebP
     renditions, a JPEG fallback, fixed width and height. With `phone_thumbnail`, phones
@@ -127,29 +287,51 @@ def picture(
     decided when the page is built (no page is kept past a licence's end:
     articles.apps.next_public_change)."""
     if photo is None:
-        return {"photo": None}
-    if (request := getattr(context, "request", None)) is not None:
+        return NEWLINE
+    if request is not None:
         shows(request, cache_key(photo))  # a licence extended brings the photo back
-    phone = None
+    fallback = photo.fallback_for(ratio)
+    if not photo.is_licensed:
+        return format_markup(
+            UNAVAILABLE_HTML,
+            src=static("img/photo-unavailable.svg"),
+            width=fallback["width"],
+            height=fallback["height"],
+            css_class=f" {css_class}" if css_class else "",
+        )
+    phone = NOTHING
     if phone_thumbnail and (jpeg := photo.srcset("JPEG", PHONE_THUMBNAIL_RATIO)):
-        phone = {
+        square = photo.fallback_for(PHONE_THUMBNAIL_RATIO)
+        source = {
             "media": PHONE_THUMBNAIL_MEDIA,
             "sizes": PHONE_THUMBNAIL_SIZES,
-            "webp": photo.srcset("WEBP", PHONE_THUMBNAIL_RATIO),
-            "jpeg": jpeg,
-            "fallback": photo.fallback_for(PHONE_THUMBNAIL_RATIO),
+            "width": square["width"],
+            "height": square["height"],
         }
-    return {
-        "photo": photo,
-        "licensed": photo.is_licensed,
-        "fallback": photo.fallback_for(ratio),
-        "webp": photo.srcset("WEBP", ratio),
-        "jpeg": photo.srcset("JPEG", ratio),
-        "phone": phone,
-        "sizes": sizes,
-        "loading": loading,
-        "css_class": css_class,
-    }
+        webp = photo.srcset("WEBP", PHONE_THUMBNAIL_RATIO)
+        phone = format_markup(
+            "{webp}{jpeg}",
+            webp=format_markup(PHONE_WEBP_HTML, srcset=webp, **source) if webp else NOTHING,
+            jpeg=format_markup(PHONE_JPEG_HTML, srcset=jpeg, **source),
+        )
+    webp = photo.srcset("WEBP", ratio)
+    jpeg = photo.srcset("JPEG", ratio)
+    return format_markup(
+        PICTURE_HTML,
+        phone=phone,
+        webp=format_markup(WEBP_HTML, srcset=webp, sizes=sizes) if webp else NOTHING,
+        src=fallback["url"],
+        srcset=format_markup(' srcset="{jpeg}" sizes="{sizes}"', jpeg=jpeg, sizes=sizes)
+        if jpeg
+        else NOTHING,
+        width=fallback["width"],
+        height=fallback["height"],
+        alt=photo.alt,
+        loading=loading,
+        css_class=format_markup(' class="{css_class}"', css_class=css_class)
+        if css_class
+        else NOTHING,
+    )
 
 
 @register.inclusion_tag("articles/_breaking.html", takes_context=True)

@@ -1,12 +1,10 @@
-import html
-
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from comments.counts import counts_url, thread_count
 from comments.forms import CommentForm, without_invisible
@@ -14,6 +12,7 @@ from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
 from comments.threads import OLDEST, Cursor, thread_page
 from newsroom.cachekeys import shows, shows_changed_at, shows_real_page
+from newsroom.markup import format_markup
 
 register = template.Library()
 
@@ -36,11 +35,9 @@ def build_tree(comments):
 
 
 # The thread as readers see it: a comment, its replies nested under it. Written here
-# rather than by a template included once a comment: a page of 50 threads holds ~111
-# comments, and the template engine's few microseconds a tag (the include, a reversed
-# URL, a localised number, a formatted date, an escape through format_html each) made
-# up most of a cold story page. Every value is escaped as format_html escapes (see
-# _html), bar the comment's text, which linebreaks escapes.
+# rather than by a template included once a comment (newsroom.markup): a page of 50
+# threads holds ~111 comments. Every value is escaped as format_html escapes (see
+# format_markup), bar the comment's text, which linebreaks escapes.
 COMMENT_HTML = """
 <li class="comment comment--level-{level}" id="c{id}">
   <article aria-labelledby="c{id}-author">
@@ -77,18 +74,8 @@ ITEM_CLOSE = """
 </li>"""
 
 
-def _html(template, **values):
-    """format_html for the thread's loop, at a fifth of its cost: SafeString values as
-    they are, every other value escaped (html.escape, as django.utils.html.escape)."""
-    escaped = {
-        key: value if isinstance(value, SafeString) else html.escape(str(value))
-        for key, value in values.items()
-    }
-    return mark_safe(template.format_map(escaped))  # noqa: S308  # nosec B308 B703
-
-
-NOTHING = _html("")
-REPORTED = _html(REPORTED_HTML)
+NOTHING = format_markup("")
+REPORTED = format_markup(REPORTED_HTML)
 
 
 @register.simple_tag
@@ -101,7 +88,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
     # Reversed once a page, not once a comment (it costs as much as the rest of one):
     # comment 0's address, split where its number is.
     report_before, report_after = reverse("comments:report", kwargs={"pk": 0}).rsplit("0", 1)
-    reply_query = _html("{cursor}&amp;", cursor=cursor) if cursor else _html("?")
+    reply_query = format_markup("{cursor}&amp;", cursor=cursor) if cursor else format_markup("?")
     zone = timezone.get_current_timezone()
     days = {}  # "Dec 6, 2026" by date: Django's date format, once a day shown
     parts = []
@@ -110,7 +97,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
         for node in nodes:
             comment = node["comment"]
             if comment.erased_at is not None:
-                parts.append(_html(ERASED_HTML, id=comment.pk, level=comment.level))
+                parts.append(format_markup(ERASED_HTML, id=comment.pk, level=comment.level))
             else:
                 # As {{ submit_date|date:"c" }} and {{ submit_date|date:"M j, Y, H:i" }}.
                 local = comment.submit_date.astimezone(zone)
@@ -119,19 +106,19 @@ def comment_thread(tree, *, cursor, reported, replies_below):
                 )
                 values = {"id": comment.pk, "name": comment.user_name}
                 parts.append(
-                    _html(
+                    format_markup(
                         COMMENT_HTML,
                         **values,
                         level=comment.level,
                         datetime=local.isoformat(),
                         date=f"{day}, {local:%H:%M}",
                         body=linebreaks_filter(comment.comment),
-                        reply=_html(REPLY_HTML, query=reply_query, **values)
+                        reply=format_markup(REPLY_HTML, query=reply_query, **values)
                         if comment.level < replies_below
                         else NOTHING,
                         report=REPORTED
                         if comment.pk == reported
-                        else _html(
+                        else format_markup(
                             REPORT_HTML,
                             url=f"{report_before}{comment.pk}{report_after}",
                             name=comment.user_name,
@@ -145,7 +132,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
             parts.append(ITEM_CLOSE)
 
     write(tree)
-    # _html's output and constants only.
+    # format_markup's output and constants only.
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
