@@ -28,7 +28,7 @@ The tests never time anything; speed is measured here. Run it from the repositor
     .venv/bin/python bench/pages.py [--articles N] [--requests R]
         [--database-url postgres://postgres@127.0.0.1:5432/newsroom_bench]
         [--redis-url redis://127.0.0.1:6379/0] [--save-html DIR] [--only PATTERN]
-        [--profile warm|cold|approved|published]
+        [--profile warm|cold|approved|published|unread]
 
 With --profile, it prints instead where each page's CPU goes (cProfile), for the renders
 of that kind the CPU table measures: where to look before the next change.
@@ -127,6 +127,7 @@ def parse_args():
         "--profile",
         choices=PROFILED_RENDERS,
         help="instead of the tables, print where the CPU of each page's render of that kind "
+        "(unread: the pages nobody has read) "
         "goes (cProfile, the functions that take the most, by their own time and with "
         "what they call)",
     )
@@ -394,6 +395,42 @@ def public_pages(newsroom):
     ]
 
 
+def unread_pages(newsroom, count):
+    """Pages of two kinds that nobody has asked for in this run, `count` of each at
+    most: stories (each given the benched story's thread first) and pages of the benched
+    section's archive that share no story. What a miss costs when its own parts are not
+    kept and only what it shares with every page of its kind is (the navigation, Latest,
+    the ads' choice...): a story nobody has read this hour, a deep archive page."""
+    from articles.models import Article
+    from articles.pages import LISTING_PAGE_SIZE, ListingCursor
+
+    stories = list(
+        Article.objects.published().exclude(pk=newsroom["article"].pk).order_by("?")[:count]
+    )
+    for story in stories:
+        add_comments(story)
+    section = newsroom["section"]
+    in_section = Article.objects.published().filter(section=section)
+    newest_first = list(in_section.order_by("-published_at", "-pk"))
+    # Pages after every 20th story: each holds 20 stories no other one shows.
+    after = newest_first[LISTING_PAGE_SIZE * 2 :: LISTING_PAGE_SIZE][:count]
+    return [
+        ("a story nobody has read", [story.get_absolute_url() for story in stories]),
+        (
+            "a section archive page nobody has read",
+            [f"{section.get_absolute_url()}{ListingCursor.of(story).query()}" for story in after],
+        ),
+    ]
+
+
+def cpu_unread(client, label, paths):
+    """The median CPU of the first request for each of `paths`, after one of them as a
+    warm-up (the parts every page of the kind shares are then kept)."""
+    fetch(client, label, paths[0])
+    times = [cpu_fetch(client, label, path) for path in paths[1:]]
+    return statistics.median(times), len(times)
+
+
 def fetch(client, label, path):
     response = client.get(path)
     if response.status_code != 200:
@@ -498,17 +535,18 @@ def cpu_breakdown(client, label, path, requests):
     )
 
 
-PROFILED_RENDERS = ("warm", "cold", "approved", "published")
+PROFILED_RENDERS = ("warm", "cold", "approved", "published", "unread")
 PROFILE_LINES = 30
 
 
-def profile_page(client, label, path, requests, newsroom, render):
+def profile_page(client, label, path, requests, newsroom, render, paths=()):
     """Print where the CPU of `requests` renders of the page goes, by cProfile: each
     render of the kind `render` names, as the CPU table measures it ("warm": every part
     kept; "cold": no part kept; "approved", "published": the first render after a
-    comment is approved, after a story is published). The profiler's own cost inflates
+    comment is approved, after a story is published; "unread": the first request for
+    each of `paths`, pages of the kind nobody has read). The profiler's own cost inflates
     the functions called most, so read it for where, not how much."""
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.thread_time)  # CPU, as the tables: not the waits
 
     def profiled(client, label, path):
         profiler.enable()
@@ -519,7 +557,10 @@ def profile_page(client, label, path, requests, newsroom, render):
         return 0.0
 
     fetch(client, label, path)  # warm-up
-    if render == "approved":
+    if render == "unread":
+        for other in paths:
+            profiled(client, label, other)
+    elif render == "approved":
         cpu_after_approval(client, label, path, requests, newsroom["article"], measure=profiled)
     elif render == "published":
         cpu_after_publish(client, label, path, requests, newsroom, measure=profiled)
@@ -528,7 +569,7 @@ def profile_page(client, label, path, requests, newsroom, render):
         with override_settings(**fragments):
             for _ in range(requests):
                 profiled(client, label, path)
-    print(f"{label} ({path}): {requests} renders, {render}")
+    print(f"{label} ({path}): {len(paths) or requests} renders, {render}")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("tottime").print_stats(PROFILE_LINES)
     # Newsroom's own functions, by what they cost with what they call.
@@ -615,7 +656,7 @@ def format_table(header, rows):
     )
 
 
-def report(figures, args, setup_seconds):
+def report(figures, unread, args, setup_seconds):
     from articles.models import Article
 
     published = Article.objects.published().count()
@@ -679,6 +720,16 @@ def report(figures, args, setup_seconds):
         "benched section, with the benched tag and author (the new story's card rendered, "
         "the others kept)."
     )
+    if unread:
+        print()
+        print("CPU of a page nobody has read, page cache off (ms, median of first requests):")
+        rows = [[label, f"{ms:.2f}", str(pages)] for label, ms, pages in unread]
+        print(format_table(["page", "CPU", "pages"], rows))
+        print(
+            "Each page asked for once: its own parts (the story, its thread, its cards) are "
+            "rendered, what it shares with the pages of its kind is kept. The stories have "
+            "the benched story's thread; the archive pages share no story."
+        )
     print()
     for f in figures:
         print(f"{f.label}: {f.path}")
@@ -698,6 +749,11 @@ def run(args, database_url, scratch):
     setup_seconds["content"] = time.perf_counter() - start
     client = Client()
     figures = []
+    if args.profile == "unread":
+        for label, (path, *paths) in unread_pages(newsroom, args.requests + 1):
+            if not args.only or re.search(args.only, label):
+                profile_page(client, label, path, args.requests, newsroom, "unread", paths)
+        return
     for label, path in public_pages(newsroom):
         if args.only and not re.search(args.only, label):
             continue
@@ -708,8 +764,15 @@ def run(args, database_url, scratch):
         figures.append(measure_page(client, label, path, args.requests, newsroom))
         if args.save_html:
             save_html(client, label, path, args.save_html)
-    if figures:
-        report(figures, args, setup_seconds)
+    unread = []
+    if not args.profile:
+        for label, paths in unread_pages(newsroom, args.requests + 1):
+            if args.only and not re.search(args.only, label):
+                continue
+            log(f"measuring {label}")
+            unread.append((label, *cpu_unread(client, label, paths)))
+    if figures or unread:
+        report(figures, unread, args, setup_seconds)
 
 
 def save_html(client, label, path, folder):
