@@ -4,6 +4,7 @@ import os
 import tempfile
 
 from django.core.files.storage import FileSystemStorage
+from django.utils.encoding import filepath_to_uri
 
 
 class _WrittenFile:
@@ -42,3 +43,13 @@ class MediaStorage(FileSystemStorage):
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+
+    def url(self, name):
+        """FileSystemStorage.url without its urljoin where the join only concatenates:
+        a name with no "." or ".." segment, as every stored name is (quoted, it has no
+        scheme, query or fragment). A cold list page asks for a hundred URLs of
+        renditions, and urljoin was a tenth of its CPU (make bench --profile unread)."""
+        path = filepath_to_uri(name) if name is not None else None
+        if self.base_url is None or path is None or "/." in f"/{path}":
+            return super().url(name)
+        return self.base_url + path.lstrip("/")
