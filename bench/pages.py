@@ -196,6 +196,14 @@ def configure_django(database_url, scratch, redis_url):
     settings.PHOTO_RENDITION_WIDTHS = (480, 800)
     # Production's fragment cache (the test settings turn it off).
     settings.FRAGMENT_CACHE_SECONDS = 600
+    # A local memory cache as large as a production Redis: Django's default of 300
+    # entries evicts the parts kept for other pages, which Redis would keep.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
     if redis_url:
         settings.CACHES = {
             "default": {
