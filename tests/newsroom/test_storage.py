@@ -24,4 +24,3 @@ def test_a_media_url_is_the_one_django_would_build(tmp_path, base_url, name):
     ours = MediaStorage(location=tmp_path, base_url=base_url)
     django = FileSystemStorage(location=tmp_path, base_url=base_url)
     assert ours.url(name) == django.url(name)
-
