@@ -70,6 +70,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
 from bench.breakdown import CATEGORIES, instrumented
+from newsroom.framestack import on_own_frame_stack
 
 # The project's own modules (articles, newsroom, tests.factories) are imported inside the
 # functions that use them: they need django.setup(), which configure_django() runs.
@@ -799,7 +800,10 @@ def main():
         )
         with database:
             try:
-                run(args, database_url, Path(tmp))
+                # Every request from the same depth of CPython's frame stack, whatever the
+                # script was started as (python -m bench.pages or imported): see
+                # newsroom.framestack. Otherwise its figures moved by a third with it.
+                on_own_frame_stack(run, args, database_url, Path(tmp))
             finally:
                 if args.redis_url:
                     forget_cached_pages()
