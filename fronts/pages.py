@@ -19,7 +19,6 @@ from typing import Any
 from django.db.models import Value
 
 from articles.models import LATEST_KEY, Article, ArticleQuerySet, Photo, Section, Tag
-from newsroom.cachekeys import keep_entry, kept_entries, read_ahead_since
 
 from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
 
@@ -167,62 +166,19 @@ def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> list[list[int]]
     return newest
 
 
-BackfillRule = tuple[str, int | None]  # a backfill's kind and its section or tag, if any
-
-
-def _rule_cache_key(rule: BackfillRule) -> str | None:
-    """The list a backfill rule reads: a story published in it or taken down changes the
-    rule's picks. None for Most read, which changes with readers' views."""
-    kind, param = rule
-    key: str | None
-    match kind:
-        case Backfill.SECTION:
-            key = Section(pk=param).articles_cache_key
-        case Backfill.TAG:
-            key = Tag(pk=param).articles_cache_key
-        case Backfill.MOST_READ:
-            key = None
-        case _:
-            key = LATEST_KEY
-    return key
-
-
 def _backfill_candidates(
-    layout: list[ContainerLayout], depth: int, *, seconds: int = 0
-) -> dict[BackfillRule, list[int]]:
+    layout: list[ContainerLayout], depth: int
+) -> dict[tuple[str, int | None], list[int]]:
     """The stories each backfill rule of the layout would pick, best first, at most
-    `depth` per rule: one query per kind of rule, however many containers use it.
-
-    With `seconds`, each rule's picks are kept that long at most (never past the next
-    scheduled change: newsroom.fragments.kept_seconds), until the list it reads is
-    purged, and read back in one round trip with the page's other kept parts: a story
-    published in one section has the front read that section's picks again, and Top
-    stories' and Must read's (they read Latest), not every other section's."""
+    `depth` per rule: one query per kind of rule, however many containers use it."""
     rules = {
         (container["backfill"], container.get("section_id") or container.get("tag_id"))
         for container in layout
         if container["backfill"]
     }
-    keys = {rule: key for rule in rules if (key := _rule_cache_key(rule)) is not None}
-    names = {rule: f"backfill:{rule[0]}:{rule[1]}:{depth}" for rule in keys}
-    found: dict[BackfillRule, list[int]] = defaultdict(list)
-    if seconds and names:
-        rule_named = {name: rule for rule, name in names.items()}
-        for name, (entry, fresh) in kept_entries(names.values()).items():
-            if fresh:
-                found[rule_named[name]] = entry.value
-    unread = rules - found.keys()
-    started = read_ahead_since()
-    found |= _read_candidates(unread, depth)
-    for rule in unread & names.keys() if seconds else ():
-        keep_entry(names[rule], found[rule], {keys[rule]}, started, seconds)
-    return found
-
-
-def _read_candidates(rules: set[BackfillRule], depth: int) -> dict[BackfillRule, list[int]]:
     kinds = {kind for kind, _param in rules}
     pool = Article.objects.for_backfill()
-    found: dict[BackfillRule, list[int]] = defaultdict(list)
+    found: dict[tuple[str, int | None], list[int]] = defaultdict(list)
 
     def newest_first(queryset: Any) -> Any:
         return queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[:depth]
@@ -253,11 +209,10 @@ def _read_candidates(rules: set[BackfillRule], depth: int) -> dict[BackfillRule,
     return found
 
 
-def assemble(layout: list[ContainerLayout], *, seconds: int = 0) -> ShownFront:
+def assemble(layout: list[ContainerLayout]) -> ShownFront:
     """The front a layout shows now, in a fixed number of queries (one for the picks
     still public, one per kind of backfill rule, two for the stories' cards, one for the
-    photos picked instead of the stories' own). With `seconds`, the backfills' picks
-    are kept (_backfill_candidates).
+    photos picked instead of the stories' own).
 
     Each container shows its picks still public, in the editor's order, then its
     backfill up to its size. A story appears once: a story picked anywhere is left out
@@ -270,7 +225,7 @@ def assemble(layout: list[ContainerLayout], *, seconds: int = 0) -> ShownFront:
         else set()
     )
     depth = len(picked_ids) + sum(container["max_cards"] for container in layout)
-    candidates = _backfill_candidates(layout, depth, seconds=seconds)
+    candidates = _backfill_candidates(layout, depth)
 
     shown: set[int] = set(public_picks)
     slots: list[list[tuple[int, dict[str, Any] | None]]] = []
@@ -349,13 +304,18 @@ def recent_views_of(article_ids: Iterable[int]) -> dict[int, int]:
 
 
 def backfill_cache_keys(layout: list[ContainerLayout]) -> set[str]:
-    """The lists a layout's backfills read: a story published in them changes the front.
-    (Most read's block changes with readers' views too, and is shown as of Latest's.)"""
+    """The lists a layout's backfills read: a story published in them changes the front."""
     keys = set()
     for container in layout:
-        if kind := container["backfill"]:
-            rule = (kind, container.get("section_id") or container.get("tag_id"))
-            keys.add(_rule_cache_key(rule) or LATEST_KEY)
+        match container["backfill"]:
+            case Backfill.SECTION:
+                keys.add(Section(pk=container["section_id"]).articles_cache_key)
+            case Backfill.TAG:
+                keys.add(Tag(pk=container["tag_id"]).articles_cache_key)
+            case "":
+                pass
+            case _:
+                keys.add(LATEST_KEY)
     return keys
 
 
@@ -366,12 +326,9 @@ class HomeFront:
     Its keys come from the layout: its backfills' lists and the front itself; a change
     to what a kept front shows purges them or the stories' own keys."""
 
-    def __init__(
-        self, layout: list[ContainerLayout], published_at: datetime | None, *, seconds: int = 0
-    ) -> None:
+    def __init__(self, layout: list[ContainerLayout], published_at: datetime | None) -> None:
         self.layout = layout
         self.published_at = published_at
-        self.seconds = seconds
         self.cache_keys = backfill_cache_keys(layout) | {front_cache_key(None)}
         self._front: ShownFront | None = None
 
@@ -379,9 +336,7 @@ class HomeFront:
     def front(self) -> ShownFront:
         if self._front is None:
             self._front = replace(
-                assemble(self.layout, seconds=self.seconds),
-                cache_keys=self.cache_keys,
-                published_at=self.published_at,
+                assemble(self.layout), cache_keys=self.cache_keys, published_at=self.published_at
             )
         return self._front
 
@@ -398,21 +353,21 @@ class HomeFront:
         return self._front.articles if self._front is not None else []
 
 
-def home_front(sections: Callable[[], list[Section]], *, seconds: int = 0) -> HomeFront:
+def home_front(sections: Callable[[], list[Section]]) -> HomeFront:
     """The home page's front: its published version, or the default layout (a block
-    for each of `sections()`); its backfills' picks kept `seconds` at most (assemble)."""
+    for each of `sections()`)."""
     version = published_version(section_id=None)
     if version is None:
-        return HomeFront(default_home_layout(sections()), None, seconds=seconds)
-    return HomeFront(version.layout, version.published_at, seconds=seconds)
+        return HomeFront(default_home_layout(sections()), None)
+    return HomeFront(version.layout, version.published_at)
 
 
-def section_front(section: Section, *, seconds: int = 0) -> ShownFront | None:
+def section_front(section: Section) -> ShownFront | None:
     """A section's published front, or None: the section page then lists its stories."""
     version = published_version(section_id=section.pk)
     if version is None:
         return None
-    front = assemble(version.layout, seconds=seconds)
+    front = assemble(version.layout)
     return replace(
         front,
         cache_keys=front.cache_keys | {front_cache_key(section.pk)},

@@ -467,27 +467,6 @@ def test_the_home_page_from_its_kept_front_reads_no_story(client, newsroom, stor
     assert story.headline in html
 
 
-def test_a_story_published_has_the_home_front_pick_again_from_its_lists_only(
-    client, newsroom, editor, fragments_on, django_capture_on_commit_callbacks
-):
-    city, *others = newsroom["sections"]
-    client.get("/")  # the front, and each of its backfills' picks, kept
-    draft = factories.ArticleFactory(
-        section=city, headline="Ferry timetable redrawn", status=Article.Status.DRAFT
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        article_services.article_publish(article=draft, by=editor)
-
-    with CaptureQueriesContext(connection) as queries:
-        html = page(client, "/")[0]
-    assert "Ferry timetable redrawn" in html
-    read = " ".join(query["sql"] for query in queries.captured_queries)
-    # Top stories and Must read read Latest, and the City block City's list, again;
-    # the other sections' picks are kept.
-    assert {int(pk) for pk in re.findall(r'"section_id" = ([0-9]+)', read)} == {city.pk}
-    assert all(section.name in html for section in others)
-
-
 def test_a_comment_approved_leaves_the_kept_home_front_and_changes_its_count(
     client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
 ):
