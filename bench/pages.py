@@ -70,7 +70,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
 from bench.breakdown import CATEGORIES, instrumented
-from newsroom.framestack import on_own_frame_stack
+from bench.framestack import on_own_frame_stack
 
 # The project's own modules (articles, newsroom, tests.factories) are imported inside the
 # functions that use them: they need django.setup(), which configure_django() runs.
@@ -413,9 +413,8 @@ def unread_pages(newsroom, count):
     from articles.models import Article
     from articles.pages import LISTING_PAGE_SIZE, ListingCursor
 
-    stories = list(
-        Article.objects.published().exclude(pk=newsroom["article"].pk).order_by("?")[:count]
-    )
+    others = list(Article.objects.published().exclude(pk=newsroom["article"].pk).order_by("pk"))
+    stories = others[:: max(1, len(others) // count)][:count]  # spread over the archive
     for story in stories:
         add_comments(story)
     section = newsroom["section"]
@@ -423,13 +422,17 @@ def unread_pages(newsroom, count):
     newest_first = list(in_section.order_by("-published_at", "-pk"))
     # Pages after every 20th story: each holds 20 stories no other one shows.
     after = newest_first[LISTING_PAGE_SIZE * 2 :: LISTING_PAGE_SIZE][:count]
-    return [
+    kinds = [
         ("a story nobody has read", [story.get_absolute_url() for story in stories]),
         (
             "a section archive page nobody has read",
             [f"{section.get_absolute_url()}{ListingCursor.of(story).query()}" for story in after],
         ),
     ]
+    for label, paths in kinds:
+        if len(paths) < 2:  # a warm-up and one page at least
+            log(f"too few pages for {label}: not measured (try more --articles)")
+    return [(label, paths) for label, paths in kinds if len(paths) >= 2]
 
 
 def cpu_unread(client, label, paths):
@@ -763,6 +766,15 @@ def run(args, database_url, scratch):
             if not args.only or re.search(args.only, label):
                 profile_page(client, label, path, args.requests, newsroom, "unread", paths)
         return
+    # Pages nobody has read first: the lists measured after them show cards of the
+    # same kind, which would otherwise be kept already.
+    unread = []
+    if not args.profile:
+        for label, paths in unread_pages(newsroom, args.requests + 1):
+            if args.only and not re.search(args.only, label):
+                continue
+            log(f"measuring {label}")
+            unread.append((label, *cpu_unread(client, label, paths)))
     for label, path in public_pages(newsroom):
         if args.only and not re.search(args.only, label):
             continue
@@ -773,13 +785,6 @@ def run(args, database_url, scratch):
         figures.append(measure_page(client, label, path, args.requests, newsroom))
         if args.save_html:
             save_html(client, label, path, args.save_html)
-    unread = []
-    if not args.profile:
-        for label, paths in unread_pages(newsroom, args.requests + 1):
-            if args.only and not re.search(args.only, label):
-                continue
-            log(f"measuring {label}")
-            unread.append((label, *cpu_unread(client, label, paths)))
     if figures or unread:
         report(figures, unread, args, setup_seconds)
 
@@ -802,7 +807,7 @@ def main():
             try:
                 # Every request from the same depth of CPython's frame stack, whatever the
                 # script was started as (python -m bench.pages or imported): see
-                # newsroom.framestack. Otherwise its figures moved by a third with it.
+                # bench/framestack.py. Otherwise its figures moved by a third with it.
                 on_own_frame_stack(run, args, database_url, Path(tmp))
             finally:
                 if args.redis_url:

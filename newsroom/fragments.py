@@ -112,10 +112,14 @@ def templates_version():
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 digest.update(path.read_bytes())
+    project = Path(settings.BASE_DIR).resolve()
+    writers = [Path(__file__).with_name("markup.py")]  # the writers' escaping
     for app_config in apps.get_app_configs():
-        if Path(app_config.path).parent == settings.BASE_DIR:  # the project's own apps
-            for path in sorted((Path(app_config.path) / "templatetags").glob("*.py")):
-                digest.update(path.read_bytes())
+        app = Path(app_config.path).resolve()
+        if app.parent == project:  # the project's own apps
+            writers += sorted((app / "templatetags").glob("*.py"))
+    for path in writers:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -17,3 +17,7 @@ def format_markup(template, **values):
         for key, value in values.items()
     }
     return mark_safe(template.format_map(escaped))  # noqa: S308  # nosec B308 B703
+
+
+NOTHING = format_markup("")
+NEWLINE = format_markup("\n")

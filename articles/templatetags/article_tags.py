@@ -14,12 +14,9 @@ from comments.counts import counts_url
 from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
 from newsroom.fragments import cached_fragment
 from newsroom.links import absolute_url
-from newsroom.markup import format_markup
+from newsroom.markup import NEWLINE, NOTHING, format_markup
 
 register = template.Library()
-
-NOTHING = format_markup("")
-NEWLINE = format_markup("\n")
 
 # What a story's card may be told, besides the story (card_html).
 CARD_OPTIONS = (
@@ -272,9 +269,19 @@ UNAVAILABLE_HTML = (
 
 
 @register.simple_tag(takes_context=True)
-def picture(context, photo, **options):
+def picture(
+    context, photo, sizes="100vw", loading="lazy", css_class="", ratio="", phone_thumbnail=False
+):
     """``{% picture photo sizes="8rem" %}``: picture_html's <picture>."""
-    return picture_html(getattr(context, "request", None), photo, **options)
+    return picture_html(
+        getattr(context, "request", None),
+        photo,
+        sizes=sizes,
+        loading=loading,
+        css_class=css_class,
+        ratio=ratio,
+        phone_thumbnail=phone_thumbnail,
+    )
 
 
 def picture_html(

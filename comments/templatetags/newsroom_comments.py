@@ -6,13 +6,13 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from comments.counts import counts_url, thread_count
+from comments.counts import thread_count
 from comments.forms import CommentForm, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
 from comments.threads import OLDEST, Cursor, thread_page
 from newsroom.cachekeys import shows, shows_changed_at, shows_real_page
-from newsroom.markup import format_markup
+from newsroom.markup import NOTHING, format_markup
 
 register = template.Library()
 
@@ -74,7 +74,6 @@ ITEM_CLOSE = """
 </li>"""
 
 
-NOTHING = format_markup("")
 REPORTED = format_markup(REPORTED_HTML)
 
 
@@ -140,12 +139,6 @@ def _as_int(value):
     # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
     value = value or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
-
-
-@register.simple_tag
-def comment_counts_url(article):
-    """Where a card's comment count is brought up to date from (comments.counts)."""
-    return counts_url(article.pk)
 
 
 def _thread_count(request, article_id):
