@@ -404,31 +404,37 @@ def public_pages(newsroom):
     ]
 
 
-def unread_pages(newsroom, count):
+UNREAD_STORIES = "a story nobody has read"
+UNREAD_ARCHIVE_PAGES = "a section archive page nobody has read"
+
+
+def unread_pages(newsroom, count, only=None):
     """Pages of two kinds that nobody has asked for in this run, `count` of each at
     most: stories (each given the benched story's thread first) and pages of the benched
-    section's archive that share no story. What a miss costs when its own parts are not
-    kept and only what it shares with every page of its kind is (the navigation, Latest,
-    the ads' choice...): a story nobody has read this hour, a deep archive page."""
+    section's archive that share no story; only the kinds whose label matches `only`
+    (a regex), if given. What a miss costs when its own parts are not kept and only what
+    it shares with every page of its kind is (the navigation, Latest, the ads'
+    choice...): a story nobody has read this hour, a deep archive page."""
     from articles.models import Article
     from articles.pages import LISTING_PAGE_SIZE, ListingCursor
 
-    others = list(Article.objects.published().exclude(pk=newsroom["article"].pk).order_by("pk"))
-    stories = others[:: max(1, len(others) // count)][:count]  # spread over the archive
-    for story in stories:
-        add_comments(story)
-    section = newsroom["section"]
-    in_section = Article.objects.published().filter(section=section)
-    newest_first = list(in_section.order_by("-published_at", "-pk"))
-    # Pages after every 20th story: each holds 20 stories no other one shows.
-    after = newest_first[LISTING_PAGE_SIZE * 2 :: LISTING_PAGE_SIZE][:count]
-    kinds = [
-        ("a story nobody has read", [story.get_absolute_url() for story in stories]),
-        (
-            "a section archive page nobody has read",
-            [f"{section.get_absolute_url()}{ListingCursor.of(story).query()}" for story in after],
-        ),
-    ]
+    kinds = []
+    if not only or re.search(only, UNREAD_STORIES):
+        others = Article.objects.published().exclude(pk=newsroom["article"].pk).order_by("pk")
+        others = list(others)
+        stories = others[:: max(1, len(others) // count)][:count]  # spread over the archive
+        for story in stories:
+            add_comments(story)
+        kinds.append((UNREAD_STORIES, [story.get_absolute_url() for story in stories]))
+    if not only or re.search(only, UNREAD_ARCHIVE_PAGES):
+        section = newsroom["section"]
+        in_section = Article.objects.published().filter(section=section)
+        newest_first = list(in_section.order_by("-published_at", "-pk"))
+        # Pages after every 20th story: each holds 20 stories no other one shows.
+        after = newest_first[LISTING_PAGE_SIZE * 2 :: LISTING_PAGE_SIZE][:count]
+        archive = section.get_absolute_url()
+        pages = [f"{archive}{ListingCursor.of(story).query()}" for story in after]
+        kinds.append((UNREAD_ARCHIVE_PAGES, pages))
     for label, paths in kinds:
         if len(paths) < 2:  # a warm-up and one page at least
             log(f"too few pages for {label}: not measured (try more --articles)")
@@ -762,17 +768,14 @@ def run(args, database_url, scratch):
     client = Client()
     figures = []
     if args.profile == "unread":
-        for label, (path, *paths) in unread_pages(newsroom, args.requests + 1):
-            if not args.only or re.search(args.only, label):
-                profile_page(client, label, path, args.requests, newsroom, "unread", paths)
+        for label, (path, *paths) in unread_pages(newsroom, args.requests + 1, args.only):
+            profile_page(client, label, path, args.requests, newsroom, "unread", paths)
         return
     # Pages nobody has read first: the lists measured after them show cards of the
     # same kind, which would otherwise be kept already.
     unread = []
     if not args.profile:
-        for label, paths in unread_pages(newsroom, args.requests + 1):
-            if args.only and not re.search(args.only, label):
-                continue
+        for label, paths in unread_pages(newsroom, args.requests + 1, args.only):
             log(f"measuring {label}")
             unread.append((label, *cpu_unread(client, label, paths)))
     for label, path in public_pages(newsroom):

@@ -107,9 +107,8 @@ def templates_version():
     write markup (newsroom.markup): a deploy that changes one of them starts new
     fragments rather than mixing old markup into new pages."""
     digest = hashlib.sha256()
-    folders = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*")):
             if path.is_file():
                 digest.update(path.read_bytes())
     project = Path(settings.BASE_DIR).resolve()

@@ -2,7 +2,7 @@
 
 import os
 import tempfile
-from functools import cached_property
+from functools import cache
 from urllib.parse import urljoin
 
 from django.core.files.storage import FileSystemStorage
@@ -53,16 +53,20 @@ class MediaStorage(FileSystemStorage):
         fragment). A cold list page asks for a hundred URLs of renditions, and urljoin
         was a tenth of its CPU (make bench --profile unread)."""
         path = filepath_to_uri(name) if name is not None else None
+        base = self.base_url
         if (
             path is None
-            or not self._base_url_joins_by_concatenation
+            or not joins_by_concatenation(base)
             or "/." in f"/{path}"
             or "//" in path.lstrip("/")
         ):
             return super().url(name)
-        return self.base_url + path.lstrip("/")
+        return base + path.lstrip("/")
 
-    @cached_property
-    def _base_url_joins_by_concatenation(self):
-        base = self.base_url
-        return base is not None and urljoin(base, "a/b") == f"{base}a/b"
+
+@cache
+def joins_by_concatenation(base_url):
+    """Whether urljoin(base_url, name) is base_url + name for a plain relative name. By
+    the URL, not kept on the storage: its base_url follows MEDIA_URL when a setting
+    changes (Django's storages drop it then), and this must follow too."""
+    return base_url is not None and urljoin(base_url, "a/b") == f"{base_url}a/b"

@@ -41,3 +41,11 @@ def test_the_default_storage_builds_media_urls_as_django_would(settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     ours, django = MediaStorage(), FileSystemStorage()
     assert ours.url(NAMES[0]) == django.url(NAMES[0]) == f"/media/{NAMES[0]}"
+
+
+def test_a_media_url_follows_media_url_when_it_changes(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ours, django = MediaStorage(), FileSystemStorage()
+    assert ours.url(NAMES[0]) == f"/media/{NAMES[0]}"
+    settings.MEDIA_URL = "/media/?v=2"
+    assert ours.url(NAMES[0]) == django.url(NAMES[0])
