@@ -8,11 +8,13 @@ the parts add up to the request's total:
 - ``sql``: inside the database driver (``connection.execute_wrapper``): the query sent,
   the rows read. On SQLite the database engine runs in this thread and counts here; a
   PostgreSQL server's own CPU is another process's and is not counted;
-- ``orm``: building querysets into SQL and rows into model instances, prefetches
-  included (``QuerySet._fetch_all`` and ``SQLCompiler.execute_sql``, less their SQL);
+- ``orm``: building querysets (``QuerySet._chain``, which every queryset method clones
+  with, ``QuerySet._annotate`` and ``Query.add_q``, which filters build with), compiling
+  them into SQL and reading rows into model instances, prefetches included
+  (``QuerySet._fetch_all`` and ``SQLCompiler.execute_sql``), less their SQL;
 - ``templates``: ``django.template.base.Template.render``, includes and template tags
-  included, less the SQL and ORM work they start (a lazy queryset read by a template
-  counts as ORM);
+  included, less the SQL and ORM work they start (a lazy queryset built and read by a
+  template counts as ORM);
 - ``other``: the rest: middleware, URL routing, views' own Python, the response.
 
 The patches are on while :func:`instrumented` is entered, in this process only.
@@ -26,6 +28,7 @@ from functools import wraps
 from django.db import connection
 from django.db.models.query import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 from django.template.base import Template
 
 CATEGORIES = ("sql", "orm", "templates", "other")
@@ -90,6 +93,9 @@ def instrumented():
             stopwatch.wall_sql += time.perf_counter() - start
 
     patched = [
+        (QuerySet, "_chain", "orm"),
+        (QuerySet, "_annotate", "orm"),
+        (Query, "add_q", "orm"),
         (QuerySet, "_fetch_all", "orm"),
         (SQLCompiler, "execute_sql", "orm"),
         (Template, "render", "templates"),
