@@ -358,6 +358,27 @@ def test_the_blank_comment_form_is_kept_for_the_hour_its_signed_time_names(
         assert timestamp() == str(int(this_hour.timestamp()) // 3600 * 3600 + 3600)
 
 
+def test_the_blank_comment_form_fields_are_rendered_once_for_every_story(
+    client, newsroom, story, fragments_on
+):
+    other = newsroom["articles"][-2]
+    first = client.get(story.get_absolute_url())
+    second = client.get(other.get_absolute_url())
+
+    def fields(response):
+        form = response.content.decode().split('<form class="comment-form"', 1)[1]
+        form = form.split("</form>", 1)[0]
+        return form.split('<input type="hidden" name="security_hash"', 1)[1].split(">", 1)[1]
+
+    fields_template = "comments/_form_fields.html"
+    assert fields_template in [t.name for t in first.templates]
+    assert fields_template not in [t.name for t in second.templates]  # kept
+    assert 'id="id_name"' in fields(second) and 'id="id_honeypot"' in fields(second)
+    assert fields(second) == fields(first)
+    # Each story's form still names its own story.
+    assert f'name="object_pk" value="{other.pk}"' in second.content.decode()
+
+
 @pytest.mark.parametrize("listing", ["latest", "section", "tag", "author"])
 def test_a_listing_from_its_kept_list_reads_no_story(
     client, newsroom, story, fragments_on, listing
