@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import Purge, cache_key
+from newsroom.links import reverse_kept
 
 from .fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from .images import validate_image
@@ -64,7 +65,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse_kept("articles:section", kwargs={"slug": self.slug})
 
     @property
     def articles_cache_key(self):
@@ -98,7 +99,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse_kept("articles:tag", kwargs={"slug": self.slug})
 
     @property
     def articles_cache_key(self):
@@ -340,7 +341,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse_kept("articles:author", kwargs={"slug": self.slug})
 
     @property
     def articles_cache_key(self):

@@ -16,9 +16,8 @@ there are (a made-up block is a 404) and one list of recent stories needs one or
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.urls import reverse
-
 from articles.models import Article
+from newsroom.links import reverse_kept
 
 BLOCK_SIZE = 1000
 
@@ -44,7 +43,7 @@ def comments_cache_keys(article_id: int) -> set[str]:
 
 
 def counts_url(article_id: int) -> str:
-    return reverse("comment-counts", args=[counts_block(article_id)])
+    return reverse_kept("comment-counts", args=[counts_block(article_id)])
 
 
 def block_counts(block: int) -> dict[int, int] | None:
