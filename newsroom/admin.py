@@ -98,7 +98,8 @@ def value_fits(field, value):
 def lookup_value_fits(model, lookup, value):
     """Whether a changelist's `?lookup=value` is one the database can be asked: a date
     part is up to four ASCII digits; a value compared with a field as it is (`?field=`,
-    `?field__exact=`) fits the field. Other lookups are Django's to read."""
+    `?field__exact=`), and each of a list's (`?field__in=a,b`), fits the field. Other
+    lookups are Django's to read."""
     field, parts = None, lookup.split(LOOKUP_SEP)
     while parts:
         try:
@@ -116,7 +117,11 @@ def lookup_value_fits(model, lookup, value):
             return False
         # A year lookup compares with the bounds of that year, as dates: there is no year 0.
         return parts[0] not in YEAR_LOOKUPS or int(value) >= 1
-    if field is None or parts not in ([], ["exact"]) or not hasattr(field, "run_validators"):
+    if field is None or not hasattr(field, "run_validators"):
+        return True
+    if parts == ["in"]:  # the admin splits the values at commas
+        return all(value_fits(field, item) for item in value.split(","))
+    if parts not in ([], ["exact"]):
         return True
     return value_fits(field, value)
 
