@@ -8,10 +8,12 @@ the parts add up to the request's total:
 - ``sql``: inside the database driver (``connection.execute_wrapper``): the query sent,
   the rows read. On SQLite the database engine runs in this thread and counts here; a
   PostgreSQL server's own CPU is another process's and is not counted;
-- ``orm``: building querysets (``QuerySet._chain``, which every queryset method clones
-  with, ``QuerySet._annotate`` and ``Query.add_q``, which filters build with), compiling
-  them into SQL and reading rows into model instances, prefetches included
-  (``QuerySet._fetch_all`` and ``SQLCompiler.execute_sql``), less their SQL;
+- ``orm``: compiling querysets into SQL and reading rows into model instances,
+  prefetches included (``QuerySet._fetch_all`` and ``SQLCompiler.execute_sql``), less
+  their SQL; and most of building them: the clone every queryset method makes
+  (``QuerySet._chain``), filters (``Query.add_q``) and annotations
+  (``QuerySet._annotate``), the rest of a method's own work (order_by's, values()'s)
+  staying with its caller;
 - ``templates``: ``django.template.base.Template.render``, includes and template tags
   included, less the SQL and ORM work they start (a lazy queryset built and read by a
   template counts as ORM);

@@ -436,17 +436,19 @@ def unread_pages(newsroom, count, only=None):
         pages = [f"{archive}{ListingCursor.of(story).query()}" for story in after]
         kinds.append((UNREAD_ARCHIVE_PAGES, pages))
     for label, paths in kinds:
-        if len(paths) < 2:  # a warm-up and one page at least
+        if len(paths) < 3:  # a warm-up and a page for each half of cpu_unread
             log(f"too few pages for {label}: not measured (try more --articles)")
-    return [(label, paths) for label, paths in kinds if len(paths) >= 2]
+    return [(label, paths) for label, paths in kinds if len(paths) >= 3]
 
 
 def cpu_unread(client, label, paths):
-    """The median CPU of the first request for each of `paths`, after one of them as a
-    warm-up (the parts every page of the kind shares are then kept)."""
+    """The CPU of the first request for each of `paths` but the first, a warm-up (the
+    parts every page of the kind shares are then kept): every other page uninstrumented,
+    for the median CPU, the pages between instrumented, for its parts (breakdown_of)."""
     fetch(client, label, paths[0])
-    times = [cpu_fetch(client, label, path) for path in paths[1:]]
-    return statistics.median(times), len(times)
+    times = [cpu_fetch(client, label, path) for path in paths[1::2]]
+    parts, _sql_wall = breakdown_of(client, label, paths[2::2])
+    return statistics.median(times), parts, len(times)
 
 
 def fetch(client, label, path):
@@ -539,10 +541,16 @@ def cpu_after_publish(client, label, path, requests, newsroom, *, measure=cpu_fe
 def cpu_breakdown(client, label, path, requests):
     """The median CPU milliseconds of each part (bench/breakdown.py), and of SQL's wall
     time (which on PostgreSQL includes the server's work and the round trip)."""
+    return breakdown_of(client, label, [path] * requests)
+
+
+def breakdown_of(client, label, paths):
+    """The median CPU milliseconds of each part of the requests for `paths`, one each,
+    instrumented (bench/breakdown.py), and the median of SQL's wall time."""
     parts = {category: [] for category in CATEGORIES}
     sql_wall = []
     with instrumented() as stopwatch:
-        for _ in range(requests):
+        for path in paths:
             stopwatch.reset()
             fetch(client, label, path)
             for category, ms in stopwatch.read().items():
@@ -741,12 +749,17 @@ def report(figures, unread, args, setup_seconds):
     if unread:
         print()
         print("CPU of a page nobody has read, page cache off (ms, median of first requests):")
-        rows = [[label, f"{ms:.2f}", str(pages)] for label, ms, pages in unread]
-        print(format_table(["page", "CPU", "pages"], rows))
+        rows = [
+            [label, f"{ms:.2f}", *(f"{parts[category]:.2f}" for category in CATEGORIES), str(pages)]
+            for label, ms, parts, pages in unread
+        ]
+        print(format_table(["page", "CPU", "SQL", "ORM", "templates", "other", "pages"], rows))
         print(
             "Each page asked for once: its own parts (the story, its thread, its cards) are "
             "rendered, what it shares with the pages of its kind is kept. The stories have "
-            "the benched story's thread; the archive pages share no story."
+            "the benched story's thread; the archive pages share no story. CPU: the median "
+            "of `pages` pages, uninstrumented; SQL, ORM, templates, other: the medians of as "
+            "many other pages of the kind, instrumented (as in the table above)."
         )
     print()
     for f in figures:
@@ -775,7 +788,8 @@ def run(args, database_url, scratch):
     # same kind, which would otherwise be kept already.
     unread = []
     if not args.profile:
-        for label, paths in unread_pages(newsroom, args.requests + 1, args.only):
+        # Twice as many pages: every other one is instrumented (cpu_unread).
+        for label, paths in unread_pages(newsroom, 2 * args.requests + 1, args.only):
             log(f"measuring {label}")
             unread.append((label, *cpu_unread(client, label, paths)))
     for label, path in public_pages(newsroom):

@@ -103,7 +103,7 @@ def lookup_value_fits(model, lookup, value):
     field, parts = None, lookup.split(LOOKUP_SEP)
     while parts:
         try:
-            field = model._meta.get_field(parts[0])
+            field = model._meta.pk if parts[0] == "pk" else model._meta.get_field(parts[0])
         except FieldDoesNotExist:
             break
         parts.pop(0)
@@ -117,7 +117,10 @@ def lookup_value_fits(model, lookup, value):
             return False
         # A year lookup compares with the bounds of that year, as dates: there is no year 0.
         return parts[0] not in YEAR_LOOKUPS or int(value) >= 1
-    if field is None or not hasattr(field, "run_validators"):
+    compared = field
+    while getattr(compared, "target_field", None) is not None:
+        compared = compared.target_field  # a relation, forward or reverse: its target's key
+    if not hasattr(compared, "run_validators"):
         return True
     if parts == ["in"]:  # the admin splits the values at commas
         return all(value_fits(field, item) for item in value.split(","))

@@ -103,8 +103,9 @@ def filled(request, parts, calls):
 
 @once
 def templates_version():
-    """A digest of the project's templates, and of its template tags, some of which
-    write markup (newsroom.markup): a deploy that changes one of them starts new
+    """A digest of the project's templates, of its template tags, some of which write
+    markup (newsroom.markup), and of its forms, whose labels and help texts fragments
+    show (the comment form's fields): a deploy that changes one of them starts new
     fragments rather than mixing old markup into new pages."""
     digest = hashlib.sha256()
     for folder in settings.TEMPLATES[0]["DIRS"]:
@@ -117,6 +118,7 @@ def templates_version():
         app = Path(app_config.path).resolve()
         if app.parent == project:  # the project's own apps
             writers += sorted((app / "templatetags").glob("*.py"))
+            writers += sorted(app.glob("forms.py"))
     for path in writers:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 
@@ -18,15 +18,22 @@ def absolute_url(path):
 
 
 def reverse_kept(viewname, *, args=(), kwargs=None):
-    """reverse(), remembered for the addresses a page writes many times over: a section's
-    an author's on every card, a tag's, a block's comment counts. A list page nobody has read
-    spent a quarter of each card's writing in reverse() (`make bench --profile unread`).
+    """reverse(), remembered, for the addresses a page writes many times over: a
+    section's and an author's on every card, a block's comment counts, a story's tags.
+    Each card reversed three or four of them, a quarter of the CPU of writing it
+    (cProfile of cards written in a loop).
 
-    Keyed on all that reverse() reads besides its arguments (the URLconf, the script
-    prefix, the language), so it answers as reverse() would; only the addresses of a
-    few thousand rows are kept, not every story's (Article.get_absolute_url is not)."""
+    Keyed on all that reverse() reads besides its arguments: the URL resolver (a new one
+    when the URLconf changes or Django's URL caches are cleared), the script prefix and
+    the language, so it answers as reverse() does. Arguments other than strings and
+    integers are left to reverse() (1 and 1.0 would share an entry). Only a few thousand
+    addresses are kept: a story's own is not (Article.get_absolute_url), there are a
+    million."""
+    arguments = [*args, *(kwargs or {}).values()]
+    if not all(type(argument) in (str, int) for argument in arguments):
+        return reverse(viewname, args=args, kwargs=kwargs)
     return _reversed(
-        get_urlconf() or settings.ROOT_URLCONF,
+        get_resolver(get_urlconf()),
         get_script_prefix(),
         get_language(),
         viewname,
@@ -36,5 +43,5 @@ def reverse_kept(viewname, *, args=(), kwargs=None):
 
 
 @lru_cache(maxsize=4096)
-def _reversed(urlconf, prefix, language, viewname, args, kwargs):
-    return reverse(viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs))
+def _reversed(resolver, prefix, language, viewname, args, kwargs):
+    return reverse(viewname, urlconf=resolver.urlconf_name, args=args, kwargs=dict(kwargs))

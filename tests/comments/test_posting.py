@@ -174,6 +174,21 @@ def test_every_empty_field_gets_its_own_message_at_once(client, article):
     assert field_error(page, "comment") == "Please enter your comment!"
 
 
+def test_a_form_back_with_errors_shows_its_own_fields_where_blank_ones_are_kept(
+    client, article, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 600  # the blank form's fields are kept (fragments)
+    data = filled_form(client, article, name="", email="rosa.example.org")
+
+    page = parse(post(client, data))
+
+    assert field_error(page, "name") == "Please enter your name here"
+    assert field_error(page, "email")
+    kept = field_values(page)
+    assert (kept["email"], kept["comment"]) == ("rosa.example.org", READER["comment"])
+    assert field_values(parse(client.get(article.get_absolute_url())))["email"] == ""
+
+
 def test_errors_need_no_javascript_or_browser_validation(client, article):
     page = parse(client.get(article.get_absolute_url()))
 

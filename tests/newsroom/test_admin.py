@@ -48,6 +48,10 @@ def pending(article):
         f"{ARTICLES}?section__id__exact=١",  # int() reads it as 1
         f"{ARTICLES}?id__in=9999999999999999999",  # found by the fuzzer
         f"{ARTICLES}?id__in=1,{2**63}",
+        f"{ARTICLES}?pk__in={2**63}",
+        f"{ARTICLES}?section__pk__in={2**63}",
+        f"{ARTICLES}?corrections__in={2**63}",  # a reverse relation: the correction's key
+        f"{ARTICLES}?corrections={2**63}",
         f"{ARTICLES}?q=harbour%00",
         f"{AUTOCOMPLETE}?term=%00&app_label=articles&model_name=article&field_name=tags",
         f"{reverse('admin:auth_user_changelist')}?username=%00",  # other apps' admins

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from html import unescape as html_unescape
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -32,6 +33,8 @@ from tests.newsroom.conftest import redis_commands, sent
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # {% counter "label" %}: a hole, for the tests below (an Engine loads this module).
 register = template.Library()
@@ -643,3 +646,25 @@ def test_a_part_read_ahead_as_fresh_then_changed_is_not_kept_inside_a_new_one(
     assert read_ahead_mock.called
 
     assert other.headline in page(client, url)[0]
+
+
+@pytest.mark.parametrize(
+    "changed", ["comments/forms.py", "articles/templatetags/article_tags.py", "newsroom/markup.py"]
+)
+def test_a_deploy_that_changes_what_fragments_show_starts_new_fragments(monkeypatch, changed):
+    fragments.templates_version.cache_clear()
+    before = fragments.templates_version()
+    read_bytes = Path.read_bytes
+
+    def edited(path):
+        text = read_bytes(path)
+        return text + b"# changed" if path.resolve() == (REPO_ROOT / changed) else text
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    fragments.templates_version.cache_clear()
+    try:
+        assert fragments.templates_version() != before
+    finally:
+        monkeypatch.undo()
+        fragments.templates_version.cache_clear()
+    assert fragments.templates_version() == before

@@ -2,11 +2,20 @@
 
 import pytest
 from django.test import override_settings
-from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+from django.urls import (
+    NoReverseMatch,
+    clear_script_prefix,
+    clear_url_caches,
+    include,
+    path,
+    reverse,
+    set_script_prefix,
+)
 
 from articles.models import Author, Section, Tag
 from comments.counts import counts_url
 from newsroom.links import reverse_kept
+from tests.newsroom import urls_moved
 
 
 def test_the_kept_addresses_are_reverses():
@@ -35,7 +44,25 @@ def test_a_kept_address_follows_the_urlconf():
     assert Author(slug="ana-lima").get_absolute_url() == "/authors/ana-lima/"
 
 
-def test_an_address_that_does_not_reverse_fails_every_time():
-    for _ in range(2):
-        with pytest.raises(NoReverseMatch):
-            reverse_kept("articles:section", kwargs={"slug": "not a slug"})
+def test_a_kept_address_follows_urls_changed_and_cleared(monkeypatch):
+    with override_settings(ROOT_URLCONF="tests.newsroom.urls_moved"):
+        assert Author(slug="ana-lima").get_absolute_url() == "/moved/authors/ana-lima/"
+        monkeypatch.setattr(urls_moved, "urlpatterns", [path("new/", include("articles.urls"))])
+        clear_url_caches()
+        assert Author(slug="ana-lima").get_absolute_url() == "/new/authors/ana-lima/"
+    clear_url_caches()
+
+
+def answer(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except NoReverseMatch:
+        return "NoReverseMatch"
+
+
+@pytest.mark.parametrize("argument", [1.0, True])
+def test_an_argument_equal_to_a_kept_one_but_of_another_type_is_reversed(argument):
+    assert reverse_kept("comment-counts", args=[1]) == "/comment-counts/1/"
+    assert answer(reverse_kept, "comment-counts", args=[argument]) == answer(
+        reverse, "comment-counts", args=[argument]
+    )
