@@ -41,6 +41,7 @@ import argparse
 import contextlib
 import cProfile
 import gc
+import itertools
 import math
 import os
 import platform
@@ -408,13 +409,14 @@ UNREAD_STORIES = "a story nobody has read"
 UNREAD_ARCHIVE_PAGES = "a section archive page nobody has read"
 
 
-def unread_pages(newsroom, count, only=None):
+def unread_pages(newsroom, count, only=None, *, minimum=2):
     """Pages of two kinds that nobody has asked for in this run, `count` of each at
     most: stories (each given the benched story's thread first) and pages of the benched
     section's archive that share no story; only the kinds whose label matches `only`
-    (a regex), if given. What a miss costs when its own parts are not kept and only what
-    it shares with every page of its kind is (the navigation, Latest, the ads'
-    choice...): a story nobody has read this hour, a deep archive page."""
+    (a regex), if given, and holding `minimum` pages at least. What a miss costs when
+    its own parts are not kept and only what it shares with every page of its kind is
+    (the navigation, Latest, the ads' choice...): a story nobody has read this hour, a
+    deep archive page."""
     from articles.models import Article
     from articles.pages import LISTING_PAGE_SIZE, ListingCursor
 
@@ -436,19 +438,25 @@ def unread_pages(newsroom, count, only=None):
         pages = [f"{archive}{ListingCursor.of(story).query()}" for story in after]
         kinds.append((UNREAD_ARCHIVE_PAGES, pages))
     for label, paths in kinds:
-        if len(paths) < 3:  # a warm-up and a page for each half of cpu_unread
-            log(f"too few pages for {label}: not measured (try more --articles)")
-    return [(label, paths) for label, paths in kinds if len(paths) >= 3]
+        if len(paths) < minimum:
+            log(f"too few pages for {label}: not measured (try more --articles or --requests)")
+    return [(label, paths) for label, paths in kinds if len(paths) >= minimum]
 
 
 def cpu_unread(client, label, paths):
     """The CPU of the first request for each of `paths` but the first, a warm-up (the
-    parts every page of the kind shares are then kept): every other page uninstrumented,
-    for the median CPU, the pages between instrumented, for its parts (breakdown_of)."""
+    parts every page of the kind shares are then kept), in turn: one page uninstrumented,
+    for the median CPU, the next instrumented, for its parts (breakdown_of)."""
     fetch(client, label, paths[0])
-    times = [cpu_fetch(client, label, path) for path in paths[1::2]]
-    parts, _sql_wall = breakdown_of(client, label, paths[2::2])
-    return statistics.median(times), parts, len(times)
+    times, parts = [], {category: [] for category in CATEGORIES}
+    for uninstrumented, instrumented_too in itertools.zip_longest(paths[1::2], paths[2::2]):
+        times.append(cpu_fetch(client, label, uninstrumented))
+        if instrumented_too is not None:
+            page_parts, _sql_wall = breakdown_of(client, label, [instrumented_too])
+            for category, ms in page_parts.items():
+                parts[category].append(ms)
+    medians = {category: statistics.median(ms) for category, ms in parts.items()}
+    return statistics.median(times), medians, len(times)
 
 
 def fetch(client, label, path):
@@ -758,8 +766,8 @@ def report(figures, unread, args, setup_seconds):
             "Each page asked for once: its own parts (the story, its thread, its cards) are "
             "rendered, what it shares with the pages of its kind is kept. The stories have "
             "the benched story's thread; the archive pages share no story. CPU: the median "
-            "of `pages` pages, uninstrumented; SQL, ORM, templates, other: the medians of as "
-            "many other pages of the kind, instrumented (as in the table above)."
+            "of `pages` pages, uninstrumented; SQL, ORM, templates, other: the medians of the "
+            "pages between them, instrumented (as in the table above)."
         )
     print()
     for f in figures:
@@ -789,7 +797,7 @@ def run(args, database_url, scratch):
     unread = []
     if not args.profile:
         # Twice as many pages: every other one is instrumented (cpu_unread).
-        for label, paths in unread_pages(newsroom, 2 * args.requests + 1, args.only):
+        for label, paths in unread_pages(newsroom, 2 * args.requests + 1, args.only, minimum=3):
             log(f"measuring {label}")
             unread.append((label, *cpu_unread(client, label, paths)))
     for label, path in public_pages(newsroom):

@@ -6,7 +6,7 @@ import math
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, FieldError, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, connections, models
 from django.db.models.constants import LOOKUP_SEP
@@ -118,15 +118,18 @@ def lookup_value_fits(model, lookup, value):
         # A year lookup compares with the bounds of that year, as dates: there is no year 0.
         return parts[0] not in YEAR_LOOKUPS or int(value) >= 1
     compared = field
-    while getattr(compared, "target_field", None) is not None:
-        compared = compared.target_field  # a relation, forward or reverse: its target's key
+    try:
+        while getattr(compared, "target_field", None) is not None:
+            compared = compared.target_field  # a relation, forward or reverse: its target's key
+    except FieldError:  # a relation over several columns: Django's to read
+        return True
     if not hasattr(compared, "run_validators"):
         return True
     if parts == ["in"]:  # the admin splits the values at commas
-        return all(value_fits(field, item) for item in value.split(","))
+        return all(value_fits(compared, item) for item in value.split(","))
     if parts not in ([], ["exact"]):
         return True
-    return value_fits(field, value)
+    return value_fits(compared, value)
 
 
 class StrictLookupsAdminMixin:

@@ -66,3 +66,9 @@ def test_an_argument_equal_to_a_kept_one_but_of_another_type_is_reversed(argumen
     assert answer(reverse_kept, "comment-counts", args=[argument]) == answer(
         reverse, "comment-counts", args=[argument]
     )
+
+
+def test_an_address_that_does_not_reverse_fails_every_time():
+    for _ in range(2):
+        with pytest.raises(NoReverseMatch):
+            reverse_kept("articles:section", kwargs={"slug": "not a slug"})
