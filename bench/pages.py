@@ -546,15 +546,10 @@ def cpu_after_publish(client, label, path, requests, newsroom, *, measure=cpu_fe
     return statistics.median(times)
 
 
-def cpu_breakdown(client, label, path, requests):
-    """The median CPU milliseconds of each part (bench/breakdown.py), and of SQL's wall
-    time (which on PostgreSQL includes the server's work and the round trip)."""
-    return breakdown_of(client, label, [path] * requests)
-
-
 def breakdown_of(client, label, paths):
     """The median CPU milliseconds of each part of the requests for `paths`, one each,
-    instrumented (bench/breakdown.py), and the median of SQL's wall time."""
+    instrumented (bench/breakdown.py), and the median of SQL's wall time (which on
+    PostgreSQL includes the server's work and the round trip)."""
     parts = {category: [] for category in CATEGORIES}
     sql_wall = []
     with instrumented() as stopwatch:
@@ -634,7 +629,7 @@ def measure_page(client, label, path, requests, newsroom):
         cpu_cold_ms = statistics.median(cpu_fetch(client, label, path) for _ in range(requests))
     cpu_approved_ms = cpu_after_approval(client, label, path, requests, newsroom["article"])
     cpu_published_ms = cpu_after_publish(client, label, path, requests, newsroom)
-    cpu_parts_ms, sql_wall_ms = cpu_breakdown(client, label, path, requests)
+    cpu_parts_ms, sql_wall_ms = breakdown_of(client, label, [path] * requests)
     with override_settings(PAGE_CACHE_SECONDS=CACHE_ON_SECONDS):
         forget_cached_pages()
         miss_ms, miss = timed_fetch(client, label, path)

@@ -79,13 +79,21 @@ DATE_PART_LOOKUPS = {
 YEAR_LOOKUPS = {"year", "iso_year"}
 
 
+def compared_field(field):
+    """The field a value compared with `field` is read by: a relation's (forward or
+    reverse) target, followed to the end. FieldError for a relation over several
+    columns."""
+    while getattr(field, "target_field", None) is not None:
+        field = field.target_field
+    return field
+
+
 def value_fits(field, value):
     """Whether `field` can be compared with `value` as the admin received it: the field
-    reads it and its validators pass (PostgreSQL answers an inet column compared with
-    "x" with an error, not with no rows). Integers in ASCII digits only: int() reads an
-    Arabic-Indic one as 1, another row."""
-    while getattr(field, "target_field", None) is not None:
-        field = field.target_field  # a relation compares its target's values
+    (a relation's target: compared_field) reads it and its validators pass (PostgreSQL
+    answers an inet column compared with "x" with an error, not with no rows). Integers
+    in ASCII digits only: int() reads an Arabic-Indic one as 1, another row."""
+    field = compared_field(field)
     if isinstance(field, models.IntegerField) and not value.isascii():
         return False
     try:
@@ -117,10 +125,8 @@ def lookup_value_fits(model, lookup, value):
             return False
         # A year lookup compares with the bounds of that year, as dates: there is no year 0.
         return parts[0] not in YEAR_LOOKUPS or int(value) >= 1
-    compared = field
     try:
-        while getattr(compared, "target_field", None) is not None:
-            compared = compared.target_field  # a relation, forward or reverse: its target's key
+        compared = compared_field(field)
     except FieldError:  # a relation over several columns: Django's to read
         return True
     if not hasattr(compared, "run_validators"):
