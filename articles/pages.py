@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -101,7 +101,15 @@ def most_read_headlines() -> list[Article]:
     return articles
 
 
-def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
+class Story(NamedTuple):
+    article: Article
+    body: Body
+    # Its row was read from the database for this page, not kept: its comment count is
+    # as current as a read of the count alone (comments.counts.thread_count) would be.
+    read_now: bool
+
+
+def story_for_page(slug: str, *, seconds: int) -> Story | None:
     """The published story at `slug`, with its body's blocks expanded, or None.
 
     Kept in the shared cache (cachekeys.remembered) for `seconds` at most, and until the
@@ -114,7 +122,11 @@ def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
     if len(slug) > ARTICLE_SLUG_MAX_LENGTH:
         return None  # no story has it (and it would make too long a cache key)
 
+    read_now = False
+
     def read() -> tuple[Article, Body] | None:
+        nonlocal read_now
+        read_now = True
         article = Article.objects.for_detail().filter(slug=slug).first()
         return (article, expand_body(article.body)) if article is not None else None
 
@@ -131,7 +143,7 @@ def story_for_page(slug: str, *, seconds: int) -> tuple[Article, Body] | None:
     story: tuple[Article, Body] | None = remembered(
         f"story:{slug}", compute=read, keys_of=shown, seconds=seconds
     )
-    return story
+    return Story(*story, read_now=read_now) if story is not None else None
 
 
 def page_subject(queryset: Any, slug: str, *, seconds: int) -> Any:
@@ -160,7 +172,9 @@ def page_subject(queryset: Any, slug: str, *, seconds: int) -> Any:
     return row
 
 
-def article_page_context(article: Article, *, body: Body | None = None) -> dict[str, Any]:
+def article_page_context(
+    article: Article, *, body: Body | None = None, read_now: bool = False
+) -> dict[str, Any]:
     """An article page's context: the article, its body with the blocks expanded
     (articles.blocks, unless given; the view passes its frame hosts to the page's
     Content-Security-Policy with blocks.allow_frames) and More articles. The Latest list
@@ -169,10 +183,14 @@ def article_page_context(article: Article, *, body: Body | None = None) -> dict[
     More articles are earlier stories from the same section or on the same subject: a
     story published later never changes them, so publishing one does not change the
     page of every story in its section.
+
+    `read_now`: the article's row was just read from the database (Story.read_now), so
+    the thread under it takes its count from the row (comments' article_comments tag).
     """
     published_before = article.published_at or timezone.now()
     return {
         "article": article,
+        "article_read_now": read_now,
         # Every ad slot of the page (newsroom's base templates, ads' template tags).
         "no_ads": not article.shows_ads,
         "body": body or expand_body(article.body),

@@ -62,13 +62,13 @@ def article_detail(request, section, year, month, day, slug):
             raise Http404("No published article at this address.")
         shows(request, cache_key(redirect.article))
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
-    article, body = story
+    article, body, read_now = story
     canonical = article.url_kwargs()
     requested = {"section": section, "year": year, "month": f"{month:02d}", "day": f"{day:02d}"}
     if any(canonical[key] != value for key, value in requested.items()):
         shows(request, cache_key(article))
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    context = article_page_context(article, body=body)
+    context = article_page_context(article, body=body, read_now=read_now)
     response = render(request, "articles/article_detail.html", context)
     allow_frames(request, response, context["body"])
     shown = [article, *context["more_articles"].read_so_far()]

@@ -302,18 +302,20 @@ class ReaderCommentQuerySet(models.QuerySet):
         ordered = threads.order_by("-pk" if newest_first else "pk")
         return list(ordered.values_list("pk", flat=True)[:limit])
 
-    def thread(self, thread_ids, *, newest_first=False):
-        """The public comments of these threads in thread order: threads oldest or newest
-        first, each thread in reading order, replies under their parent.
+    def thread(self, thread_ids=None, *, newest_first=False):
+        """The public comments of these threads (of every thread if None) in thread
+        order: threads oldest or newest first, each thread in reading order, replies
+        under their parent.
 
         Only what the thread shows is read: not django-comments-xtd's user and content
         type joined to every row, nor the addresses, text fingerprint and moderation
         fields. A page holds a hundred comments and more, and each column read and
         each object built is paid a hundred times."""
+        comments = self.public()
+        if thread_ids is not None:
+            comments = comments.filter(thread_id__in=thread_ids)
         return (
-            self.public()
-            .filter(thread_id__in=thread_ids)
-            .select_related(None)
+            comments.select_related(None)
             .only(*THREAD_FIELDS)
             .order_by("-thread_id" if newest_first else "thread_id", "order")
         )

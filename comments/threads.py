@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from .models import ReaderComment
+from .models import ReaderComment, ReaderCommentQuerySet
 
 OLDEST = "oldest"
 NEWEST = "newest"
@@ -61,10 +61,19 @@ class ThreadPage:
     is_real: bool
 
 
-def thread_page(*, article_id: int, cursor: Cursor) -> ThreadPage:
-    """One page of an article's public thread: three queries at most, whatever its size."""
+def thread_page(*, article_id: int, cursor: Cursor, count: int | None = None) -> ThreadPage:
+    """One page of an article's public thread: three queries at most, whatever its size,
+    and one for the first page of a thread whose stored `count` (comments.counts) says
+    it fits on a page, as most do."""
     size = settings.COMMENTS_THREADS_PER_PAGE
     comments = ReaderComment.objects.for_article(article_id)
+    whole = (
+        _first_page_of_whole_thread(comments, cursor, count)
+        if cursor.start is None and count is not None and count <= size
+        else None
+    )
+    if whole is not None:
+        return whole
     ahead = comments.thread_ids(
         newest_first=cursor.newest_first, start=cursor.start, limit=size + 1
     )
@@ -88,6 +97,30 @@ def thread_page(*, article_id: int, cursor: Cursor) -> ThreadPage:
         previous=previous,
         next=following,
         is_real=cursor.start is None or (bool(shown) and shown[0] == cursor.start),
+    )
+
+
+def _first_page_of_whole_thread(
+    comments: ReaderCommentQuerySet, cursor: Cursor, count: int
+) -> ThreadPage | None:
+    """The first page, from every public comment of the thread read in one query; None
+    if the thread holds more than its count leaves room for (then it is read a page at
+    a time). The count leaves out the places kept for erased comments and may have been
+    read before an approval: a page of room is left for those, and a thread that
+    fills the room is not taken for whole."""
+    size = settings.COMMENTS_THREADS_PER_PAGE
+    room = count + size + 1
+    everything = list(comments.thread(newest_first=cursor.newest_first)[:room])
+    if len(everything) == room:
+        return None
+    thread_ids = list(dict.fromkeys(comment.thread_id for comment in everything))
+    shown = set(thread_ids[:size])
+    return ThreadPage(
+        cursor=cursor,
+        comments=[comment for comment in everything if comment.thread_id in shown],
+        previous=None,
+        next=Cursor(cursor.newest_first, thread_ids[size]) if len(thread_ids) > size else None,
+        is_real=True,
     )
 
 

@@ -6,7 +6,7 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from comments.counts import thread_count
+from comments.counts import ThreadCount, thread_count
 from comments.forms import CommentForm, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
@@ -141,12 +141,23 @@ def _as_int(value):
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
-def _thread_count(request, article_id):
+def _thread_count(request, article, *, read_now):
     """The thread's count, its change noted for the page's Last-Modified (a thread kept
-    rendered brings its render's time instead: newsroom.fragments)."""
-    count = thread_count(article_id)
+    rendered brings its render's time instead: newsroom.fragments). Taken from the
+    article's row when the page has just read it, else read on its own."""
+    if read_now:
+        count = ThreadCount(article.comment_count, article.comments_changed_at)
+    else:
+        count = thread_count(article.pk)
     shows_changed_at(request, count.changed_at)
     return count
+
+
+def _thread_page(article, cursor, count):
+    """A page of the thread; the first is read with the count the page shows, which
+    says whether the whole thread fits on it (threads.thread_page)."""
+    known = count.count if cursor.start is None else None
+    return thread_page(article_id=article.pk, cursor=cursor, count=known)
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
@@ -160,14 +171,16 @@ def article_comments(context, article):
     cursor = Cursor.parse(query.get("comments", OLDEST))
     # Read only when shown: a thread kept rendered (the "comments" fragment) needs no
     # query, and the first page, the one nearly every reader gets, asks nothing more.
-    page = SimpleLazyObject(lambda: thread_page(article_id=article.pk, cursor=cursor or Cursor()))
-    count = SimpleLazyObject(lambda: _thread_count(request, article.pk))
+    count = SimpleLazyObject(
+        lambda: _thread_count(request, article, read_now=context.get("article_read_now"))
+    )
+    page = SimpleLazyObject(lambda: _thread_page(article, cursor or Cursor(), count))
     # One value, naming a page there is: then caches may keep it (see shows_real_page).
     if (
         request is not None
         and cursor is not None
         and len(query.getlist("comments")) == 1
-        and page.is_real
+        and (cursor.start is None or page.is_real)
     ):
         shows_real_page(request, "comments")
     form = context.get("comment_form")  # a posted form coming back with its errors

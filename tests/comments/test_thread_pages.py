@@ -5,9 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from comments import services
 from comments.models import Premoderation, ReaderComment
+from comments.threads import Cursor, thread_page
 from tests.comments.pages import field_values, parse
 from tests.comments.test_thread import comments_section, replies, top_level
 from tests.factories import ArticleFactory, ReaderCommentFactory
@@ -322,3 +324,57 @@ def test_a_cursor_on_a_page_that_reads_none_is_not_kept(client, article, page_ca
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss"
         assert "s-maxage=0" in response["Cache-Control"]
+
+
+def page_read(page):
+    return page.cursor, [c.pk for c in page.comments], page.previous, page.next, page.is_real
+
+
+def test_a_thread_whose_count_fits_a_page_is_read_whole_in_one_query(
+    article, settings, django_assert_num_queries
+):
+    settings.COMMENTS_THREADS_PER_PAGE = 4
+    roots, answers = build_thread(article, 3)
+    count = len(roots) + len(answers)
+    assert count == 4  # no more comments than a page holds threads: they all fit
+    for cursor in (Cursor(), Cursor(newest_first=True)):
+        with django_assert_num_queries(1):
+            whole = thread_page(article_id=article.pk, cursor=cursor, count=count)
+        by_thread_ids = thread_page(article_id=article.pk, cursor=cursor)
+        assert page_read(whole) == page_read(by_thread_ids)
+        assert len(whole.comments) == count
+
+
+def test_a_thread_read_whole_keeps_the_places_of_erased_comments_and_pages_past_them(
+    article, small_pages, django_assert_num_queries
+):
+    for _ in range(3):
+        ReaderCommentFactory(article=article)
+    # Erased at its author's request, kept for a reply still awaiting moderation: no
+    # count counts it, yet it is a fourth thread, on the next page.
+    erased = ReaderCommentFactory(article=article, comment="", erased_at=timezone.now())
+    ReaderCommentFactory(parent=erased, status=Status.PENDING)
+    article.refresh_from_db()
+    assert article.comment_count == 3
+    with django_assert_num_queries(1):
+        whole = thread_page(article_id=article.pk, cursor=Cursor(), count=article.comment_count)
+    assert len(whole.comments) == 3
+    assert whole.next == Cursor(start=erased.pk)
+    assert page_read(whole) == page_read(thread_page(article_id=article.pk, cursor=Cursor()))
+    with django_assert_num_queries(1):
+        newest = thread_page(article_id=article.pk, cursor=Cursor(newest_first=True), count=3)
+    assert newest.comments[0].pk == erased.pk
+    assert page_read(newest) == page_read(
+        thread_page(article_id=article.pk, cursor=Cursor(newest_first=True))
+    )
+
+
+def test_a_thread_longer_than_its_count_leaves_room_for_is_read_a_page_at_a_time(
+    article, small_pages
+):
+    roots, _answers = build_thread(article, 6)
+    # A count read before five approvals (or stale): the thread does not fit its room.
+    stale = thread_page(article_id=article.pk, cursor=Cursor(), count=0)
+    assert [c.pk for c in stale.comments][:1] == [roots[0].pk]
+    assert stale.next == Cursor(start=roots[3].pk)
+    assert page_read(stale) == page_read(thread_page(article_id=article.pk, cursor=Cursor()))
