@@ -57,8 +57,12 @@ def the_old_more_articles(story):
 def test_more_articles_read_only_the_top_of_indexes(archive, number):
     story, shown, reading_articles = more_articles_plans(number)
     assert shown == the_old_more_articles(story)
-    assert len(reading_articles) == 1  # the cards; their bylines are another query
-    (plan,) = reading_articles
-    # The section's newest, the tags' newest, the four shown: each read stops at a Limit.
-    assert plans.limits(plan) == 3
-    plans.assert_reads_only_the_top_of_indexes(plan, at_most=300)
+    # The section's newest, the tags' newest, the cards of those shown; their bylines are
+    # another query.
+    assert len(reading_articles) == 3
+    section_newest, tags_newest, cards = reading_articles
+    for plan in (section_newest, tags_newest):
+        assert plans.limits(plan) == 1  # each read stops at the top of its index
+        plans.assert_reads_only_the_top_of_indexes(plan, at_most=300)
+    # A row each for the story, its section and its photo.
+    plans.assert_reads_only_the_top_of_indexes(cards, at_most=MORE_ARTICLES_COUNT * 3)
