@@ -162,3 +162,29 @@ def test_stories_read_together_read_their_bylines_together_when_first_asked(
     lone = Article.objects.for_listing().first()
     with django_assert_num_queries(1):
         assert lone.byline_authors
+
+
+def test_a_storys_authors_tags_and_corrections_keep_their_order_and_are_read_again_on_refresh(
+    django_assert_num_queries,
+):
+    from tests.factories import AuthorFactory, CorrectionFactory
+
+    zoe, ada, max_ = (AuthorFactory(name=name) for name in ("Zoe Quill", "Ada Brook", "Max Fell"))
+    story = ArticleFactory(authors=[zoe, ada, max_], tags=[TagFactory(name="Tides")])
+    story.tags.add(TagFactory(name="Harbours"))
+    first = CorrectionFactory(article=story, text="The first correction.")
+    CorrectionFactory(article=story, text="The second correction.")
+    story = Article.objects.for_listing().get(pk=story.pk)
+
+    with django_assert_num_queries(3):
+        assert story.byline_authors == [zoe, ada, max_]  # byline order, not by name
+        assert [tag.name for tag in story.topics] == ["Harbours", "Tides"]
+        assert [c.text for c in story.correction_list] == [first.text, "The second correction."]
+    with django_assert_num_queries(0):
+        story.byline_authors.pop()  # a copy: the next reader gets them all
+        assert story.byline_authors == [zoe, ada, max_]
+
+    first.delete()
+    story.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert [c.text for c in story.correction_list] == ["The second correction."]
