@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import Purge, cache_key
-from newsroom.links import reverse_kept
+from newsroom.links import reverse_kept, reverse_kept_but_slug
 
 from .fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from .images import validate_image
@@ -786,7 +785,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return reverse_kept_but_slug("articles:detail", kwargs=self.url_kwargs())
 
     @classmethod
     def from_db(cls, db, field_names, values):

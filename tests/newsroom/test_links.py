@@ -14,7 +14,7 @@ from django.urls import (
 
 from articles.models import Author, Section, Tag
 from comments.counts import counts_url
-from newsroom.links import reverse_kept
+from newsroom.links import reverse_kept, reverse_kept_but_slug
 from tests.newsroom import urls_moved
 
 
@@ -72,3 +72,29 @@ def test_an_address_that_does_not_reverse_fails_every_time():
     for _ in range(2):
         with pytest.raises(NoReverseMatch):
             reverse_kept("articles:section", kwargs={"slug": "not a slug"})
+
+
+@pytest.mark.parametrize(
+    "slug", ["harbour-wall-reopens", "-", "a", "2026-budget_vote", "x-" * 59 + "z"]
+)
+@pytest.mark.parametrize("section", ["world", "local-news"])
+def test_a_storys_address_is_the_reverse_of_its_own(section, slug):
+    kwargs = {"section": section, "year": 2026, "month": "03", "day": "07", "slug": slug}
+    assert reverse_kept_but_slug("articles:detail", kwargs=kwargs) == reverse(
+        "articles:detail", kwargs=kwargs
+    )
+    set_script_prefix("/news/")
+    try:
+        assert reverse_kept_but_slug("articles:detail", kwargs=kwargs) == (
+            f"/news/{section}/2026/03/07/{slug}/"
+        )
+    finally:
+        clear_script_prefix()
+
+
+@pytest.mark.parametrize("slug", ["", "été", "two words", "a/b", None])
+def test_a_slug_reverse_refuses_is_refused_as_reverse_refuses_it(slug):
+    kwargs = {"section": "world", "year": 2026, "month": "03", "day": "07", "slug": slug}
+    assert answer(reverse_kept_but_slug, "articles:detail", kwargs=kwargs) == answer(
+        reverse, "articles:detail", kwargs=kwargs
+    )
