@@ -3,7 +3,6 @@ import json
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -14,7 +13,7 @@ from comments.counts import counts_url
 from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
 from newsroom.fragments import cached_fragment
 from newsroom.links import absolute_url
-from newsroom.markup import NEWLINE, NOTHING, format_markup
+from newsroom.markup import NEWLINE, NOTHING, day_label, format_markup
 
 register = template.Library()
 
@@ -128,8 +127,10 @@ def card_html(
         else NOTHING,
         byline=byline_html(request, article),
         # As {{ published_at|date:"c" }} and {{ published_at|date:"M j, H:i" }}.
-        datetime=dateformat.format(published_at, "c") if published_at else "",
-        date=dateformat.format(published_at, "M j, H:i") if published_at else "",
+        datetime=published_at.isoformat() if published_at else "",
+        date=f"{day_label(published_at.date(), 'M j')}, {published_at:%H:%M}"
+        if published_at
+        else "",
         comments=NOTHING
         if hide_comments
         else format_markup(

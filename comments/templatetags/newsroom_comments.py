@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
@@ -12,7 +12,7 @@ from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
 from comments.threads import OLDEST, Cursor, thread_page
 from newsroom.cachekeys import shows, shows_changed_at, shows_real_page
-from newsroom.markup import NOTHING, format_markup
+from newsroom.markup import NOTHING, day_label, format_markup
 
 register = template.Library()
 
@@ -89,7 +89,6 @@ def comment_thread(tree, *, cursor, reported, replies_below):
     report_before, report_after = reverse("comments:report", kwargs={"pk": 0}).rsplit("0", 1)
     reply_query = format_markup("{cursor}&amp;", cursor=cursor) if cursor else format_markup("?")
     zone = timezone.get_current_timezone()
-    days = {}  # "Dec 6, 2026" by date: Django's date format, once a day shown
     parts = []
 
     def write(nodes):
@@ -100,9 +99,6 @@ def comment_thread(tree, *, cursor, reported, replies_below):
             else:
                 # As {{ submit_date|date:"c" }} and {{ submit_date|date:"M j, Y, H:i" }}.
                 local = comment.submit_date.astimezone(zone)
-                day = days.get(local.date()) or days.setdefault(
-                    local.date(), dateformat.format(local, "M j, Y")
-                )
                 values = {"id": comment.pk, "name": comment.user_name}
                 parts.append(
                     format_markup(
@@ -110,7 +106,7 @@ def comment_thread(tree, *, cursor, reported, replies_below):
                         **values,
                         level=comment.level,
                         datetime=local.isoformat(),
-                        date=f"{day}, {local:%H:%M}",
+                        date=f"{day_label(local.date(), 'M j, Y')}, {local:%H:%M}",
                         body=linebreaks_filter(comment.comment),
                         reply=format_markup(REPLY_HTML, query=reply_query, **values)
                         if comment.level < replies_below
