@@ -354,7 +354,7 @@ class Author(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def _fetch_all(self):
         """Stories read together read their related rows together: the first one a
-        template asks for its bylines (say) reads them for all (Article._read_related),
+        template asks for its bylines (say) reads them for all (Article._read_with_others),
         and a page whose cards are kept rendered (newsroom.fragments) reads none."""
         unread = self._result_cache is None
         super()._fetch_all()
@@ -521,7 +521,7 @@ class ArticleQuerySet(models.QuerySet):
         """The newest `count` of these stories, newest first, as a plain queryset of them
         (by id) that may still be annotated and combined (UNION ALL) with others: the
         limit sits in a subquery, since SQLite cannot limit the parts of a compound query.
-        Each part then reads only the top of an index (fronts' blocks, More articles)."""
+        Each part then reads only the top of an index (fronts' blocks)."""
         top = self.order_by("-published_at", "-pk").values("pk")[:count]
         return Article.objects.filter(pk__in=top).order_by("-published_at", "-pk")
 
@@ -859,6 +859,9 @@ class Article(models.Model):
             return None
         return {"words": words, "minutes": math.ceil(words / settings.READING_WORDS_PER_MINUTE)}
 
+    def _has_read(self, name):
+        return name in getattr(self, "_prefetched_objects_cache", {})
+
     def _read_with_others(self, name, rows):
         """The rows `rows(ids)` gives this article, read for it and the stories read with
         it (ArticleQuerySet._fetch_all) in one query, the first time one asks for them:
@@ -868,17 +871,18 @@ class Article(models.Model):
         A query of the rows shown alone, rather than prefetch_related_objects: its
         machinery (and, for bylines, a Byline built around each author) cost twice the
         query on a list of twenty stories (make bench: pages nobody has read)."""
-        if name not in self.__dict__.setdefault("_prefetched_objects_cache", {}):
-            together = {
-                article.pk: article
-                for article in getattr(self, "_read_with", [self])
-                if name not in article.__dict__.get("_prefetched_objects_cache", {})
-            }
-            found = {pk: [] for pk in together}
-            for row in rows([pk for pk in together if pk is not None]):
+        if not self._has_read(name):
+            together = [self] + [
+                article
+                for article in getattr(self, "_read_with", [])
+                if article is not self and not article._has_read(name)
+            ]
+            found = {article.pk: [] for article in together}
+            for row in rows([pk for pk in found if pk is not None]):
                 found[row.story_id].append(row)
-            for pk, article in together.items():
-                article.__dict__.setdefault("_prefetched_objects_cache", {})[name] = found[pk]
+            for article in together:
+                cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+                cache[name] = found[article.pk]
         return list(self._prefetched_objects_cache[name])
 
     @property
@@ -950,9 +954,7 @@ class Article(models.Model):
         Last-Modified, so that a cache asking again gets the fixed page. A page whose
         corrections come from a part kept rendered since `kept_since`
         (newsroom.fragments: a correction purges it) reads none of them."""
-        if kept_since is not None and "corrections" not in getattr(
-            self, "_prefetched_objects_cache", {}
-        ):
+        if kept_since is not None and not self._has_read("correction_list"):
             return max(self.updated_at, kept_since)
         corrections = [correction.created_at for correction in self.correction_list]
         return max([self.updated_at, *corrections])

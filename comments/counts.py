@@ -72,7 +72,8 @@ class ThreadCount:
 def thread_count(article_id: int) -> ThreadCount:
     """A story's public comment count as stored now, for the heading over its thread on
     its own page: read with the thread, not with the story, so that an approval has the
-    page read its thread again and not its story (articles.pages.story_for_page)."""
+    page read its thread again and not its story (articles.pages.story_for_page). A page
+    that has just read the story's row takes the count from it instead (Story.read_now)."""
     count, changed_at = (
         Article.objects.filter(pk=article_id)
         .values_list("comment_count", "comments_changed_at")

@@ -303,9 +303,9 @@ class ReaderCommentQuerySet(models.QuerySet):
         return list(ordered.values_list("pk", flat=True)[:limit])
 
     def thread(self, thread_ids=None, *, newest_first=False):
-        """The public comments of these threads (of every thread if None) in thread
-        order: threads oldest or newest first, each thread in reading order, replies
-        under their parent.
+        """The public comments of these threads (of every thread of the comments this is
+        called on if None: an article's, for_article) in thread order: threads oldest or
+        newest first, each thread in reading order, replies under their parent.
 
         Only what the thread shows is read: not django-comments-xtd's user and content
         type joined to every row, nor the addresses, text fingerprint and moderation

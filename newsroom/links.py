@@ -30,10 +30,14 @@ def reverse_kept(viewname, *, args=(), kwargs=None):
     integers are left to reverse() (1 and 1.0 would share an entry). Only a few thousand
     addresses are kept: a story's own is not, there are a million (but see
     reverse_kept_but_slug)."""
+    return _reverse_kept_in(_reversed, viewname, args, kwargs)
+
+
+def _reverse_kept_in(kept, viewname, args, kwargs):
     arguments = [*args, *(kwargs or {}).values()]
     if not all(type(argument) in (str, int) for argument in arguments):
         return reverse(viewname, args=args, kwargs=kwargs)
-    return _reversed(
+    return kept(
         get_resolver(get_urlconf()),
         get_script_prefix(),
         get_language(),
@@ -43,9 +47,14 @@ def reverse_kept(viewname, *, args=(), kwargs=None):
     )
 
 
-@lru_cache(maxsize=4096)
-def _reversed(resolver, prefix, language, viewname, args, kwargs):
+def _reverse(resolver, prefix, language, viewname, args, kwargs):
     return reverse(viewname, urlconf=resolver.urlconf_name, args=args, kwargs=dict(kwargs))
+
+
+_reversed = lru_cache(maxsize=4096)(_reverse)
+# Apart, so that a crawl of the archive's days does not push the cards' section, author
+# and tag addresses out.
+_reversed_before_slug = lru_cache(maxsize=4096)(_reverse)
 
 
 # What Django's slug path converter matches: characters reverse() leaves unquoted.
@@ -54,12 +63,14 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 def reverse_kept_but_slug(viewname, *, kwargs):
     """reverse() of an address that ends in its `slug` (and a slash): all before the slug
-    kept (reverse_kept), the slug put in. A story's address: a million slugs, a few
-    thousand sections and days, and a card's reverse() was a tenth of writing it
-    (make bench, pages nobody has read). A slug reverse() would refuse is left to it."""
+    kept as reverse_kept keeps addresses (the 4,096 used last), the slug put in. A story's
+    address: a million slugs, but a page's cards share a few sections and days, and a
+    card's reverse() was a tenth of writing it (make bench, pages nobody has read). A
+    slug reverse() would refuse is left to it."""
     slug = kwargs["slug"]
     if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
         return reverse(viewname, kwargs=kwargs)
     # "-" is a slug of its own: the last one in the address is where the slug goes.
-    before, after = reverse_kept(viewname, kwargs={**kwargs, "slug": "-"}).rsplit("-", 1)
+    address = _reverse_kept_in(_reversed_before_slug, viewname, (), {**kwargs, "slug": "-"})
+    before, after = address.rsplit("-", 1)
     return f"{before}{slug}{after}"

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,8 +172,10 @@ def test_a_storys_authors_tags_and_corrections_keep_their_order_and_are_read_aga
     zoe, ada, max_ = (AuthorFactory(name=name) for name in ("Zoe Quill", "Ada Brook", "Max Fell"))
     story = ArticleFactory(authors=[zoe, ada, max_], tags=[TagFactory(name="Tides")])
     story.tags.add(TagFactory(name="Harbours"))
+    # Stored in the other order: oldest first is by when they were made, not by pk.
+    second = CorrectionFactory(article=story, text="The second correction.")
     first = CorrectionFactory(article=story, text="The first correction.")
-    CorrectionFactory(article=story, text="The second correction.")
+    Correction.objects.filter(pk=first.pk).update(created_at=second.created_at - timedelta(hours=1))
     story = Article.objects.for_listing().get(pk=story.pk)
 
     with django_assert_num_queries(3):
@@ -188,3 +190,32 @@ def test_a_storys_authors_tags_and_corrections_keep_their_order_and_are_read_aga
     story.refresh_from_db()
     with django_assert_num_queries(1):
         assert [c.text for c in story.correction_list] == ["The second correction."]
+
+
+def test_a_storys_last_edit_counts_the_corrections_its_page_read():
+    from tests.factories import CorrectionFactory
+
+    story = ArticleFactory()
+    correction = CorrectionFactory(article=story)
+    made = story.updated_at + timedelta(days=1)
+    Correction.objects.filter(pk=correction.pk).update(created_at=made)
+    story = Article.objects.get(pk=story.pk)
+    kept_since = story.updated_at + timedelta(minutes=5)
+
+    # Its corrections from a part kept rendered since `kept_since`: that part's time.
+    assert story.last_edited_at(kept_since=kept_since) == kept_since
+    story.correction_list  # noqa: B018  # read by the page's part rendered now
+    assert story.last_edited_at(kept_since=kept_since) == made
+    assert story.last_edited_at() == made
+
+
+def test_a_copy_of_a_story_read_with_others_reads_its_own_rows():
+    from tests.factories import AuthorFactory
+
+    author = AuthorFactory()
+    ArticleFactory(authors=[author])
+    stories = list(Article.objects.for_listing())
+    copy = Article.objects.get(pk=stories[0].pk)
+    copy._read_with = stories  # not itself: an object read apart from them
+    assert copy.byline_authors == [author]
+    assert stories[0].byline_authors == [author]
