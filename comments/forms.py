@@ -34,6 +34,11 @@ def without_invisible(value: str) -> str:
 REPLY_MISSING = _("The comment you are replying to is not available. Post it as a new comment.")
 
 
+def signed_hour():
+    """The time a blank form is signed with: now, rounded down to the hour."""
+    return int(time.time()) // 3600 * 3600
+
+
 class CommentForm(CommentSecurityForm):
     """Name, email and comment, with the target and time signed by django-contrib-comments.
 
@@ -105,7 +110,7 @@ class CommentForm(CommentSecurityForm):
         The form is part of the article page: a timestamp that changed every second
         would change the page's HTML, and so its ETag, every second.
         """
-        timestamp = int(time.time()) // 3600 * 3600
+        timestamp = signed_hour()
         return {
             "content_type": str(self.target_object._meta),
             "object_pk": str(self.target_object._get_pk_val()),

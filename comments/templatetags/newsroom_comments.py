@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from comments.counts import ThreadCount, thread_count
-from comments.forms import CommentForm, without_invisible
+from comments.forms import CommentForm, signed_hour, without_invisible
 from comments.models import COMMENT_RULES_KEY, ReaderComment
 from comments.moderation import closed_reason
 from comments.threads import OLDEST, Cursor, thread_page
@@ -179,8 +179,8 @@ def article_comments(context, article):
         and (cursor.start is None or page.is_real)
     ):
         shows_real_page(request, "comments")
-    form = context.get("comment_form")  # a posted form coming back with its errors
-    wanted = _as_int(form.data.get("reply_to") if form is not None else query.get("reply_to"))
+    posted = context.get("comment_form")  # a posted form coming back with its errors
+    wanted = _as_int(posted.data.get("reply_to") if posted is not None else query.get("reply_to"))
     reply_to = None
     reply_to_on_page = False
     if wanted is not None:
@@ -193,14 +193,20 @@ def article_comments(context, article):
             )
     if reply_to is not None and reply_to.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
         reply_to = None
-    if form is None:
-        form = CommentForm(article)
+    # A blank form is made only if it is rendered: the blank form of the hour is kept
+    # rendered (the "comment-form" fragment), and making one (its signature) cost a
+    # tenth of a story page whose parts are kept.
+    form = posted if posted is not None else SimpleLazyObject(lambda: CommentForm(article))
     # The reply_to field is written from `reply_to` alone: a reply target that was refused
     # is dropped, so posting again makes a new comment instead of failing again.
-    form_errors = [
-        *form.non_field_errors(),
-        *(error for field in form.hidden_fields() for error in field.errors),
-    ]
+    form_errors = (
+        [
+            *posted.non_field_errors(),
+            *(error for field in posted.hidden_fields() for error in field.errors),
+        ]
+        if posted is not None
+        else []
+    )
     closed = closed_reason(article) if not context.get("is_preview") else None
     return {
         "article": article,
@@ -211,6 +217,8 @@ def article_comments(context, article):
         # Kept by the comments' services as they change (services.article_comment_count_add).
         "thread_count": count,
         "form": form,
+        "posted": posted is not None,
+        "signed_hour": signed_hour(),
         "form_errors": form_errors,
         "reply_to": reply_to,
         "reply_to_on_page": reply_to_on_page,

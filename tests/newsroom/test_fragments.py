@@ -24,6 +24,7 @@ from articles.models import Article
 from articles.pages import MORE_ARTICLES_COUNT
 from comments import services as comment_services
 from comments.counts import counts_url
+from comments.forms import CommentForm
 from comments.models import ReaderComment
 from newsroom import cachekeys, fragments
 from newsroom.cachekeys import Purge, purge_now
@@ -380,6 +381,32 @@ def test_the_blank_comment_form_fields_are_rendered_once_for_every_story(
     assert fields(second) == fields(first)
     # Each story's form still names its own story.
     assert f'name="object_pk" value="{other.pk}"' in second.content.decode()
+
+
+def test_a_story_whose_blank_comment_form_is_kept_signs_no_form(
+    client, story, fragments_on, monkeypatch
+):
+    signed = []
+    sign = CommentForm.generate_security_data
+    monkeypatch.setattr(
+        CommentForm, "generate_security_data", lambda form: signed.append(form) or sign(form)
+    )
+    url = story.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert len(signed) == 1  # the form rendered, and kept for the hour it is signed for
+
+    kept = client.get(url).content.decode()
+    assert signed == [signed[0]]  # none made again
+    security_hash = signed[0].initial["security_hash"]
+    assert f'name="security_hash" value="{security_hash}"' in kept
+    assert (
+        kept.count('<form class="comment-form"') == first.count('<form class="comment-form"') == 1
+    )
+
+    # A reply's form is made for the page that asks for it.
+    comment = factories.ReaderCommentFactory(article=story)
+    client.get(f"{url}?reply_to={comment.pk}")
+    assert len(signed) == 2
 
 
 @pytest.mark.parametrize("listing", ["latest", "section", "tag", "author"])
