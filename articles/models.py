@@ -534,8 +534,8 @@ class ArticleQuerySet(models.QuerySet):
         PostgreSQL test every story against the tags, reading the whole archive
         (tests/articles/test_query_plans.py). Three small queries rather than one
         that nests them (a UNION of two limited subqueries): building and compiling
-        a query costs more than running it, and the nested one cost more than the three
-        (make bench, a story nobody has read)."""
+        a query costs more than running it, and the nested one more than the three
+        (make bench's ORM column for a story nobody has read)."""
         earlier = (
             self.published()
             .safe_for_promotion()
@@ -869,8 +869,8 @@ class Article(models.Model):
         rows Django prefetches, so refresh_from_db forgets them as it forgets those.
 
         A query of the rows shown alone, rather than prefetch_related_objects: its
-        machinery (and, for bylines, a Byline built around each author) cost twice the
-        query on a list of twenty stories (make bench: pages nobody has read)."""
+        machinery (and, for bylines, a Byline built around each author) cost more than
+        the query itself (make bench's ORM column for pages nobody has read)."""
         if not self._has_read(name):
             together = [self] + [
                 article

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 from django.utils.translation import get_language
 
 
@@ -58,15 +59,15 @@ _reversed_before_slug = lru_cache(maxsize=4096)(_reverse)
 
 
 # What Django's slug path converter matches: characters reverse() leaves unquoted.
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG = re.compile(SlugConverter.regex)
 
 
 def reverse_kept_but_slug(viewname, *, kwargs):
     """reverse() of an address that ends in its `slug` (and a slash): all before the slug
     kept as reverse_kept keeps addresses (the 4,096 used last), the slug put in. A story's
-    address: a million slugs, but a page's cards share a few sections and days, and a
-    card's reverse() was a tenth of writing it (make bench, pages nobody has read). A
-    slug reverse() would refuse is left to it."""
+    address: a million slugs, but a page's cards share a few sections and days, and
+    reverse() was a large part of writing a card (`make bench --profile unread`, a
+    section archive page nobody has read). A slug reverse() would refuse is left to it."""
     slug = kwargs["slug"]
     if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
         return reverse(viewname, kwargs=kwargs)
