@@ -30,6 +30,7 @@ declares.
 
 import logging
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -227,7 +228,8 @@ class Kept:
 # Entries of keep_entry have names of their own: Redis keeps them as a line of their
 # markers' names and the value (newsroom.cache), not as cache.set would.
 KEPT_PREFIX = "kept:"
-# What a page asked for last time (reading_as_planned), by its address.
+# What a page asked for last time (reading_as_planned), by its address; and what the
+# last page of a kind asked for that had no plan of its own (read_kind_plan_ahead).
 PLAN_PREFIX = "plan:"
 PLANS_KEPT_SECONDS = 3600
 
@@ -236,10 +238,14 @@ class KeptReads:
     """The kept entries one request reads: what was read ahead for it (by name; None for
     a name found without an entry), and the names it asked for, in order."""
 
-    def __init__(self):
+    def __init__(self, plan):
         self.began = time.time()  # before anything was read ahead
         self.ahead: dict[str, tuple[Kept, bool] | None] = {}
         self.asked: dict[str, None] = {}
+        self.plan = plan  # the page's address, or None for a page not planned
+        self.planned: list[str] = []  # the names its plan listed
+        self.kind: str | None = None  # its kind's plan, read for want of its own
+        self.kind_planned: list[str] = []
         self.plan_kept = True  # whether what was asked is kept as the plan
 
 
@@ -293,20 +299,45 @@ def reading_as_planned(plan: str | None):
     ahead first, in one round trip; when this one asks for others, they are its plan
     from now on (unless it sets `plan_kept` false on what this yields). So a page made
     of kept parts asks the cache once, not once a part."""
-    reads = KeptReads()
-    planned = _read_plan(plan, reads) if plan else []
+    reads = KeptReads(plan)
+    if plan:
+        reads.planned = _read_plan(plan, reads)
     token = _request_reads.set(reads)
     try:
         yield reads
     finally:
         _request_reads.reset(token)
-    if plan and reads.plan_kept and reads.asked and set(reads.asked) != set(planned):
-        asked = list(reads.asked)
-        set_plan = getattr(cache, "set_plan", None)
-        if set_plan is not None:
-            set_plan(PLAN_PREFIX + plan, [KEPT_PREFIX + name for name in asked], PLANS_KEPT_SECONDS)
-        else:
-            cache.set(PLAN_PREFIX + plan, asked, PLANS_KEPT_SECONDS)
+    if not (plan and reads.plan_kept and reads.asked):
+        return
+    asked = list(reads.asked)
+    if set(asked) != set(reads.planned):
+        _keep_plan(plan, asked)
+    if reads.kind is not None and set(asked) != set(reads.kind_planned):
+        _keep_plan(reads.kind, asked)
+
+
+def read_kind_plan_ahead(kind: Callable[[], str]):
+    """For a page with no plan of its own (nobody asked for its address lately): read
+    ahead, in one round trip, what the last such page of its kind (the name `kind()`
+    gives: a view, on one host) asked for, so that the parts it shares with them (the
+    navigation, the comment rules, what was worked out about the next scheduled change)
+    are not read one at a time. What it asks for then becomes its kind's plan: only
+    pages without a plan write one, as rarely as parts are rendered anew. The parts of
+    the other page that this one does not show are looked for and not found, inside the
+    same round trip."""
+    reads = _request_reads.get()
+    if reads is None or not reads.plan or reads.planned or reads.kind is not None:
+        return
+    reads.kind = kind()
+    reads.kind_planned = _read_plan(reads.kind, reads)
+
+
+def _keep_plan(plan, asked):
+    set_plan = getattr(cache, "set_plan", None)
+    if set_plan is not None:
+        set_plan(PLAN_PREFIX + plan, [KEPT_PREFIX + name for name in asked], PLANS_KEPT_SECONDS)
+    else:
+        cache.set(PLAN_PREFIX + plan, asked, PLANS_KEPT_SECONDS)
 
 
 def _read_plan(plan, reads):

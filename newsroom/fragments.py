@@ -39,6 +39,7 @@ from newsroom.cachekeys import (
     purged_since,
     read_ahead,
     read_ahead_since,
+    read_kind_plan_ahead,
     reading_as_planned,
     shown_keys,
 )
@@ -169,8 +170,14 @@ def read_fragments_ahead(request, name, values):
     """Read the kept fragments `name` that vary on each of `values` in one round trip,
     for a loop's fragments on a page that has no plan (a search: its address is not
     kept, so each part would be read on its own)."""
+    read_keys_ahead(request, [fragment_cache_key(name, [value]) for value in values])
+
+
+def read_keys_ahead(request, keys):
+    """Read the kept fragments `keys` (fragment_cache_key) in one round trip, for the
+    page being rendered to take as it comes to them."""
     if keeps_parts(request):
-        read_ahead([fragment_cache_key(name, [value]) for value in values])
+        read_ahead(keys)
 
 
 def cached_fragment(request, name, vary, render):
@@ -216,10 +223,11 @@ def cached_fragment(request, name, vary, render):
 class KeptPartsMiddleware:
     """Read the kept parts of an anonymous reader's page in one round trip: those the
     last request for its address asked for (cachekeys.reading_as_planned), including
-    what was worked out about the next scheduled change. Inside the page cache, so a
-    page it serves reads none. A page is planned only where the page cache would keep
-    it (a list's page after a made-up cursor is not), so a flood of URLs makes no
-    plans."""
+    what was worked out about the next scheduled change; for a page without a plan of
+    its own, those the last such page of its view asked for (read_kind_plan_ahead).
+    Inside the page cache, so a page it serves reads none. A page is planned only where
+    the page cache would keep it (a list's page after a made-up cursor is not), so a
+    flood of URLs makes no plans."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -241,3 +249,13 @@ class KeptPartsMiddleware:
                 and fresh_until(request) > 0
             )
             return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        read_kind_plan_ahead(lambda: kind_plan_name(request))
+
+
+def kind_plan_name(request):
+    """The name of the plan shared by the pages of the view `request` resolved to, on
+    its host (whose parts' addresses and fragments are its own)."""
+    kind = f"{request.scheme}://{request.get_host()} {request.resolver_match.view_name}"
+    return "kind:" + hashlib.sha256(kind.encode()).hexdigest()

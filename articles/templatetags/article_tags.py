@@ -11,7 +11,7 @@ from articles.models import BREAKING_KEY, SECTIONS_KEY, BreakingNews
 from articles.search import excerpt_html
 from comments.counts import counts_url
 from newsroom.cachekeys import PURGES_KEPT_SECONDS, cache_key, remembered, shows
-from newsroom.fragments import cached_fragment
+from newsroom.fragments import cached_fragment, fragment_cache_key, read_keys_ahead
 from newsroom.links import absolute_url
 from newsroom.markup import NEWLINE, NOTHING, day_label, format_markup
 
@@ -62,15 +62,31 @@ CARD_SIZES = "(min-width: 60em) 20em, 100vw"
 def card(context, article, **options):
     """A story's card, kept rendered as the fragment "card" for the story and the options
     it is given: ``{% card article show_photo=True %}`` (CARD_OPTIONS)."""
+    request = getattr(context, "request", None)
+    vary = card_vary(article, options)
+    return cached_fragment(request, "card", vary, lambda: card_html(request, article, **options))
+
+
+@register.simple_tag(takes_context=True)
+def read_cards_ahead(context, articles, **options):
+    """``{% read_cards_ahead articles show_photo=True %}`` before a loop of ``{% card
+    article show_photo=True %}`` over `articles`: their kept cards read in one round
+    trip, not one each, on a page without a plan of its own."""
+    read_keys_ahead(
+        getattr(context, "request", None),
+        [fragment_cache_key("card", card_vary(article, options)) for article in articles],
+    )
+    return ""
+
+
+def card_vary(article, options):
     unknown = options.keys() - CARD_OPTIONS
     if unknown:
         raise template.TemplateSyntaxError(f"card takes no {', '.join(sorted(unknown))}")
     # Its comment count too, where it shows one: a list rendered again shows the count
     # of the time.
     count = None if options.get("hide_comments") else article.comment_count
-    vary = [article, count, *(options.get(name) for name in CARD_OPTIONS)]
-    request = getattr(context, "request", None)
-    return cached_fragment(request, "card", vary, lambda: card_html(request, article, **options))
+    return [article, count, *(options.get(name) for name in CARD_OPTIONS)]
 
 
 def card_html(

@@ -5,7 +5,12 @@ rendered in the shared cache, for as long as nothing it shows changes
 
 from django import template
 
-from newsroom.fragments import cached_fragment, read_fragments_ahead
+from newsroom.fragments import (
+    cached_fragment,
+    fragment_cache_key,
+    read_fragments_ahead,
+    read_keys_ahead,
+)
 
 register = template.Library()
 
@@ -42,4 +47,15 @@ def read_ahead(context, name, values):
     """{% read_ahead "search-result" page_obj %}: the fragments `name` of a loop over
     `values` that follows, each varying on its value, read in one round trip."""
     read_fragments_ahead(getattr(context, "request", None), name, values)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def read_parts_ahead(context, value, *names):
+    """{% read_parts_ahead article "story" "story-end" %}: the fragments `names` that
+    follow, each varying on `value` alone, read in one round trip (a page without a
+    plan of its own would read them one by one)."""
+    read_keys_ahead(
+        getattr(context, "request", None), [fragment_cache_key(name, [value]) for name in names]
+    )
     return ""

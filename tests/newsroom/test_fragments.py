@@ -695,3 +695,75 @@ def test_a_deploy_that_changes_what_fragments_show_starts_new_fragments(monkeypa
         monkeypatch.undo()
         fragments.templates_version.cache_clear()
     assert fragments.templates_version() == before
+
+
+def part_names(reads):
+    """The names of the fragments each read of kept entries asked for, by read."""
+    prefix = fragments.FRAGMENT_PREFIX
+    return [
+        [name.split(":")[2] if name.startswith(prefix) else name for name in call.args[0]]
+        for call in reads.call_args_list
+    ]
+
+
+def test_a_story_nobody_has_read_asks_for_what_it_shares_with_the_last_one_at_once(
+    client, newsroom, story, fragments_on, on_redis
+):
+    """A story whose address has no plan reads ahead what the last such story asked
+    for: what they share (the navigation of their section, the footer, the comment
+    rules and form fields, the next scheduled change) comes in that one round trip.
+    Its own parts come in one more, and its More articles' cards in another."""
+    other = next(
+        article
+        for article in reversed(newsroom["articles"])
+        if article != story and article.section_id == story.section_id
+    )
+    page(client, other.get_absolute_url())  # its parts, and the stories' plan, kept
+
+    with kept_reads() as reads:
+        html = page(client, story.get_absolute_url())[0]
+
+    assert part_names(reads) == [
+        [f"story:{story.slug}"],  # the story's row, kept on its own
+        ["story-meta", "story", "story-end", "more-articles"],
+        ["comments"],  # varies on the thread
+        ["comment-form"],  # varies on the hour signed
+        ["card"] * MORE_ARTICLES_COUNT,
+    ]
+    assert html.count('<article class="card') == MORE_ARTICLES_COUNT
+
+
+def test_only_a_page_without_a_plan_of_its_own_keeps_the_plan_of_its_kind(
+    client, newsroom, story, fragments_on, backend
+):
+    """The stories' plan is what the last story read anew asked for: a story read
+    again, as its own plan says, changes neither plan."""
+    other = next(article for article in reversed(newsroom["articles"]) if article != story)
+    page(client, story.get_absolute_url())  # rendered: its plan, and the stories'
+    page(client, story.get_absolute_url())  # its plan: what it asks with its parts kept
+    with mock.patch.object(cachekeys, "_keep_plan", wraps=cachekeys._keep_plan) as kept:
+        page(client, story.get_absolute_url())  # as planned: no plan changes
+        assert not kept.called
+        page(client, other.get_absolute_url())  # its own plan, and the stories' anew
+
+    (own, asked), (kind, asked_again) = (call.args for call in kept.call_args_list)
+    assert kind.startswith("kind:") and not own.startswith("kind:")
+    assert asked == asked_again
+
+
+def test_a_list_nobody_has_read_asks_for_its_kept_cards_at_once(
+    client, newsroom, fragments_on, backend
+):
+    """A tag's page lists stories whose cards a section's page kept: read in one round
+    trip, not one each."""
+    section, tag = newsroom["sections"][0], newsroom["tags"][0]
+    page(client, section.get_absolute_url())
+    listed = set(Article.objects.filter(section=section)) & set(Article.objects.filter(tags=tag))
+    assert listed
+
+    with kept_reads() as reads:
+        html = page(client, tag.get_absolute_url())[0]
+
+    card_reads = [names for names in part_names(reads) if "card" in names]
+    assert len(card_reads) == 1
+    assert card_reads[0].count("card") == html.count('<article class="card')
