@@ -35,7 +35,7 @@ GUARDED_COMMANDS = frozenset(
     {
         "add", "get", "set", "touch", "delete", "get_many", "set_many", "delete_many",
         "has_key", "incr", "decr", "incr_version", "clear", "ttl", "expire", "persist",
-        "get_many_with_markers", "set_with_markers", "get_planned_entries", "set_plan",
+        "get_many_with_markers", "set_many_with_markers", "get_planned_entries", "set_plan",
     }
 )  # fmt: skip
 
@@ -124,11 +124,11 @@ class GuardedClient:
         return guarded
 
 
-# An entry kept by set_with_markers is a line of the full Redis names of its markers, as
+# An entry kept by set_many_with_markers is a line of the full Redis names of its markers, as
 # a JSON list, then the entry as django-redis serializes it. For each key asked, the
 # scripts answer how many values follow, then the whole entry and the values of those
 # markers that are set (most are not: fewer to parse); 0 and nothing for no entry (or one
-# not kept by set_with_markers). The names are read from the entries, so not declared in
+# not kept by set_many_with_markers). The names are read from the entries, so not declared in
 # KEYS: fine on one Redis and its replicas, not on Redis Cluster.
 ENTRIES_WITH_MARKERS_LUA = """
 local function entries_with_markers(keys, reply)
@@ -183,24 +183,29 @@ class MarkedEntriesClient(DefaultClient):
         super().__init__(*args, **kwargs)
         self.scripts = {}  # redis-py's Script objects, by their text
 
-    def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
-        """Keep `value` under `key` with the names of cache keys `markers` (in the
-        default version, as cache.set_many writes them) for get_many_with_markers to read."""
-        if timeout is DEFAULT_TIMEOUT:
-            timeout = self._backend.default_timeout
-        names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
-        entry = names.encode() + b"\n" + self.encode(value, allow_int=False)
+    def set_many_with_markers(self, entries):
+        """Keep each `value` of {key: (value, markers, timeout)} under its key, with the
+        names of the cache keys `markers` (in the default version, as cache.set_many
+        writes them) for get_many_with_markers to read, in one round trip."""
         client = self.get_client(write=True)
-        try:
+        pipeline = client.pipeline(transaction=False)
+        for key, (value, markers, timeout) in entries.items():
+            if timeout is DEFAULT_TIMEOUT:
+                timeout = self._backend.default_timeout
+            name = self.make_key(key)
             if timeout is not None and timeout <= 0:
-                return bool(client.delete(self.make_key(key, version=version)))
-            milliseconds = int(timeout * 1000) if timeout is not None else None
-            return bool(client.set(self.make_key(key, version=version), entry, px=milliseconds))
+                pipeline.delete(name)
+                continue
+            names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
+            entry = names.encode() + b"\n" + self.encode(value, allow_int=False)
+            pipeline.set(name, entry, px=int(timeout * 1000) if timeout is not None else None)
+        try:
+            return all(pipeline.execute())
         except REDIS_ERRORS as error:
             raise ConnectionInterrupted(connection=client) from error
 
     def get_many_with_markers(self, keys, version=None):
-        """For each of `keys` kept by set_with_markers, its value and the values of its
+        """For each of `keys` kept by set_many_with_markers, its value and the values of its
         markers that are set, by key; the others are left out."""
         names = [self.make_key(key, version=version) for key in keys]
         reply = self._run_script(ENTRIES_WITH_MARKERS_SCRIPT, names) if names else []
@@ -248,7 +253,7 @@ class MarkedEntriesClient(DefaultClient):
 
 class CircuitBreakerRedisCache(RedisCache):
     """``django_redis.cache.RedisCache`` that skips Redis for a while after a failure,
-    with ``get_many_with_markers`` and ``set_with_markers`` (MarkedEntriesClient).
+    with ``get_many_with_markers`` and ``set_many_with_markers`` (MarkedEntriesClient).
 
     OPTIONS takes CIRCUIT_OPEN_SECONDS (default 5) besides django-redis's own; its
     CLIENT_CLASS defaults to MarkedEntriesClient.
@@ -267,20 +272,21 @@ class CircuitBreakerRedisCache(RedisCache):
 
     @omit_exception(return_value={})
     def get_many_with_markers(self, keys, version=None):
-        """{key: (value, [each marker's value])} of the entries kept by set_with_markers
+        """{key: (value, [each marker's value])} of the entries kept by set_many_with_markers
         under `keys`, in one round trip; a key without one is left out, and all of them
         when Redis fails (as for get_many)."""
         return self.client.get_many_with_markers(keys, version=version)
 
     @omit_exception
-    def set_with_markers(self, key, value, markers, timeout=DEFAULT_TIMEOUT, version=None):
-        """Keep `value` under `key` with the names of the cache keys `markers`."""
-        return self.client.set_with_markers(key, value, markers, timeout, version=version)
+    def set_many_with_markers(self, entries):
+        """Keep each value of {key: (value, markers, timeout)} with the names of the
+        cache keys `markers`, in one round trip."""
+        return self.client.set_many_with_markers(entries)
 
     @omit_exception(return_value=(None, {}))
     def get_planned_entries(self, plan):
         """(the keys kept under `plan` by set_plan, {key: (value, [each marker's
-        value])} of those kept by set_with_markers), in one round trip."""
+        value])} of those kept by set_many_with_markers), in one round trip."""
         return self.client.get_planned_entries(plan)
 
     @omit_exception

@@ -247,6 +247,7 @@ class KeptReads:
         self.kind: str | None = None  # its kind's plan, read for want of its own
         self.kind_planned: list[str] = []
         self.plan_kept = True  # whether what was asked is kept as the plan
+        self.to_keep: dict[str, tuple[Kept, int]] = {}  # keep_entry's, by name
 
 
 _request_reads: ContextVar[KeptReads | None] = ContextVar("kept_reads", default=None)
@@ -265,7 +266,9 @@ def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
     found, unread = {}, []
     for name in names:
         reads.asked[name] = None
-        if name in reads.ahead:
+        if name in reads.to_keep:
+            found[name] = (reads.to_keep[name][0], True)  # worked out by this request
+        elif name in reads.ahead:
             if (read := reads.ahead.pop(name)) is not None:
                 found[name] = read
         else:
@@ -307,6 +310,8 @@ def reading_as_planned(plan: str | None):
         yield reads
     finally:
         _request_reads.reset(token)
+        if reads.to_keep:
+            _keep_entries(reads.to_keep)
     if not (plan and reads.plan_kept and reads.asked):
         return
     asked = list(reads.asked)
@@ -389,17 +394,33 @@ def kept_entry(name) -> Kept | None:
 def keep_entry(name, value, keys, started, seconds):
     """Keep `value`, worked out from `started` (a time.time()) and showing what `keys`
     name, under `name` for `seconds` at most: kept_entry serves it until one of `keys`
-    is purged."""
+    is purged after `started` (so one purged while it was worked out is kept, and read
+    as stale). Inside reading_as_planned, the entries a request keeps are written
+    together once it is answered, in one round trip; until then, kept_entries takes
+    them from the request."""
     entry = Kept(value, frozenset(keys), started)
     seconds = min(seconds, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
     if seconds <= 0:
         return
-    set_with_markers = getattr(cache, "set_with_markers", None)
-    if set_with_markers is not None:
-        markers = [PURGED_PREFIX + key for key in entry.keys]
-        set_with_markers(KEPT_PREFIX + name, entry, markers, seconds)
+    reads = _request_reads.get()
+    if reads is not None:
+        reads.to_keep[name] = (entry, seconds)
     else:
-        cache.set(KEPT_PREFIX + name, entry, seconds)
+        _keep_entries({name: (entry, seconds)})
+
+
+def _keep_entries(entries):
+    set_many_with_markers = getattr(cache, "set_many_with_markers", None)
+    if set_many_with_markers is not None:
+        set_many_with_markers(
+            {
+                KEPT_PREFIX + name: (entry, [PURGED_PREFIX + key for key in entry.keys], seconds)
+                for name, (entry, seconds) in entries.items()
+            }
+        )
+    else:
+        for name, (entry, seconds) in entries.items():
+            cache.set(KEPT_PREFIX + name, entry, seconds)
 
 
 def forget_kept(name):

@@ -36,7 +36,6 @@ from newsroom.cachekeys import (
     cache_key,
     keep_entry,
     kept_entries,
-    purged_since,
     read_ahead,
     read_ahead_since,
     read_kind_plan_ahead,
@@ -214,9 +213,7 @@ def cached_fragment(request, name, vary, render):
         request.fragment_holes = outer_holes
         request.fragments_inside = outer_inside
     parts = holes.split(str(html))
-    timeout = kept_seconds(request)
-    if timeout and not purged_since(keys, started):
-        keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, timeout)
+    keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, kept_seconds(request))
     return filled(request, parts, holes.calls)
 
 

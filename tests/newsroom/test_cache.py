@@ -95,9 +95,13 @@ def test_a_frozen_redis_is_asked_once_then_left_alone(redis):
 def test_entries_come_back_with_the_values_of_the_keys_they_name(redis):
     cache = make_cache(redis.port)
     cache.set_many({"purged:a": 1.5, 'purged:ç"😀': 3, "purged:c": 7}, 60)
-    assert cache.set_with_markers("entry", {"html": "<p>"}, ["purged:a", "purged:b", 'purged:ç"😀'])
-    assert cache.set_with_markers("bare", "<li>", [])
-    assert cache.set_with_markers("other", ["<ul>"], ["purged:c"])
+    assert cache.set_many_with_markers(
+        {
+            "entry": ({"html": "<p>"}, ["purged:a", "purged:b", 'purged:ç"😀'], 60),
+            "bare": ("<li>", [], 60),
+            "other": (["<ul>"], ["purged:c"], 60),
+        }
+    )
     cache.set("plain", "not kept with markers", 60)
 
     assert cache.get_many_with_markers(["entry", "missing", "bare", "plain", "other"]) == {
@@ -111,7 +115,7 @@ def test_entries_come_back_with_the_values_of_the_keys_they_name(redis):
 
 def test_an_entry_with_markers_is_read_after_redis_forgot_the_script(redis):
     cache = make_cache(redis.port)
-    cache.set_with_markers("entry", "kept", [], 60)
+    cache.set_many_with_markers({"entry": ("kept", [], 60)})
     assert cache.get_many_with_markers(["entry"]) == {"entry": ("kept", [])}
 
     cache.client.get_client().script_flush()  # as a restarted Redis has
@@ -121,13 +125,13 @@ def test_an_entry_with_markers_is_read_after_redis_forgot_the_script(redis):
 
 def test_a_frozen_redis_answers_entries_with_markers_as_a_miss_once_then_at_once(redis):
     cache = make_cache(redis.port)
-    cache.set_with_markers("entry", "kept", ["purged:a"], 60)
+    cache.set_many_with_markers({"entry": ("kept", ["purged:a"], 60)})
     redis.send_signal(signal.SIGSTOP)
     with spy("get_many_with_markers", MarkedEntriesClient) as read:
         begun = time.monotonic()
         answers = [cache.get_many_with_markers(["entry"]) for _ in range(20)]
         took = time.monotonic() - begun
-        assert cache.set_with_markers("other", "value", [], 60) is None
+        assert cache.set_many_with_markers({"other": ("value", [], 60)}) is None
     assert answers == [{}] * 20
     assert read.call_count == 1
     assert took < 1  # one socket timeout (0.2 s), not twenty

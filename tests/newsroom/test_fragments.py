@@ -11,6 +11,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import redis
 import time_machine
 from django import template
 from django.db import connection
@@ -767,3 +768,32 @@ def test_a_list_nobody_has_read_asks_for_its_kept_cards_at_once(
     card_reads = [names for names in part_names(reads) if "card" in names]
     assert len(card_reads) == 1
     assert card_reads[0].count("card") == html.count('<article class="card')
+
+
+def test_a_story_nobody_has_read_keeps_what_it_rendered_in_one_round_trip(
+    client, newsroom, story, fragments_on, on_redis
+):
+    """Its parts, written together once it is answered: not a write for each (and a
+    read of its keys' purges before each)."""
+    other = next(article for article in reversed(newsroom["articles"]) if article != story)
+    page(client, other.get_absolute_url())
+    written = []
+    execute = redis.client.Pipeline.execute
+
+    def counted(pipeline, *args, **kwargs):
+        written.append([command[0][0] for command in pipeline.command_stack])
+        return execute(pipeline, *args, **kwargs)
+
+    with (
+        redis_commands() as spy,
+        mock.patch.object(redis.client.Pipeline, "execute", autospec=True, side_effect=counted),
+    ):
+        html = page(client, story.get_absolute_url())[0]
+
+    # Its kept parts: the story's row, story-meta, story, story-end, comments,
+    # comment-form, more-articles, and those of its cards the other story did not show.
+    [kept] = written
+    assert set(kept) == {"SET"}
+    assert 7 < len(kept) <= 7 + html.count('<article class="card')
+    # Its plan and its kind's; then the purges of what it shows (PublicCacheMiddleware).
+    assert [name for name in sent(spy) if name != "EVALSHA"] == ["SET", "SET", "MGET"]
