@@ -238,14 +238,17 @@ class KeptReads:
     """The kept entries one request reads: what was read ahead for it (by name; None for
     a name found without an entry), and the names it asked for, in order."""
 
-    def __init__(self, plan):
+    def __init__(self, plan, *, reader):
         self.began = time.time()  # before anything was read ahead
         self.ahead: dict[str, tuple[Kept, bool] | None] = {}
         self.asked: dict[str, None] = {}
         self.plan = plan  # the page's address, or None for a page not planned
         self.planned: list[str] = []  # the names its plan listed
+        self.reader = reader  # a reader's page: one of a kind (read_kind_plan_ahead)
         self.kind: str | None = None  # its kind's plan, read for want of its own
         self.kind_planned: list[str] = []
+        self.read_for_itself: set[str] = set()  # names it read ahead (read_ahead)
+        self.found: set[str] = set()  # names it asked for and found kept
         self.plan_kept = True  # whether what was asked is kept as the plan
         self.to_keep: dict[str, tuple[Kept, int]] = {}  # keep_entry's, by name
 
@@ -271,9 +274,13 @@ def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
         elif name in reads.ahead:
             if (read := reads.ahead.pop(name)) is not None:
                 found[name] = read
+                reads.found.add(name)
         else:
             unread.append(name)
-    return found | (_read_kept_entries(unread) if unread else {})
+    if unread:
+        found |= (read := _read_kept_entries(unread))
+        reads.found.update(read)
+    return found
 
 
 def read_ahead_since():
@@ -290,19 +297,21 @@ def read_ahead(names):
     keep them for, and each is read when asked)."""
     reads = _request_reads.get()
     if reads is not None:
+        reads.read_for_itself.update(names)
         unread = [name for name in names if name not in reads.ahead]
         found = _read_kept_entries(unread) if unread else {}
         reads.ahead.update({name: found.get(name) for name in unread})
 
 
 @contextmanager
-def reading_as_planned(plan: str | None):
+def reading_as_planned(plan: str | None, *, reader=False):
     """Within, kept_entries takes what read_ahead read. With a `plan` (a page's
     address), the entries that the last request under that name asked for are read
     ahead first, in one round trip; when this one asks for others, they are its plan
     from now on (unless it sets `plan_kept` false on what this yields). So a page made
-    of kept parts asks the cache once, not once a part."""
-    reads = KeptReads(plan)
+    of kept parts asks the cache once, not once a part. A `reader`'s page without a
+    plan reads its kind's (read_kind_plan_ahead)."""
+    reads = KeptReads(plan, reader=reader)
     if plan:
         reads.planned = _read_plan(plan, reads)
     token = _request_reads.set(reads)
@@ -312,26 +321,31 @@ def reading_as_planned(plan: str | None):
         _request_reads.reset(token)
         if reads.to_keep:
             _keep_entries(reads.to_keep)
-    if not (plan and reads.plan_kept and reads.asked):
+    if not (reads.plan_kept and reads.asked):
         return
     asked = list(reads.asked)
-    if set(asked) != set(reads.planned):
+    if plan and set(asked) != set(reads.planned):
         _keep_plan(plan, asked)
-    if reads.kind is not None and set(asked) != set(reads.kind_planned):
-        _keep_plan(reads.kind, asked)
+    if reads.kind is not None:
+        shared = [
+            name for name in asked if name in reads.found and name not in reads.read_for_itself
+        ]
+        if set(shared) != set(reads.kind_planned):
+            _keep_plan(reads.kind, shared)
 
 
 def read_kind_plan_ahead(kind: Callable[[], str]):
-    """For a page with no plan of its own (nobody asked for its address lately): read
-    ahead, in one round trip, what the last such page of its kind (the name `kind()`
-    gives: a view, on one host) asked for, so that the parts it shares with them (the
-    navigation, the comment rules, what was worked out about the next scheduled change)
-    are not read one at a time. What it asks for then becomes its kind's plan: only
-    pages without a plan write one, as rarely as parts are rendered anew. The parts of
-    the other page that this one does not show are looked for and not found, inside the
-    same round trip."""
+    """For a reader's page with no plan of its own (nobody asked for its address
+    lately, or a page never planned: a search): read ahead, in one round trip, what the
+    last such page of its kind (the name `kind()` gives: a view, on one host) asked for,
+    so that the parts it shares with them (the navigation, the comment rules, what was
+    worked out about the next scheduled change) are not read one at a time. What it
+    asks for and finds kept, but for what it read ahead for itself (its own parts, its
+    cards, a search's results), then becomes its kind's plan: what its pages share,
+    which only such pages write, and only when it changes (a page's own parts, its row
+    or its thread, are not found on a page nobody has read)."""
     reads = _request_reads.get()
-    if reads is None or not reads.plan or reads.planned or reads.kind is not None:
+    if reads is None or not reads.reader or reads.planned or reads.kind is not None:
         return
     reads.kind = kind()
     reads.kind_planned = _read_plan(reads.kind, reads)

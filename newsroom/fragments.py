@@ -221,23 +221,23 @@ class KeptPartsMiddleware:
     """Read the kept parts of an anonymous reader's page in one round trip: those the
     last request for its address asked for (cachekeys.reading_as_planned), including
     what was worked out about the next scheduled change; for a page without a plan of
-    its own, those the last such page of its view asked for (read_kind_plan_ahead).
+    its own (a search has none), those the last such page of its view asked for
+    (read_kind_plan_ahead).
     Inside the page cache, so a page it serves reads none. A page is planned only where
     the page cache would keep it (a list's page after a made-up cursor is not), so a
-    flood of URLs makes no plans."""
+    flood of URLs makes no plans; a kind's plan changes only with what its pages
+    share."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        plan = None
-        if (
+        reader = (
             keeps_parts(request)
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
-            plan = page_address(request)
-        with reading_as_planned(plan) as reads:
+        )
+        with reading_as_planned(page_address(request) if reader else None, reader=reader) as reads:
             response = self.get_response(request)
             # Worked out now, while what was read ahead is at hand.
             reads.plan_kept = (

@@ -572,19 +572,37 @@ def results(url):
 
 
 def test_a_search_reads_its_kept_results_at_once(client, newsroom, fragments_on):
-    """A search has no plan (its address is not kept): its results' kept parts are read
-    in one round trip, the excerpts made for the query around them."""
+    """A search has no plan (its address is not kept): what searches share comes with
+    their kind's plan, then its results' kept parts in one round trip, the excerpts
+    made for the query around them."""
     url = "/search/?q=council"
-    first = page(client, url)  # its results' stories, kept
+    first = page(client, url)  # its results' stories, and what searches share, kept
+    assert page(client, url) == first  # what searches share, found: their plan
 
     with kept_reads() as reads:
         assert page(client, url) == first
 
     listed = first[0].split('<ol class="search-results">', 1)[1].split("</ol>", 1)[0]
     assert listed.count("<li>") == 20
-    assert [call.args[0] for call in reads.call_args_list if len(call.args[0]) > 1] == [
-        [fragments.fragment_cache_key("search-result", [article]) for article in results(url)]
+    shared, found = (call.args[0] for call in reads.call_args_list)
+    assert any(":footer-navigation:" in name for name in shared)
+    assert not any(":search-result:" in name for name in shared)
+    assert found == [
+        fragments.fragment_cache_key("search-result", [article]) for article in results(url)
     ]
+
+
+def test_a_search_for_other_words_leaves_the_plan_of_searches_alone(
+    client, newsroom, fragments_on, backend
+):
+    """What searches share is their kind's plan; their results, read ahead for each,
+    are not in it, so a search for other words writes no plan (nor its own: a search
+    has none)."""
+    page(client, "/search/?q=council")  # works out the next scheduled change too
+    page(client, "/search/?q=council")  # reads it, as every search does until it passes
+    with mock.patch.object(cachekeys, "_keep_plan", wraps=cachekeys._keep_plan) as kept:
+        page(client, "/search/?q=plan")
+    assert not kept.called
 
 
 def test_a_kept_search_result_shows_its_story_and_section_as_changed(
@@ -714,12 +732,13 @@ def test_a_story_nobody_has_read_asks_for_what_it_shares_with_the_last_one_at_on
     for: what they share (the navigation of their section, the footer, the comment
     rules and form fields, the next scheduled change) comes in that one round trip.
     Its own parts come in one more, and its More articles' cards in another."""
-    other = next(
+    others = [
         article
         for article in reversed(newsroom["articles"])
         if article != story and article.section_id == story.section_id
-    )
-    page(client, other.get_absolute_url())  # its parts, and the stories' plan, kept
+    ][:2]
+    for other in others:  # the first keeps what they share, the second finds it: the plan
+        page(client, other.get_absolute_url())
 
     with kept_reads() as reads:
         html = page(client, story.get_absolute_url())[0]
@@ -737,19 +756,36 @@ def test_a_story_nobody_has_read_asks_for_what_it_shares_with_the_last_one_at_on
 def test_only_a_page_without_a_plan_of_its_own_keeps_the_plan_of_its_kind(
     client, newsroom, story, fragments_on, backend
 ):
-    """The stories' plan is what the last story read anew asked for: a story read
-    again, as its own plan says, changes neither plan."""
-    other = next(article for article in reversed(newsroom["articles"]) if article != story)
-    page(client, story.get_absolute_url())  # rendered: its plan, and the stories'
+    """The stories' plan is what a story read anew found kept but for its own parts:
+    what stories share. A story read again, as its own plan says, changes neither plan;
+    another read anew, in the same section, finds what the last one did and leaves the
+    stories' plan alone."""
+    other, third = [
+        article
+        for article in reversed(newsroom["articles"])
+        if article != story and article.section_id == story.section_id
+    ][:2]
+    page(client, story.get_absolute_url())  # rendered: its plan
     page(client, story.get_absolute_url())  # its plan: what it asks with its parts kept
     with mock.patch.object(cachekeys, "_keep_plan", wraps=cachekeys._keep_plan) as kept:
         page(client, story.get_absolute_url())  # as planned: no plan changes
         assert not kept.called
-        page(client, other.get_absolute_url())  # its own plan, and the stories' anew
+        page(client, other.get_absolute_url())  # its own plan, and the stories'
 
-    (own, asked), (kind, asked_again) = (call.args for call in kept.call_args_list)
+    (own, asked), (kind, shared) = (call.args for call in kept.call_args_list)
     assert kind.startswith("kind:") and not own.startswith("kind:")
-    assert asked == asked_again
+    assert set(shared) < set(asked)
+    assert any(":footer-navigation:" in name for name in shared)
+    # Its row, parts, thread, form and cards are its own, not the stories' to share.
+    assert not [name for name in shared if other.slug in name or ":card:" in name]
+    own_parts = ":(story|story-meta|story-end|more-articles|comments|comment-form):"
+    assert not [name for name in shared if re.search(own_parts, name)]
+    assert any(":comment-form-fields:" in name for name in shared)  # every story's
+
+    with mock.patch.object(cachekeys, "_keep_plan", wraps=cachekeys._keep_plan) as kept:
+        page(client, third.get_absolute_url())
+    [(plan, _asked)] = (call.args for call in kept.call_args_list)
+    assert plan != kind
 
 
 def test_a_list_nobody_has_read_asks_for_its_kept_cards_at_once(
