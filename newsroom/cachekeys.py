@@ -229,22 +229,23 @@ class Kept:
 # markers' names and the value (newsroom.cache), not as cache.set would.
 KEPT_PREFIX = "kept:"
 # What a page asked for last time (reading_as_planned), by its address; and what the
-# last page of a kind asked for that had no plan of its own (read_kind_plan_ahead).
+# last page of a kind asked for that had no plan of its own (plan_kind).
 PLAN_PREFIX = "plan:"
 PLANS_KEPT_SECONDS = 3600
 
 
 class KeptReads:
     """The kept entries one request reads: what was read ahead for it (by name; None for
-    a name found without an entry), and the names it asked for, in order."""
+    a name found without an entry), the names it asked for, in order, and the entries
+    it keeps (keep_entry), written when it is done."""
 
-    def __init__(self, plan, *, reader):
+    def __init__(self, *, reader):
         self.began = time.time()  # before anything was read ahead
         self.ahead: dict[str, tuple[Kept, bool] | None] = {}
         self.asked: dict[str, None] = {}
-        self.plan = plan  # the page's address, or None for a page not planned
         self.planned: list[str] = []  # the names its plan listed
-        self.reader = reader  # a reader's page: one of a kind (read_kind_plan_ahead)
+        self.reader = reader  # a reader's page: one of a kind (read_kind_plan_first)
+        self.kind_of: Callable[[], str] | None = None  # its kind's name, when it has one
         self.kind: str | None = None  # its kind's plan, read for want of its own
         self.kind_planned: list[str] = []
         self.read_for_itself: set[str] = set()  # names it read ahead (read_ahead)
@@ -261,11 +262,12 @@ def kept_entries(names) -> dict[str, tuple[Kept, bool]]:
     still fresh: none of its keys purged since it was started (purged_since). A name
     with no entry is left out. On Redis (newsroom.cache) the entries and their keys'
     purges are read in one round trip; elsewhere in two. Inside reading_as_planned, what
-    was read ahead is taken from there, once (a second copy on a page reads what is
-    kept by then)."""
+    was read ahead is taken from there, once (a second copy on a page reads the cache
+    again), and what the request keeps itself from the request."""
     reads = _request_reads.get()
     if reads is None:
         return _read_kept_entries(names)
+    _read_kind_plan_first(reads)
     found, unread = {}, []
     for name in names:
         reads.asked[name] = None
@@ -297,6 +299,7 @@ def read_ahead(names):
     keep them for, and each is read when asked)."""
     reads = _request_reads.get()
     if reads is not None:
+        _read_kind_plan_first(reads)
         reads.read_for_itself.update(names)
         unread = [name for name in names if name not in reads.ahead]
         found = _read_kept_entries(unread) if unread else {}
@@ -310,8 +313,8 @@ def reading_as_planned(plan: str | None, *, reader=False):
     ahead first, in one round trip; when this one asks for others, they are its plan
     from now on (unless it sets `plan_kept` false on what this yields). So a page made
     of kept parts asks the cache once, not once a part. A `reader`'s page without a
-    plan reads its kind's (read_kind_plan_ahead)."""
-    reads = KeptReads(plan, reader=reader)
+    plan reads its kind's (plan_kind)."""
+    reads = KeptReads(reader=reader)
     if plan:
         reads.planned = _read_plan(plan, reads)
     token = _request_reads.set(reads)
@@ -334,20 +337,27 @@ def reading_as_planned(plan: str | None, *, reader=False):
             _keep_plan(reads.kind, shared)
 
 
-def read_kind_plan_ahead(kind: Callable[[], str]):
-    """For a reader's page with no plan of its own (nobody asked for its address
-    lately, or a page never planned: a search): read ahead, in one round trip, what the
-    last such page of its kind (the name `kind()` gives: a view, on one host) asked for,
-    so that the parts it shares with them (the navigation, the comment rules, what was
-    worked out about the next scheduled change) are not read one at a time. What it
-    asks for and finds kept, but for what it read ahead for itself (its own parts, its
-    cards, a search's results), then becomes its kind's plan: what its pages share,
-    which only such pages write, and only when it changes (a page's own parts, its row
-    or its thread, are not found on a page nobody has read)."""
+def plan_kind(kind: Callable[[], str]):
+    """Name the kind of the page being made (`kind()`: a view, on one host). A reader's
+    page with no plan of its own (nobody asked for its address lately, or a page never
+    planned: a search) then reads ahead, in one round trip before the first part it
+    asks for, what the last such page of its kind found kept, so that the parts it
+    shares with them (the navigation, the comment rules, what was worked out about the
+    next scheduled change) are not read one at a time; a response that asks for no part
+    (a pixel, the comment counts) reads nothing. What it asks for and finds kept, but
+    for what it read ahead for itself (its own parts, its cards, a search's results),
+    then becomes its kind's plan, written only when that changes: mostly what its pages
+    share, though a part of its own found kept (its row, a recently read page's
+    navigation of another section) may come and go."""
     reads = _request_reads.get()
-    if reads is None or not reads.reader or reads.planned or reads.kind is not None:
+    if reads is not None and reads.reader:
+        reads.kind_of = kind
+
+
+def _read_kind_plan_first(reads):
+    if reads.kind_of is None or reads.kind is not None or reads.planned:
         return
-    reads.kind = kind()
+    reads.kind = reads.kind_of()
     reads.kind_planned = _read_plan(reads.kind, reads)
 
 
@@ -424,21 +434,33 @@ def keep_entry(name, value, keys, started, seconds):
 
 
 def _keep_entries(entries):
+    # No longer than the markers of purges since its work began may outlive it: a purge
+    # while it was worked out must still be there when it is read (any_after).
+    now = time.time()
+    kept = {}
+    for name, (entry, seconds) in entries.items():
+        outlived_by_purges = PURGES_KEPT_SECONDS - (now - entry.started)
+        seconds = min(seconds, int(outlived_by_purges - settings.PURGE_CLOCK_SKEW_SECONDS))
+        if seconds > 0:
+            kept[name] = (entry, seconds)
     set_many_with_markers = getattr(cache, "set_many_with_markers", None)
     if set_many_with_markers is not None:
         set_many_with_markers(
             {
                 KEPT_PREFIX + name: (entry, [PURGED_PREFIX + key for key in entry.keys], seconds)
-                for name, (entry, seconds) in entries.items()
+                for name, (entry, seconds) in kept.items()
             }
         )
     else:
-        for name, (entry, seconds) in entries.items():
+        for name, (entry, seconds) in kept.items():
             cache.set(KEPT_PREFIX + name, entry, seconds)
 
 
 def forget_kept(name):
-    """Drop the entry kept under `name`: the next kept_entry works it out again."""
+    """Drop the entry kept under `name`: the next kept_entry works it out again (in
+    this request too, which then keeps that one)."""
+    if (reads := _request_reads.get()) is not None:
+        reads.to_keep.pop(name, None)
     cache.delete(KEPT_PREFIX + name)
 
 

@@ -36,9 +36,9 @@ from newsroom.cachekeys import (
     cache_key,
     keep_entry,
     kept_entries,
+    plan_kind,
     read_ahead,
     read_ahead_since,
-    read_kind_plan_ahead,
     reading_as_planned,
     shown_keys,
 )
@@ -221,12 +221,12 @@ class KeptPartsMiddleware:
     """Read the kept parts of an anonymous reader's page in one round trip: those the
     last request for its address asked for (cachekeys.reading_as_planned), including
     what was worked out about the next scheduled change; for a page without a plan of
-    its own (a search has none), those the last such page of its view asked for
-    (read_kind_plan_ahead).
+    its own (a search has none), those the last such page of its view found kept
+    (plan_kind).
     Inside the page cache, so a page it serves reads none. A page is planned only where
     the page cache would keep it (a list's page after a made-up cursor is not), so a
-    flood of URLs makes no plans; a kind's plan changes only with what its pages
-    share."""
+    flood of URLs makes no plans; a kind's plan is written only when what its pages
+    find kept changes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -248,7 +248,7 @@ class KeptPartsMiddleware:
             return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        read_kind_plan_ahead(lambda: kind_plan_name(request))
+        plan_kind(lambda: kind_plan_name(request))
 
 
 def kind_plan_name(request):

@@ -9,13 +9,25 @@ of their own, and delete what they wrote.
 import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 
 from comments.models import ReaderComment
 from comments.services import comments_moderate
 from newsroom import cache as cache_module
-from newsroom.cachekeys import KEPT_PREFIX, Purge, keep_entry, kept_entry, purge_now, remembered
+from newsroom.cachekeys import (
+    KEPT_PREFIX,
+    PURGED_PREFIX,
+    PURGES_KEPT_SECONDS,
+    Purge,
+    forget_kept,
+    keep_entry,
+    kept_entry,
+    purge_now,
+    reading_as_planned,
+    remembered,
+)
 from newsroom.pagecache import NEXT_CHANGE_KEY, next_change
 from tests.factories import ArticleFactory, ReaderCommentFactory
 from tests.newsroom.conftest import redis_cache_settings, redis_commands, sent
@@ -165,3 +177,36 @@ def test_a_redis_that_is_down_is_a_miss_at_once(clear_cache, monkeypatch):
         assert time.monotonic() - begun < 1
         assert answers == [None] * 50
         assert cache.breaker.is_open
+
+
+def test_an_entry_kept_by_a_request_is_written_once_it_is_done(backend):
+    with reading_as_planned(None):
+        keep_entry("card", "<p>Tunnel</p>", {"article-1"}, time.time(), 60)
+        assert cache.get(KEPT_PREFIX + "card") is None  # not yet written
+        assert kept_entry("card").value == "<p>Tunnel</p>"  # from the request
+    assert kept_entry("card").value == "<p>Tunnel</p>"
+
+
+def test_an_entry_forgotten_by_the_request_that_kept_it_is_not_written(backend):
+    with reading_as_planned(None):
+        keep_entry("rules", ["old rules"], {"comment-rules"}, time.time(), 60)
+        forget_kept("rules")
+        assert kept_entry("rules") is None
+    assert kept_entry("rules") is None
+
+
+def test_an_entry_lasts_no_longer_than_the_purges_since_its_work_began():
+    """A purge while it was worked out is remembered for PURGES_KEPT_SECONDS from then:
+    an entry begun long before it is written lasts no longer than that, or it would be
+    read as fresh once the purge is forgotten. (On the local cache, whose clock the test
+    moves; Redis expires keys by its own.)"""
+    started = time.time() - PURGES_KEPT_SECONDS + 30
+    with time_machine.travel(started, tick=False):
+        purge_now(Purge(soft={"article-1"}))
+    keep_entry("slow", "<p>Old</p>", {"article-1"}, started - 1, PURGES_KEPT_SECONDS)
+    assert kept_entry("slow") is None  # stale: purged after its work began
+
+    with time_machine.travel(time.time() + 40, tick=False):
+        # The purge is forgotten (its marker expired), and so is the entry.
+        assert cache.get(PURGED_PREFIX + "article-1") is None
+        assert kept_entry("slow") is None

@@ -18,6 +18,7 @@ from django.db import connection
 from django.template import Engine, RequestContext, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import services as article_services
@@ -670,7 +671,8 @@ def test_a_part_read_ahead_as_fresh_then_changed_is_not_kept_inside_a_new_one(
 ):
     """The Latest list is rendered anew (one story retitled) from its other cards as
     read at the start of the request; one of them changes meanwhile: the list is
-    served, but not kept with that card's old headline."""
+    served, and the next request does not get it with that card's old headline (kept
+    as begun before the purge, it is read as stale)."""
     url = "/latest/"
     page(client, url)
     page(client, url)  # its plan
@@ -827,9 +829,22 @@ def test_a_story_nobody_has_read_keeps_what_it_rendered_in_one_round_trip(
         html = page(client, story.get_absolute_url())[0]
 
     # Its kept parts: the story's row, story-meta, story, story-end, comments,
-    # comment-form, more-articles, and those of its cards the other story did not show.
+    # comment-form, more-articles, the navigation of its section when the other story's
+    # is another, and those of its cards the other story did not show.
     [kept] = written
     assert set(kept) == {"SET"}
-    assert 7 < len(kept) <= 7 + html.count('<article class="card')
+    assert 7 < len(kept) <= 8 + html.count('<article class="card')
     # Its plan and its kind's; then the purges of what it shows (PublicCacheMiddleware).
     assert [name for name in sent(spy) if name != "EVALSHA"] == ["SET", "SET", "MGET"]
+
+
+def test_a_response_that_shows_no_part_reads_no_plan_of_its_kind(
+    client, story, fragments_on, on_redis
+):
+    """The no-script view pixel asks for no kept part: it reads its address's plan, not
+    its kind's."""
+    client.get(reverse("articles:viewed", args=[story.pk]))
+    with redis_commands() as spy:
+        response = client.get(reverse("articles:viewed", args=[story.pk]))
+    assert response.status_code == 200
+    assert sent(spy).count("EVALSHA") == 1
