@@ -181,7 +181,13 @@ def test_an_editor_adds_the_blocks_with_the_toolbar_and_previews_them(
     log_in(page, "editor", "quay-editor-2026")
     page.goto(reverse("admin:articles_article_change", args=[article.pk]))
     editor = prose_editor(page)
-    editor.locator("p").last.click()
+    # The pull quote comes first, while the caret can only be in the first paragraph: a
+    # click's new caret reaches ProseMirror a moment after the click, so a button pressed
+    # at once could act on where the caret was before.
+    editor.get_by_text("The first paragraph.").click()
+    page.locator(".prose-menubar__button[title='Pull quote']").click()
+    expect(editor.locator("aside.pull-quote p")).to_have_text("The first paragraph.")
+    editor.get_by_text("The second paragraph.").click()
     page.keyboard.press("End")
 
     def insert(button, **fields):
@@ -202,8 +208,6 @@ def test_an_editor_adds_the_blocks_with_the_toolbar_and_previews_them(
     expect(editor.locator(".body-block-marker")).to_have_count(3)
     page.locator(".prose-menubar__button[title='Table with a caption']").click()
     expect(editor.locator("table")).to_have_count(1)
-    editor.locator("p").first.click()
-    page.locator(".prose-menubar__button[title='Pull quote']").click()
     expect(editor.locator("aside.pull-quote p")).to_have_count(1)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
