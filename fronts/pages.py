@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Value
 
-from articles.models import LATEST_KEY, Article, ArticleQuerySet, Photo, Section, Tag
+from articles.models import LATEST_KEY, SECTIONS_KEY, Article, ArticleQuerySet, Photo, Section, Tag
+from newsroom.cachekeys import remembered
 
 from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
 
@@ -136,7 +137,15 @@ def draft_layout(front: Front) -> list[ContainerLayout]:
     ]
 
 
-def published_version(*, section_id: int | None) -> FrontVersion | None:
+class LiveLayout(NamedTuple):
+    """What readers see of a front: a published version's layout and when it went live
+    (None: the home page's default layout, before any version)."""
+
+    layout: list[ContainerLayout]
+    published_at: datetime | None
+
+
+def published_version(*, section_id: int | None) -> LiveLayout | None:
     """The version readers see on the home page (no section) or a section's page: the
     newest live now, or None when none was ever published. One query."""
     versions = (
@@ -144,8 +153,8 @@ def published_version(*, section_id: int | None) -> FrontVersion | None:
         if section_id is None
         else FrontVersion.objects.filter(front__section_id=section_id)
     )
-    version: FrontVersion | None = versions.live().only("layout", "published_at").first()
-    return version
+    version = versions.live().only("layout", "published_at").first()
+    return LiveLayout(version.layout, version.published_at) if version is not None else None
 
 
 def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> list[list[int]]:
@@ -353,18 +362,40 @@ class HomeFront:
         return self._front.articles if self._front is not None else []
 
 
-def home_front(sections: Callable[[], list[Section]]) -> HomeFront:
+def home_front(sections: Callable[[], list[Section]], *, seconds: int) -> HomeFront:
     """The home page's front: its published version, or the default layout (a block
-    for each of `sections()`)."""
-    version = published_version(section_id=None)
-    if version is None:
-        return HomeFront(default_home_layout(sections()), None)
+    for each of `sections()`).
+
+    Kept in the shared cache (cachekeys.remembered) for `seconds` at most, the page's
+    kept_seconds, which ends at the next scheduled change (a version published for later
+    goes live on time), and until a version is published (the front's key) or, for the
+    default layout, a section changes: a page whose parts are kept asks the database
+    nothing."""
+    key = front_cache_key(None)
+
+    def live() -> LiveLayout:
+        version = published_version(section_id=None)
+        return version or LiveLayout(default_home_layout(sections()), None)
+
+    version: LiveLayout = remembered(
+        f"fronts:live:{key}",
+        compute=live,
+        keys_of=lambda live: {key} if live.published_at else {key, SECTIONS_KEY},
+        seconds=seconds,
+    )
     return HomeFront(version.layout, version.published_at)
 
 
-def section_front(section: Section) -> ShownFront | None:
-    """A section's published front, or None: the section page then lists its stories."""
-    version = published_version(section_id=section.pk)
+def section_front(section: Section, *, seconds: int) -> ShownFront | None:
+    """A section's published front, or None: the section page then lists its stories.
+    Its version is kept for `seconds` at most, as the home page's (home_front)."""
+    key = front_cache_key(section.pk)
+    version: LiveLayout | None = remembered(
+        f"fronts:live:{key}",
+        compute=lambda: published_version(section_id=section.pk),
+        keys_of=lambda _live: {key},
+        seconds=seconds,
+    )
     if version is None:
         return None
     front = assemble(version.layout)

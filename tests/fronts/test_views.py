@@ -4,6 +4,8 @@ cache, what ends it, previews, and the queries a page costs."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -25,12 +27,27 @@ def page_cache_on(settings):
     settings.FRAGMENT_CACHE_SECONDS = 600
 
 
+@pytest.fixture
+def parts_kept(settings):
+    """The page cache off: each page is rendered, from its parts kept (newsroom.fragments)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 600
+
+
 def cache_state(client, url):
     return client.get(url)["X-Page-Cache"]
 
 
 def headlines(response):
     return [card.headline for c in response.context["front"].containers for card in c.cards]
+
+
+def mark_exclusive(container, article, editor):
+    """Pick `article` into `container` of the draft, with the Exclusive kicker."""
+    services.card_add(container=container, article=article, by=editor)
+    card = container.cards.get()
+    card.kicker = Kicker.EXCLUSIVE
+    services.card_update(card=card, by=editor)
 
 
 @pytest.fixture
@@ -89,11 +106,7 @@ def test_a_version_published_for_later_goes_live_by_itself(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     time_machine.move_to(timezone.now(), tick=False)
-    top = block(backfill=Backfill.NONE)
-    services.card_add(container=top, article=stories[1], by=editor)
-    card = top.cards.get()
-    card.kicker = Kicker.EXCLUSIVE
-    services.card_update(card=card, by=editor)
+    mark_exclusive(block(backfill=Backfill.NONE), stories[1], editor)
     with django_capture_on_commit_callbacks(execute=True):
         services.front_publish(front=home_front, by=editor, at=timezone.now() + timedelta(hours=1))
     assert "Exclusive" not in client.get("/").content.decode()
@@ -301,3 +314,58 @@ def test_a_section_pages_last_modified_moves_when_its_front_is_published(
     for page in (1, 2):
         response = client.get(section.get_absolute_url(), {"page": page})
         assert response["Last-Modified"] == http_date(timezone.now().timestamp())
+
+
+def test_a_published_front_is_kept_with_the_pages_parts_until_the_next_is_published(
+    client, parts_kept, stories, home_front, block, editor, django_capture_on_commit_callbacks
+):
+    """The home page whose parts are kept asks the database nothing, not even for its
+    front's version (fronts.pages.home_front); publishing the front ends that at once."""
+    top = block(backfill=Backfill.NONE)
+    services.card_add(container=top, article=stories[1], by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.front_publish(front=home_front, by=editor)
+    client.get("/")  # its parts, kept
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    assert queries.captured_queries == []
+    assert "Story B" in html and "Must read" not in html  # the version, not the default
+
+    mark_exclusive(block(backfill=Backfill.NONE), stories[0], editor)
+    assert "Exclusive" not in client.get("/").content.decode()  # a draft
+    with django_capture_on_commit_callbacks(execute=True):
+        services.front_publish(front=home_front, by=editor)
+    assert "Exclusive" in client.get("/").content.decode()
+
+
+def test_a_section_page_whose_parts_are_kept_reads_no_front_version(
+    client, parts_kept, editor, django_capture_on_commit_callbacks
+):
+    section = factories.SectionFactory(name="City")
+    factories.ArticleFactory(section=section, headline="City pier reopens")
+    url = section.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert b"City pier reopens" in client.get(url).content
+    assert queries.captured_queries == []
+    front = services.front_create(front=Front(section=section), by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.front_publish(front=front, by=editor)
+    assert "every one is on the front above" in client.get(url).content.decode()
+
+
+def test_a_version_published_for_later_goes_live_on_time_with_the_parts_kept(
+    client, parts_kept, stories, home_front, block, editor, time_machine,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The kept version lasts no longer than the next scheduled change, well within the
+    ten minutes the parts are kept for."""
+    time_machine.move_to(timezone.now(), tick=False)
+    mark_exclusive(block(backfill=Backfill.NONE), stories[1], editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.front_publish(
+            front=home_front, by=editor, at=timezone.now() + timedelta(minutes=5)
+        )
+    assert "Exclusive" not in client.get("/").content.decode()
+    time_machine.shift(timedelta(minutes=5, seconds=1))
+    assert "Exclusive" in client.get("/").content.decode()
