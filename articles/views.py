@@ -13,7 +13,7 @@ from django.views.generic import ListView
 from newsroom.beacons import PIXEL
 from newsroom.cachekeys import cache_key, shown_changed_at, shows, shows_real_page
 from newsroom.clients import client_hash, from_other_site
-from newsroom.fragments import kept_fragments_rendered_at, kept_seconds
+from newsroom.fragments import kept_fragments_rendered_at, kept_row_seconds
 from newsroom.sectionpages import above_section_list
 
 from . import services
@@ -49,7 +49,7 @@ def set_last_modified(response, articles, *extra_times):
 
 
 def article_detail(request, section, year, month, day, slug):
-    story = story_for_page(slug, seconds=kept_seconds(request))
+    story = story_for_page(slug, seconds=kept_row_seconds(request))
     if story is None:
         redirect = (
             ArticleSlugRedirect.objects.filter(
@@ -206,7 +206,7 @@ class SectionView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.section = page_subject(
-            Section.objects.all(), self.kwargs["slug"], seconds=kept_seconds(self.request)
+            Section.objects.all(), self.kwargs["slug"], seconds=kept_row_seconds(self.request)
         )
         # The section's front, shown on the first page: its stories are left out of
         # every page of the list, so that no story appears twice and pages follow on.
@@ -240,7 +240,7 @@ class TagView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.tag = page_subject(
-            Tag.objects.all(), self.kwargs["slug"], seconds=kept_seconds(self.request)
+            Tag.objects.all(), self.kwargs["slug"], seconds=kept_row_seconds(self.request)
         )
         return super().get_queryset().tagged(self.tag)
 
@@ -260,7 +260,7 @@ class AuthorView(ArticleListMixin, ListView):
         self.author = page_subject(
             Author.objects.select_related("photo"),
             self.kwargs["slug"],
-            seconds=kept_seconds(self.request),
+            seconds=kept_row_seconds(self.request),
         )
         return super().get_queryset().by_author(self.author)
 

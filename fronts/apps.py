@@ -31,13 +31,13 @@ class FrontsConfig(AppConfig):
         the front's stories. None before a front is published, when publishing one must
         still purge the pages."""
         from newsroom.cachekeys import shows
-        from newsroom.fragments import kept_seconds
+        from newsroom.fragments import kept_row_seconds
 
         from .models import front_cache_key
         from .pages import section_front
 
         shows(request, front_cache_key(section.pk))
-        front = section_front(section, seconds=kept_seconds(request))
+        front = section_front(section, seconds=kept_row_seconds(request))
         if front is not None:
             shows(request, *front.cache_keys)
         return front

@@ -367,9 +367,9 @@ def home_front(sections: Callable[[], list[Section]], *, seconds: int) -> HomeFr
     for each of `sections()`).
 
     Kept in the shared cache (cachekeys.remembered) for `seconds` at most, the page's
-    kept_seconds, which ends at the next scheduled change (a version published for later
-    goes live on time), and until a version is published (the front's key) or, for the
-    default layout, a section changes: a page whose parts are kept asks the database
+    kept_row_seconds, which end at the next scheduled change (a version published for
+    later goes live on time), and until a version is published (the front's key) or, for
+    the default layout, a section changes: a page whose parts are kept asks the database
     nothing."""
     key = front_cache_key(None)
 

@@ -15,7 +15,7 @@ from articles.pages import (
 )
 from articles.views import set_last_modified
 from newsroom.cachekeys import shows
-from newsroom.fragments import kept_fragments_rendered_at, kept_seconds
+from newsroom.fragments import kept_fragments_rendered_at, kept_row_seconds
 
 from .models import Front
 from .pages import HomeFront, ShownFront, assemble, draft_layout, home_front
@@ -39,7 +39,7 @@ def _home_context(front: HomeFront | ShownFront, sections: Sequence[Section]) ->
 def home(request):
     """The home page: its front as last published (or, before that, as it always was)."""
     sections = ReadWhenShown(lambda: Section.objects.all())
-    front = home_front(sections.read, seconds=kept_seconds(request))
+    front = home_front(sections.read, seconds=kept_row_seconds(request))
     # The Latest list beside it changes with any story published or taken down.
     shows(request, LATEST_KEY, *front.cache_keys)
     response = render(request, "fronts/home.html", _home_context(front, sections))

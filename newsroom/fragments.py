@@ -42,7 +42,7 @@ from newsroom.cachekeys import (
     reading_as_planned,
     shown_keys,
 )
-from newsroom.pagecache import fresh_until, page_address, seconds_fresh
+from newsroom.pagecache import fresh_until, page_address, seconds_fresh, seconds_to_next_change
 
 FRAGMENT_PREFIX = "fragment:3:"  # 3: kept with the names of the fragments inside
 
@@ -163,6 +163,18 @@ def kept_seconds(request):
     kept: FRAGMENT_CACHE_SECONDS at most, never past the next scheduled change, and 0
     where parts are not kept."""
     return seconds_fresh(request, settings.FRAGMENT_CACHE_SECONDS) if keeps_parts(request) else 0
+
+
+def kept_row_seconds(request):
+    """How long a row that the page at `request`'s path shows whatever its query (its
+    story, its section, tag or author, its front's version) may be kept: as a part
+    (kept_seconds), and also before the page has said that a cursor in its query names
+    a page that exists (pagecache.CHECKED_PARAMETERS). A made-up cursor makes no entry
+    of such a row: there is one for the path. So the pages of a deep archive, each
+    after a cursor, read their section and its front from the cache."""
+    if not keeps_parts(request):
+        return 0
+    return seconds_to_next_change(request, settings.FRAGMENT_CACHE_SECONDS)
 
 
 def read_fragments_ahead(request, name, values):

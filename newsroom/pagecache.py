@@ -97,6 +97,12 @@ def fresh_until(request):
         for name in CHECKED_PARAMETERS
     ):
         return 0
+    return next_change_at(request)
+
+
+def next_change_at(request):
+    """The next scheduled change as a time.time(), worked out once a request (0 when it
+    cannot be: nothing read for `request` is then kept)."""
     if not hasattr(request, "fresh_until"):
         at = next_change()
         request.fresh_until = at.timestamp() if at is not None else 0
@@ -105,8 +111,18 @@ def fresh_until(request):
 
 def seconds_fresh(request, most):
     """How long the response to `request` may be kept: at most `most` seconds."""
+    return _seconds_until(fresh_until(request), most)
+
+
+def seconds_to_next_change(request, most):
+    """How long what `request` reads may be kept, whatever its query parameters: at
+    most `most` seconds, and not past the next scheduled change."""
+    return _seconds_until(next_change_at(request), most)
+
+
+def _seconds_until(until, most):
     most = min(most, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
-    return max(0, min(most, int(fresh_until(request) - clock.time())))
+    return max(0, min(most, int(until - clock.time())))
 
 
 def page_cache_key(request):
