@@ -10,6 +10,7 @@ import time
 from unittest import mock
 
 import pytest
+from django_redis.cache import RedisCache
 from django_redis.client import DefaultClient
 
 from newsroom import cache as cache_module
@@ -210,3 +211,21 @@ def test_production_uses_the_breaker():
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     assert run_django(code, **env) == "CircuitBreakerRedisCache"
+
+
+@pytest.mark.parametrize("compressor", [None, "django_redis.compressors.zlib.ZlibCompressor"])
+def test_values_decode_as_django_redis_decodes_them(redis, compressor):
+    """MarkedEntriesClient.decode skips django-redis's int() for a pickle, and nothing else."""
+    options = {"COMPRESSOR": compressor} if compressor else {}
+    ours = CircuitBreakerRedisCache(f"redis://127.0.0.1:{redis.port}/0", {"OPTIONS": options})
+    theirs = RedisCache(
+        f"redis://127.0.0.1:{redis.port}/0",
+        {"OPTIONS": {**options, "CLIENT_CLASS": "django_redis.client.DefaultClient"}},
+    )
+    values = [7, -3, 1.5, time.time(), "text", b"\x80raw", True, None, {"html": "<p>" * 300}]
+    for value in values:
+        encoded = theirs.client.encode(value)  # an int as it is: Redis returns its digits
+        encoded = encoded if isinstance(encoded, bytes) else str(encoded).encode()
+        assert ours.client.decode(encoded) == theirs.client.decode(encoded) == value
+    ours.set("kept", values, 60)
+    assert theirs.get("kept") == ours.get("kept") == values
