@@ -29,6 +29,7 @@ declares.
 """
 
 import logging
+import pickle  # nosec B403
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -428,9 +429,19 @@ def keep_entry(name, value, keys, started, seconds):
         return
     reads = _request_reads.get()
     if reads is not None:
-        reads.to_keep[name] = (entry, seconds)
+        # Kept as it is now, not as the request leaves it: a story's row, whose bylines
+        # and tags its page reads and caches on it, must not carry them past a rename
+        # of an author or a tag, which purges what shows them, not the row.
+        reads.to_keep[name] = (_as_it_is_now(entry), seconds)
     else:
         _keep_entries({name: (entry, seconds)})
+
+
+def _as_it_is_now(entry):
+    """A copy of `entry` as the cache would keep it if it were written now (pickled, as
+    the cache keeps it: a copy of our own values, not data from outside)."""
+    # Our own bytes, just written: nothing from outside is unpickled.
+    return pickle.loads(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))  # noqa: S301  # nosec B301
 
 
 def _keep_entries(entries):

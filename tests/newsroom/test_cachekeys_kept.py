@@ -187,6 +187,17 @@ def test_an_entry_kept_by_a_request_is_written_once_it_is_done(backend):
     assert kept_entry("card").value == "<p>Tunnel</p>"
 
 
+def test_an_entry_kept_by_a_request_is_written_as_it_was_when_kept(backend):
+    """Not as the request leaves the value: a row the page went on to fill in (a story's
+    bylines, read by its template) is not kept with what nothing would purge."""
+    value = {"headline": "Tunnel opens", "bylines": None}
+    with reading_as_planned(None):
+        keep_entry("story", value, {"article-1"}, time.time(), 60)
+        value["bylines"] = ["Ada Quay"]
+        assert kept_entry("story").value == {"headline": "Tunnel opens", "bylines": None}
+    assert kept_entry("story").value == {"headline": "Tunnel opens", "bylines": None}
+
+
 def test_an_entry_forgotten_by_the_request_that_kept_it_is_not_written(backend):
     with reading_as_planned(None):
         keep_entry("rules", ["old rules"], {"comment-rules"}, time.time(), 60)

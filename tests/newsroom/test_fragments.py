@@ -465,6 +465,27 @@ def test_a_page_after_a_cursor_from_its_kept_list_reads_where_it_starts_only(
     assert "Newer stories" in again
 
 
+def test_a_story_whose_parts_are_kept_shows_its_author_and_tag_renamed(
+    client, fragments_on, django_capture_on_commit_callbacks
+):
+    """A rename purges what shows the author or the tag, not the story's kept row: the
+    row must not have been kept with the bylines and tags its page read."""
+    author = factories.AuthorFactory(name="Ada Quay")
+    tag = factories.TagFactory(name="Harbour")
+    story = factories.ArticleFactory(authors=[author], tags=[tag])
+    url = story.get_absolute_url()
+    page(client, url)
+    page(client, url)  # from its kept parts and row
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Ada Pier"
+        author.save()
+        tag.name = "Docks"
+        tag.save()
+    html = page(client, url)[0]
+    assert "Ada Pier" in html and "Ada Quay" not in html
+    assert ">Docks<" in html and ">Harbour<" not in html
+
+
 def test_a_kept_page_shows_its_subject_as_changed(
     client, newsroom, story, editor, fragments_on, django_capture_on_commit_callbacks
 ):
