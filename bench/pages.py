@@ -250,13 +250,26 @@ def build_newsroom(article_count):
     published = save_articles(article_count, sections, photos, authors, tags)
     add_comments(published[0])
     add_ads(sections)
+    editor = factories.UserFactory(username="bench-editor", is_superuser=True)
     return {
         "article": published[0],
         "section": next(iter(sections.values())),
+        "fronted_section": publish_section_front(list(sections.values())[1], editor),
         "tag": tags[0],
         "author": authors[0],
-        "editor": factories.UserFactory(username="bench-editor", is_superuser=True),
+        "editor": editor,
     }
+
+
+def publish_section_front(section, editor):
+    """A section whose page has a front above its list: the new front's default layout
+    (13 stories in two blocks), published."""
+    from fronts import services
+    from fronts.models import Front
+
+    front = services.front_create(front=Front(section=section), by=editor)
+    services.front_publish(front=front, by=editor)
+    return section
 
 
 def article_schedule(article_count):
@@ -396,6 +409,7 @@ def public_pages(newsroom):
         ("latest", reverse("articles:latest")),
         ("section", section_url),
         ("section, deepest page", deepest_page(newsroom["section"])),
+        ("section with a front", newsroom["fronted_section"].get_absolute_url()),
         ("tag", newsroom["tag"].get_absolute_url()),
         ("author", newsroom["author"].get_absolute_url()),
         ("search", f"{reverse('articles:search')}?q={SEARCH_WORD}"),

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.db.models import Value
 
 from articles.models import LATEST_KEY, SECTIONS_KEY, Article, ArticleQuerySet, Photo, Section, Tag
-from newsroom.cachekeys import remembered
+from newsroom.cachekeys import cache_key, remembered
 
 from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
 
@@ -66,7 +66,7 @@ class ShownContainer:
 @dataclass(frozen=True)
 class ShownFront:
     containers: list[ShownContainer]  # none empty
-    cache_keys: set[str]  # the lists its backfills read, for the page's surrogate keys
+    cache_keys: set[str]  # its lists and picks (layout_cache_keys): the page's surrogate keys
     published_at: datetime | None = None  # when its version went live, for Last-Modified
 
     @property
@@ -284,7 +284,7 @@ def assemble(layout: list[ContainerLayout]) -> ShownFront:
                     index,
                 )
             )
-    return ShownFront(containers, backfill_cache_keys(layout))
+    return ShownFront(containers, layout_cache_keys(layout))
 
 
 def _shown_card(
@@ -312,9 +312,11 @@ def recent_views_of(article_ids: Iterable[int]) -> dict[int, int]:
     return dict(counted.values_list("pk", "recent_views"))
 
 
-def backfill_cache_keys(layout: list[ContainerLayout]) -> set[str]:
-    """The lists a layout's backfills read: a story published in them changes the front."""
-    keys = set()
+def layout_cache_keys(layout: list[ContainerLayout]) -> set[str]:
+    """What a change to which changes the front a layout shows: the lists its backfills
+    read (a story published in them), and the stories picked, shown or not yet (a pick
+    published from elsewhere, or taken down)."""
+    keys = {cache_key(Article(pk=card["article_id"])) for c in layout for card in c["cards"]}
     for container in layout:
         match container["backfill"]:
             case Backfill.SECTION:
@@ -338,7 +340,7 @@ class HomeFront:
     def __init__(self, layout: list[ContainerLayout], published_at: datetime | None) -> None:
         self.layout = layout
         self.published_at = published_at
-        self.cache_keys = backfill_cache_keys(layout) | {front_cache_key(None)}
+        self.cache_keys = layout_cache_keys(layout) | {front_cache_key(None)}
         self._front: ShownFront | None = None
 
     @property
@@ -388,7 +390,11 @@ def home_front(sections: Callable[[], list[Section]], *, seconds: int) -> HomeFr
 
 def section_front(section: Section, *, seconds: int) -> ShownFront | None:
     """A section's published front, or None: the section page then lists its stories.
-    Its version is kept for `seconds` at most, as the home page's (home_front)."""
+
+    Its version, and the front it shows, are kept for `seconds` at most, as the home
+    page's (home_front). The front is assembled first, as every page of the list leaves
+    its stories out: kept, a page whose parts are kept asks the database nothing for it,
+    until what it shows changes (shown_front_keys)."""
     key = front_cache_key(section.pk)
     version: LiveLayout | None = remembered(
         f"fronts:live:{key}",
@@ -398,9 +404,27 @@ def section_front(section: Section, *, seconds: int) -> ShownFront | None:
     )
     if version is None:
         return None
-    front = assemble(version.layout)
-    return replace(
-        front,
-        cache_keys=front.cache_keys | {front_cache_key(section.pk)},
-        published_at=version.published_at,
+
+    def shown() -> ShownFront:
+        front = assemble(version.layout)
+        return replace(
+            front, cache_keys=front.cache_keys | {key}, published_at=version.published_at
+        )
+
+    front: ShownFront = remembered(
+        f"fronts:shown:{key}", compute=shown, keys_of=shown_front_keys, seconds=seconds
     )
+    return front
+
+
+def shown_front_keys(front: ShownFront) -> set[str]:
+    """What an assembled front shows, to keep it by: its version, the lists its backfills
+    read and its picks (front.cache_keys), its stories, their sections and photos."""
+    cards = [card for container in front.containers for card in container.cards]
+    photos = [photo for card in cards for photo in (card.photo, card.article.hero_photo)]
+    return {
+        *front.cache_keys,
+        SECTIONS_KEY,
+        *(cache_key(card.article) for card in cards),
+        *(cache_key(photo) for photo in photos if photo is not None),
+    }

@@ -1,6 +1,7 @@
 """The home and section pages with curated fronts: what readers see through the page
 cache, what ends it, previews, and the queries a page costs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -352,6 +353,53 @@ def test_a_section_page_whose_parts_are_kept_reads_no_front_version(
     with django_capture_on_commit_callbacks(execute=True):
         services.front_publish(front=front, by=editor)
     assert "every one is on the front above" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("kept", ["parts_kept", "page_cache_on"])
+def test_a_section_front_is_kept_until_what_it_shows_changes(
+    request, client, kept, editor, block, django_capture_on_commit_callbacks
+):
+    """Assembled for every page of the section's list, which leaves its stories out: kept
+    (fronts.pages.section_front), a page whose parts are kept asks the database nothing;
+    a story published in the section, a pick published or taken down show at once, on a
+    page rendered from its parts or kept whole."""
+    request.getfixturevalue(kept)
+    section = factories.SectionFactory(name="City")
+    hours_ago = timezone.now() - timedelta(hours=3)
+    factories.ArticleFactory(section=section, headline="City pier reopens", published_at=hours_ago)
+    # A pick from elsewhere, in a block of picks alone: only its own key says it is out.
+    pick = factories.ArticleFactory(headline="Ferry timetable", status="draft", published_at=None)
+    front = services.front_create(front=Front(section=section), by=editor)
+    picks = block(title="Picks", layout=Layout.GRID_4, backfill=Backfill.NONE, front=front)
+    services.card_add(container=picks, article=pick, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.front_publish(front=front, by=editor)
+    url = section.get_absolute_url()
+
+    def on_front():
+        """The front's headlines, as the page shows them (from its kept fragment)."""
+        html = client.get(url).content.decode()
+        front = html.split('<div class="section-front">', 1)[1].split('<div class="card-list">')[0]
+        return re.findall(
+            r'class="card__headline">(?:<span[^>]*>[^<]*</span>)?<a [^>]*>([^<]*)<', front
+        )
+
+    on_front()
+    with CaptureQueriesContext(connection) as queries:
+        assert on_front() == ["City pier reopens"]  # the pick is a draft
+    assert queries.captured_queries == []
+
+    def publish(article):
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.article_publish(article=article, by=editor)
+
+    publish(factories.ArticleFactory(section=section, headline="Tram works", status="draft"))
+    assert on_front() == ["Tram works", "City pier reopens"]
+    publish(pick)
+    assert on_front() == ["Tram works", "City pier reopens", "Ferry timetable"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_unpublish(article=pick, by=editor)
+    assert on_front() == ["Tram works", "City pier reopens"]
 
 
 def test_a_version_published_for_later_goes_live_on_time_with_the_parts_kept(
