@@ -19,7 +19,6 @@ import socket
 import threading
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django_redis.cache import RedisCache, omit_exception
 from django_redis.client import DefaultClient
 from django_redis.exceptions import CompressorError, ConnectionInterrupted
@@ -199,21 +198,16 @@ class MarkedEntriesClient(DefaultClient):
         return self._serializer.loads(value)
 
     def set_many_with_markers(self, entries):
-        """Keep each `value` of {key: (value, markers, timeout)} under its key, with the
-        names of the cache keys `markers` (in the default version, as cache.set_many
-        writes them) for get_many_with_markers to read, in one round trip."""
+        """Keep each `value` of {key: (value, markers, timeout)} under its key for
+        `timeout` seconds (more than none), with the names of the cache keys `markers`
+        (in the default version, as cache.set_many writes them) for
+        get_many_with_markers to read, in one round trip."""
         client = self.get_client(write=True)
         pipeline = client.pipeline(transaction=False)
         for key, (value, markers, timeout) in entries.items():
-            if timeout is DEFAULT_TIMEOUT:
-                timeout = self._backend.default_timeout
-            name = self.make_key(key)
-            if timeout is not None and timeout <= 0:
-                pipeline.delete(name)
-                continue
             names = json.dumps([self.make_key(marker) for marker in markers], ensure_ascii=False)
             entry = names.encode() + b"\n" + self.encode(value, allow_int=False)
-            pipeline.set(name, entry, px=int(timeout * 1000) if timeout is not None else None)
+            pipeline.set(self.make_key(key), entry, px=int(timeout * 1000))
         try:
             return all(pipeline.execute())
         except REDIS_ERRORS as error:

@@ -245,7 +245,7 @@ class KeptReads:
         self.ahead: dict[str, tuple[Kept, bool] | None] = {}
         self.asked: dict[str, None] = {}
         self.planned: list[str] = []  # the names its plan listed
-        self.reader = reader  # a reader's page: one of a kind (read_kind_plan_first)
+        self.reader = reader  # a reader's page: one of a kind (_read_kind_plan_first)
         self.kind_of: Callable[[], str] | None = None  # its kind's name, when it has one
         self.kind: str | None = None  # its kind's plan, read for want of its own
         self.kind_planned: list[str] = []
