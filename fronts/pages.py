@@ -316,7 +316,9 @@ def layout_cache_keys(layout: list[ContainerLayout]) -> set[str]:
     """What a change to which changes the front a layout shows: the lists its backfills
     read (a story published in them), and the stories picked, shown or not yet (a pick
     published from elsewhere, or taken down)."""
-    keys = {cache_key(Article(pk=card["article_id"])) for c in layout for card in c["cards"]}
+    # As cache_key names a story, without building one for each pick on every page.
+    story = Article._meta.model_name
+    keys = {f"{story}-{card['article_id']}" for c in layout for card in c["cards"]}
     for container in layout:
         match container["backfill"]:
             case Backfill.SECTION:
