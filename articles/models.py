@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import Purge, cache_key
 from newsroom.links import reverse_kept, reverse_kept_but_slug
+from newsroom.prepared import PreparedRead
 
 from .fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from .images import validate_image
@@ -358,14 +359,20 @@ class ArticleQuerySet(models.QuerySet):
         and a page whose cards are kept rendered (newsroom.fragments) reads none."""
         unread = self._result_cache is None
         super()._fetch_all()
-        rows = self._result_cache
-        if unread and rows and isinstance(rows[0], Article):
+        if unread and self._result_cache:
+            self.read_together(self._result_cache)
+
+    @staticmethod
+    def read_together(rows):
+        """Marks `rows`, read in one query, as read together (also for a PreparedRead)."""
+        if isinstance(rows[0], Article):
             for article in rows:
                 article._read_with = rows
 
-    def published(self):
-        """What readers may see: published, with a publish time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now=None):
+        """What readers may see: published, with a publish time that has come (by `now`,
+        the time of a PreparedRead's call)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def for_backfill(self):
         """Stories a front's backfill may place by itself (fronts.pages): published ones
@@ -386,14 +393,14 @@ class ArticleQuerySet(models.QuerySet):
         (newsroom.fragments) reads none of them."""
         return self.select_related("section", "hero_photo", "social_image")
 
-    def for_listing(self):
+    def for_listing(self, *, now=None):
         """Published articles, newest first, ready for cards (which never show the body).
 
         A listing is ordered by two keys, `listed_at` and `listed_pk` (a page's cursor
         names them: articles.pages): the story's publication time and id here; tagged()
         and by_author() read them from the tag's or the author's links instead."""
         return (
-            self.published()
+            self.published(now=now)
             .with_card_data()
             .defer("body")
             .alias(listed_at=F("published_at"), listed_pk=F("pk"))
@@ -438,8 +445,8 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
-    def for_detail(self):
-        return self.published().with_detail()
+    def for_detail(self, *, now=None):
+        return self.published(now=now).with_detail()
 
     def safe_for_promotion(self):
         """Stories the site may put forward by itself: in More articles, Most read and
@@ -535,21 +542,18 @@ class ArticleQuerySet(models.QuerySet):
         (tests/articles/test_query_plans.py). Three small queries rather than one
         that nests them (a UNION of two limited subqueries): building and compiling
         a query costs more than running it, and the nested one more than the three
-        (make bench's ORM column for a story nobody has read)."""
-        earlier = (
-            self.published()
-            .safe_for_promotion()
-            .filter(published_at__lt=published_before)
-            .exclude(pk=article.pk)
-            .order_by("-published_at", "-pk")
-            .values_list("published_at", "pk")
+        (make bench's ORM column for a story nobody has read), which are therefore
+        prepared reads, compiled once: they read from every story, not from `self`."""
+        now = timezone.now()
+        found = set(
+            EARLIER_IN_SECTION(article.section_id, article.pk, published_before, now, count=count)
         )
-        found = set(earlier.filter(section_id=article.section_id)[:count])
         if tag_ids := [tag.pk for tag in article.topics]:
-            sharing_a_tag = Article.tags.through.objects.filter(tag_id__in=tag_ids)
-            found.update(earlier.filter(pk__in=sharing_a_tag.values("article_id"))[:count])
+            found.update(
+                EARLIER_SHARING_A_TAG(tag_ids, article.pk, published_before, now, count=count)
+            )
         newest = [pk for _published_at, pk in sorted(found, reverse=True)[:count]]
-        return self.for_listing().filter(pk__in=newest)
+        return LISTED(newest, now)
 
 
 ARTICLE_SLUG_MAX_LENGTH = 120
@@ -888,32 +892,17 @@ class Article(models.Model):
     @property
     def byline_authors(self):
         """Its authors, in byline order."""
-        return self._read_with_others(
-            "byline_authors",
-            lambda ids: (
-                Author.objects.filter(bylines__article__in=ids)
-                .annotate(story_id=F("bylines__article_id"))
-                .order_by("bylines__position", "bylines__pk")
-            ),
-        )
+        return self._read_with_others("byline_authors", BYLINE_AUTHORS)
 
     @property
     def topics(self):
         """The story's tags, by name."""
-        return self._read_with_others(
-            "topics",
-            lambda ids: Tag.objects.filter(articles__in=ids).annotate(story_id=F("articles__id")),
-        )
+        return self._read_with_others("topics", TOPICS)
 
     @property
     def correction_list(self):
         """Its corrections and updates, oldest first."""
-        return self._read_with_others(
-            "correction_list",
-            lambda ids: Correction.objects.filter(article__in=ids).annotate(
-                story_id=F("article_id")
-            ),
-        )
+        return self._read_with_others("correction_list", CORRECTIONS)
 
     @property
     def description(self):
@@ -1065,6 +1054,52 @@ class Correction(models.Model):
 
     def changed_keys(self, **kwargs):
         return Purge(hard={f"article-{self.article_id}"})
+
+
+# The rows a story shows beside it, read for the stories read together
+# (Article._read_with_others), each with `story_id`, the story it belongs to.
+BYLINE_AUTHORS = PreparedRead(
+    lambda ids: (
+        Author.objects.filter(bylines__article__in=ids)
+        .annotate(story_id=F("bylines__article_id"))
+        .order_by("bylines__position", "bylines__pk")
+    )
+)
+TOPICS = PreparedRead(
+    lambda ids: Tag.objects.filter(articles__in=ids).annotate(story_id=F("articles__id"))
+)
+CORRECTIONS = PreparedRead(
+    lambda ids: Correction.objects.filter(article__in=ids).annotate(story_id=F("article_id"))
+)
+
+
+def _earlier_for_more_articles(article_pk, published_before, now):
+    """(published_at, pk) of stories More articles may show, newest first."""
+    return (
+        Article.objects.published(now=now)
+        .safe_for_promotion()
+        .filter(published_at__lt=published_before)
+        .exclude(pk=article_pk)
+        .order_by("-published_at", "-pk")
+        .values_list("published_at", "pk")
+    )
+
+
+# More articles (ArticleQuerySet.related_to).
+EARLIER_IN_SECTION = PreparedRead(
+    lambda section_id, article_pk, published_before, now, *, count: _earlier_for_more_articles(
+        article_pk, published_before, now
+    ).filter(section_id=section_id)[:count]
+)
+EARLIER_SHARING_A_TAG = PreparedRead(
+    lambda tag_ids, article_pk, published_before, now, *, count: _earlier_for_more_articles(
+        article_pk, published_before, now
+    ).filter(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))[
+        :count
+    ]
+)
+# The stories `ids` that are still published, as a listing shows them, newest first.
+LISTED = PreparedRead(lambda ids, now: Article.objects.for_listing(now=now).filter(pk__in=ids))
 
 
 class ArticleSlugRedirect(models.Model):

@@ -23,6 +23,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from newsroom.cachekeys import cache_key, remembered
+from newsroom.prepared import PreparedRead
 
 from .blocks import Body, expand_body
 from .models import ARTICLE_SLUG_MAX_LENGTH, Article, ArticleQuerySet
@@ -35,6 +36,8 @@ LAST_NUMBERED_PAGE = 50
 LATEST_COUNT = 8  # the Latest list, on the home page and beside an article
 MORE_ARTICLES_COUNT = 4  # related articles under an article
 MOST_READ_COUNT = 5
+# The published story at a slug, with what its page shows beside it (story_for_page).
+STORY_AT = PreparedRead(lambda slug, now: Article.objects.for_detail(now=now).filter(slug=slug))
 
 
 class ReadWhenShown(Sequence[Article]):
@@ -127,7 +130,7 @@ def story_for_page(slug: str, *, seconds: int) -> Story | None:
     def read() -> tuple[Article, Body] | None:
         nonlocal read_now
         read_now = True
-        article = Article.objects.for_detail().filter(slug=slug).first()
+        article = next(iter(STORY_AT(slug, timezone.now())), None)
         return (article, expand_body(article.body)) if article is not None else None
 
     def shown(story: tuple[Article, Body] | None) -> set[str] | None:

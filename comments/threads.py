@@ -15,11 +15,21 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from .models import ReaderComment, ReaderCommentQuerySet
+from newsroom.prepared import PreparedRead
+
+from .models import ReaderComment
 
 OLDEST = "oldest"
 NEWEST = "newest"
 CURSOR = re.compile(r"(oldest|newest)(?:-([0-9]{1,10}))?")
+# The first `room` public comments of an article's thread (its object_pk), in thread
+# order: the one read of a thread that fits on its first page, as most do
+# (_first_page_of_whole_thread), prepared so that a story page read anew compiles no SQL.
+THREAD_START = PreparedRead(
+    lambda object_pk, *, newest_first, room: ReaderComment.objects.for_article(object_pk).thread(
+        newest_first=newest_first
+    )[:room]
+)
 
 
 @dataclass(frozen=True)
@@ -66,14 +76,14 @@ def thread_page(*, article_id: int, cursor: Cursor, count: int | None = None) ->
     and one for the first page of a thread whose stored `count` (comments.counts) says
     it fits on a page, as most do."""
     size = settings.COMMENTS_THREADS_PER_PAGE
-    comments = ReaderComment.objects.for_article(article_id)
     whole = (
-        _first_page_of_whole_thread(comments, cursor, count)
+        _first_page_of_whole_thread(article_id, cursor, count)
         if cursor.start is None and count is not None and count <= size
         else None
     )
     if whole is not None:
         return whole
+    comments = ReaderComment.objects.for_article(article_id)
     ahead = comments.thread_ids(
         newest_first=cursor.newest_first, start=cursor.start, limit=size + 1
     )
@@ -100,9 +110,7 @@ def thread_page(*, article_id: int, cursor: Cursor, count: int | None = None) ->
     )
 
 
-def _first_page_of_whole_thread(
-    comments: ReaderCommentQuerySet, cursor: Cursor, count: int
-) -> ThreadPage | None:
+def _first_page_of_whole_thread(article_id: int, cursor: Cursor, count: int) -> ThreadPage | None:
     """The first page, from every public comment of the thread read in one query; None
     if the thread holds more than its count leaves room for (then it is read a page at
     a time). The count leaves out the places kept for erased comments and may have been
@@ -110,7 +118,7 @@ def _first_page_of_whole_thread(
     fills the room is not taken for whole."""
     size = settings.COMMENTS_THREADS_PER_PAGE
     room = count + size + 1
-    everything = list(comments.thread(newest_first=cursor.newest_first)[:room])
+    everything = THREAD_START(str(article_id), newest_first=cursor.newest_first, room=room)
     if len(everything) == room:
         return None
     thread_ids = list(dict.fromkeys(comment.thread_id for comment in everything))

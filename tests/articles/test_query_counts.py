@@ -1,7 +1,10 @@
 """Every public page runs a fixed number of queries, however much content there is."""
 
+from unittest import mock
+
 import pytest
 import time_machine
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,3 +87,19 @@ def test_query_count_stays_constant_with_the_cache_down(client, newsroom, settin
     before = cold_count()
     add_more_content(newsroom)
     assert cold_count() == before
+
+
+def test_a_story_page_read_anew_compiles_no_sql(client, newsroom):
+    """Every read of a story page rendered with nothing kept (as the tests' settings
+    keep nothing) is prepared (newsroom.prepared): its SQL, compiled for the first
+    page of its shape, is run again as it is. The newest story, with More articles
+    under it, and with comments, as most are."""
+    story = newsroom["articles"][-1]
+    factories.ReaderCommentFactory.create_batch(3, article=story)
+    client.get(story.get_absolute_url())  # compiles each read, once
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert as_sql.call_count == 0

@@ -93,9 +93,7 @@ def test_passwords_are_never_written_back_into_a_page(client):
 
 def test_a_failed_get_has_nothing_to_send_again(client, article):
     client.raise_request_exception = False
-    with mock.patch(
-        "articles.views.Article.objects.for_detail", side_effect=OperationalError("down")
-    ):
+    with mock.patch("articles.pages.STORY_AT", side_effect=OperationalError("down")):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 503
     assert parse(response).find("form") is None

@@ -272,7 +272,7 @@ def test_a_story_from_kept_fragments_is_last_modified_no_earlier_than_when_rende
     url = story.get_absolute_url()
     related = Article.objects.related_to(
         story, published_before=story.published_at, count=MORE_ARTICLES_COUNT
-    ).first()
+    )[0]
     edited = timezone.now() + timedelta(seconds=30)  # well after the story's own changes
     Article.objects.filter(pk=related.pk).update(updated_at=edited)
     with time_machine.travel(edited + timedelta(seconds=30)):

@@ -46,7 +46,7 @@ def test_healthz_is_503_without_the_database(client):
 def test_readers_get_a_styled_503_when_the_database_is_down(article):
     reader = Client(raise_request_exception=False)
     with mock.patch(
-        "articles.views.Article.objects.for_detail",
+        "articles.pages.STORY_AT",
         side_effect=OperationalError("could not connect to server"),
     ):
         response = reader.get(article.get_absolute_url())
@@ -59,7 +59,7 @@ def test_readers_get_a_styled_503_when_the_database_is_down(article):
 
 def test_other_errors_get_the_500_page(article):
     reader = Client(raise_request_exception=False)
-    with mock.patch("articles.views.Article.objects.for_detail", side_effect=RuntimeError):
+    with mock.patch("articles.pages.STORY_AT", side_effect=RuntimeError):
         response = reader.get(article.get_absolute_url())
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
