@@ -407,18 +407,20 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-listed_at", "-listed_pk")
         )
 
-    def tagged(self, tag):
-        """These stories (a listing: for_listing()) that have `tag`, newest first, read
-        through the tag's links: one range of their index (tag, publication time, story)
-        whether the tag is on a third of the archive or on one story in a thousand."""
-        return self._listed_through("tag_links", "tag", tag.pk)
+    def tagged(self, tag, *, now=None):
+        """These stories (a listing: for_listing()) that have `tag` (or its pk), newest
+        first, read through the tag's links: one range of their index (tag, publication
+        time, story) whether the tag is on a third of the archive or on one story in a
+        thousand."""
+        return self._listed_through("tag_links", "tag", getattr(tag, "pk", tag), now)
 
-    def by_author(self, author):
-        """These stories (a listing: for_listing()) with `author` in their byline,
-        newest first, read through the author's bylines as tagged() reads a tag's links."""
-        return self._listed_through("bylines", "author", author.pk)
+    def by_author(self, author, *, now=None):
+        """These stories (a listing: for_listing()) with `author` (or its pk) in their
+        byline, newest first, read through the author's bylines as tagged() reads a
+        tag's links."""
+        return self._listed_through("bylines", "author", getattr(author, "pk", author), now)
 
-    def _listed_through(self, links, subject, pk):
+    def _listed_through(self, links, subject, pk, now):
         """Ordered by the copy of each story's publication time on its `links` (rows
         with the publication time copied, see ArticleTag), so that the database reads
         them from the top of their index and the stories by key: walking the stories'
@@ -431,7 +433,7 @@ class ArticleQuerySet(models.QuerySet):
             )
             # Not also listed_at = published_at, true as it is: PostgreSQL would take
             # the two equalities of the join for independent and expect one row of it.
-            .filter(listed_subject=pk, listed_at__lte=timezone.now())
+            .filter(listed_subject=pk, listed_at__lte=now or timezone.now())
             .order_by("-listed_at", "-listed_pk")
         )
 

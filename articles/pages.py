@@ -247,6 +247,79 @@ class ListingCursor:
         return "?" + urlencode({"before": str(self)})
 
 
+# A row comparison of a listing's keys (ArticleQuerySet.for_listing: the story's time and
+# id, or their copies on a tag's links), (listed_at, listed_pk) against a cursor's:
+# PostgreSQL reads the index from that point on, and estimates the rows left from the
+# time alone (an OR of the two conditions is estimated far too small, and planned as a
+# sort of everything older).
+NEWEST_FIRST = Tuple(F("listed_at"), F("listed_pk"))
+
+
+class PreparedListing:
+    """A list of stories, newest first, that pages show LISTING_PAGE_SIZE at a time:
+    `build(now, *values)`, a for_listing() queryset of the stories published by `now`.
+    Its three reads are prepared (newsroom.prepared: compiled once), so that a page
+    nobody has read compiles no SQL. `of(*values)` is one list of the kind (Listing)."""
+
+    def __init__(self, build: Callable[..., ArticleQuerySet]) -> None:
+        size = LISTING_PAGE_SIZE + 1  # one more, to tell whether a page follows
+        self.from_start = PreparedRead(
+            lambda now, *values, start: build(now, *values)[start : start + size]
+        )
+        # The cursor's story and the stories above it, nearest first: the page before
+        # ends with it (one query, from the index too). The keys are the story's time
+        # and id.
+        self.behind = PreparedRead(
+            lambda at, pk, now, *values: (
+                build(now, *values)
+                .filter(TupleGreaterThanOrEqual(NEWEST_FIRST, (at, pk)))
+                .order_by("listed_at", "listed_pk")
+                .values_list("published_at", "pk")[:size]
+            )
+        )
+        self.after = PreparedRead(
+            lambda at, pk, now, *values: build(now, *values).filter(
+                TupleLessThan(NEWEST_FIRST, (at, pk))
+            )[:size]
+        )
+
+    def of(self, *values: Any) -> "Listing":
+        return Listing(self, values)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list of a PreparedListing's kind (a section's, a tag's...), by its values."""
+
+    reads: PreparedListing
+    values: tuple
+
+    def from_start(self, start: int) -> list[Article]:
+        """The page's stories from the `start`th (and one more)."""
+        return self.reads.from_start(timezone.now(), *self.values, start=start)
+
+    def behind(self, cursor: "ListingCursor") -> list[tuple[datetime, int]]:
+        return self.reads.behind(cursor.published_at, cursor.pk, timezone.now(), *self.values)
+
+    def after(self, cursor: "ListingCursor") -> list[Article]:
+        return self.reads.after(cursor.published_at, cursor.pk, timezone.now(), *self.values)
+
+
+LATEST_LISTING = PreparedListing(lambda now: Article.objects.for_listing(now=now))
+# A section's stories but those of its front, shown above the list (`excluded`).
+SECTION_LISTING = PreparedListing(
+    lambda now, section_id, excluded: (
+        Article.objects.for_listing(now=now).filter(section_id=section_id).exclude(pk__in=excluded)
+    )
+)
+TAG_LISTING = PreparedListing(
+    lambda now, tag_id: Article.objects.for_listing(now=now).tagged(tag_id, now=now)
+)
+AUTHOR_LISTING = PreparedListing(
+    lambda now, author_id: Article.objects.for_listing(now=now).by_author(author_id, now=now)
+)
+
+
 @dataclass(frozen=True)
 class ListingPage:
     """A page of a listing, with the queries ("?before=…", "" for the first page) of
@@ -269,9 +342,7 @@ class ListingPage:
         return self.newer is not None or self.older is not None
 
 
-def listing_page(
-    articles: ArticleQuerySet, parameters: QueryDict
-) -> "ListingPage | PageAfterCursor":
+def listing_page(articles: Listing, parameters: QueryDict) -> "ListingPage | PageAfterCursor":
     """The page of `articles` (newest first) that a listing's query names: the first,
     the one after a cursor (``?before=``), or one of the first numbered ones
     (``?page=``). Never a COUNT, never an OFFSET past LAST_NUMBERED_PAGE's: the page
@@ -305,7 +376,7 @@ class FirstListingPage:
     is_real = True
     is_first = True
 
-    def __init__(self, articles: ArticleQuerySet, *, when_empty: Exception | None = None):
+    def __init__(self, articles: Listing, *, when_empty: Exception | None = None):
         self._articles = articles
         self._when_empty = when_empty
         self._page: ListingPage | None = None
@@ -333,9 +404,8 @@ def is_first_listing_page(parameters: QueryDict) -> bool:
     return "before" not in parameters and parameters.get("page", "1") == "1"
 
 
-def _numbered_page(articles: ArticleQuerySet, number: int) -> ListingPage:
-    start = (number - 1) * LISTING_PAGE_SIZE
-    rows = list(articles[start : start + LISTING_PAGE_SIZE + 1])
+def _numbered_page(articles: Listing, number: int) -> ListingPage:
+    rows = articles.from_start((number - 1) * LISTING_PAGE_SIZE)
     shown = rows[:LISTING_PAGE_SIZE]
     if number > 1 and not shown:
         raise Http404("No such page.")
@@ -358,33 +428,16 @@ class PageAfterCursor:
 
     is_first = False
 
-    def __init__(self, articles: ArticleQuerySet, cursor: ListingCursor) -> None:
-        at, pk = cursor.published_at, cursor.pk
-        # A row comparison of the listing's keys (ArticleQuerySet.for_listing: the
-        # story's time and id, or their copies on a tag's links), (listed_at, listed_pk)
-        # < (at, pk): PostgreSQL reads the index from that point on, and estimates the
-        # rows left from the time alone (an OR of the two conditions is estimated far
-        # too small, and planned as a sort of everything older).
-        newest_first = Tuple(F("listed_at"), F("listed_pk"))
-        # The cursor's story and the stories above it, nearest first: the page before
-        # ends with it (one query, from the index too). The keys are the story's time
-        # and id.
-        behind = list(
-            articles.filter(TupleGreaterThanOrEqual(newest_first, (at, pk)))
-            .prefetch_related(None)
-            .order_by("listed_at", "listed_pk")
-            .values_list("published_at", "pk")[: LISTING_PAGE_SIZE + 1]
-        )
+    def __init__(self, articles: Listing, cursor: ListingCursor) -> None:
+        behind = articles.behind(cursor)
         self.query = cursor.query()
         self.newer: str | None = None
         if len(behind) > LISTING_PAGE_SIZE:
             self.newer = ListingCursor(*behind[LISTING_PAGE_SIZE]).query()
         elif behind:
             self.newer = ""
-        self.is_real = bool(behind) and behind[0] == (at, pk)
-        self._rows = ReadWhenShown(
-            articles.filter(TupleLessThan(newest_first, (at, pk)))[: LISTING_PAGE_SIZE + 1]
-        )
+        self.is_real = bool(behind) and behind[0] == (cursor.published_at, cursor.pk)
+        self._rows = ReadWhenShown(lambda: articles.after(cursor))
         self.articles = ReadWhenShown(self._shown)
 
     def _shown(self) -> list[Article]:

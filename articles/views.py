@@ -21,7 +21,11 @@ from .blocks import allow_frames
 from .forms import SearchForm
 from .models import LATEST_KEY, Article, ArticleSlugRedirect, Author, Section, Tag
 from .pages import (
+    AUTHOR_LISTING,
+    LATEST_LISTING,
     LISTING_PAGE_SIZE,
+    SECTION_LISTING,
+    TAG_LISTING,
     FirstListingPage,
     ReadWhenShown,
     article_page_context,
@@ -151,7 +155,7 @@ class ArticleListMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return LATEST_LISTING.of()
 
     # A tag of no published story has no page (its name cannot be probed): read from the
     # page itself, as asking Tag.objects.in_use() first would cost a semi-join over every
@@ -211,10 +215,8 @@ class SectionView(ArticleListMixin, ListView):
         # The section's front, shown on the first page: its stories are left out of
         # every page of the list, so that no story appears twice and pages follow on.
         self.above_list = above_section_list(self.request, self.section)
-        articles = super().get_queryset().filter(section=self.section)
-        if self.above_list is not None:
-            articles = articles.exclude(pk__in=[a.pk for a in self.above_list.articles])
-        return articles
+        above = self.above_list.articles if self.above_list is not None else []
+        return SECTION_LISTING.of(self.section.pk, [article.pk for article in above])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -242,7 +244,7 @@ class TagView(ArticleListMixin, ListView):
         self.tag = page_subject(
             Tag.objects.all(), self.kwargs["slug"], seconds=kept_row_seconds(self.request)
         )
-        return super().get_queryset().tagged(self.tag)
+        return TAG_LISTING.of(self.tag.pk)
 
     empty_list_is_404 = True
 
@@ -262,7 +264,7 @@ class AuthorView(ArticleListMixin, ListView):
             self.kwargs["slug"],
             seconds=kept_row_seconds(self.request),
         )
-        return super().get_queryset().by_author(self.author)
+        return AUTHOR_LISTING.of(self.author.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from itertools import count
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
@@ -123,10 +124,7 @@ class PreparedRead:
         template, _ = self._compiled[shape, None]
         db = router.db_for_read(template.model)
         if (shape, db) not in self._compiled:
-            # An empty list makes no SQL to keep (Django answers it without a query).
-            empty = any(isinstance(value, list | tuple) and not value for value in values)
-            compiled = None if empty else self._compile(values, literals, db)
-            self._compiled[shape, db] = (template, compiled)
+            self._compiled[shape, db] = (template, self._compile(values, literals, db))
         _, compiled = self._compiled[shape, db]
         if compiled is None:
             return list(self.build(*values, **literals).using(db))
@@ -137,7 +135,9 @@ class PreparedRead:
             template.read_together(rows)
         return rows
 
-    def _compile(self, values: tuple, literals: dict, db: str) -> _Compiled:
+    def _compile(self, values: tuple, literals: dict, db: str) -> _Compiled | None:
+        """None for a shape that matches nothing (`pk__in=[]`): Django answers it
+        without a query, as it is then."""
         connection = connections[db]
         compiled = []
         for first in (1, 1_000_000):
@@ -147,7 +147,10 @@ class PreparedRead:
             if queryset._fields is not None and queryset._iterable_class is not ValuesListIterable:
                 raise PreparedReadError("a prepared read returns instances or values_list()")
             compiler = queryset.query.get_compiler(using=db)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                return None
             expected = [
                 connection.ops.adapt_datetimefield_value(value)
                 if isinstance(value, datetime.datetime)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ads.selection import forget_candidates
+from articles.models import Article
+from articles.pages import ListingCursor
 from articles.search import MOST_PROBES
 from tests import factories
 from tests.queries import count_queries
@@ -102,4 +104,30 @@ def test_a_story_page_read_anew_compiles_no_sql(client, newsroom):
     ) as as_sql:
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
+    assert as_sql.call_count == 0
+
+
+@pytest.mark.parametrize("page", ["latest", "section", "tag", "author"])
+def test_a_listing_page_after_a_cursor_compiles_no_sql(client, newsroom, settings, page):
+    """A list's reads are prepared too (articles.pages.PreparedListing): an archive
+    page nobody has read compiles nothing once a page of its kind has been read. Parts
+    kept as in production, so that the page's subject (its section...) is kept from the
+    first page read; the second page's cards are all on the first."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    section, tag, author = newsroom["sections"][0], newsroom["tags"][0], newsroom["authors"][0]
+    subject, stories = {
+        "latest": (None, Article.objects.for_listing()),
+        "section": (section, Article.objects.for_listing().filter(section=section)),
+        "tag": (tag, Article.objects.for_listing().tagged(tag)),
+        "author": (author, Article.objects.for_listing().by_author(author)),
+    }[page]
+    url = subject.get_absolute_url() if subject else reverse("articles:latest")
+    newest, second = stories[:2]
+    assert client.get(url + ListingCursor.of(newest).query()).status_code == 200
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        response = client.get(url + ListingCursor.of(second).query())
+    assert response.status_code == 200
+    assert f'href="{newest.get_absolute_url()}"' not in response.content.decode()
     assert as_sql.call_count == 0
