@@ -374,11 +374,11 @@ class ArticleQuerySet(models.QuerySet):
         the time of a PreparedRead's call)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
-    def for_backfill(self):
+    def for_backfill(self, *, now=None):
         """Stories a front's backfill may place by itself (fronts.pages): published ones
         the site may put forward (safe_for_promotion). Every rule of what a backfill must
         leave out belongs here, once."""
-        return self.published().safe_for_promotion()
+        return self.published(now=now).safe_for_promotion()
 
     def with_card_data(self):
         """What an article card shows: its section and photo, and its bylines when a
@@ -437,11 +437,11 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-listed_at", "-listed_pk")
         )
 
-    def for_headlines(self):
+    def for_headlines(self, *, now=None):
         """Published articles, newest first, for lists of headlines and times alone
         (with updated_at, for the page's Last-Modified)."""
         return (
-            self.published()
+            self.published(now=now)
             .select_related("section")
             .only("headline", "slug", "published_at", "updated_at", "section__slug")
             .order_by("-published_at", "-pk")
@@ -463,10 +463,11 @@ class ArticleQuerySet(models.QuerySet):
 
         return search_articles(self.published(), query)
 
-    def must_read(self):
+    def must_read(self, *, now=None):
         """Published articles flagged “Must read” whose pick has not yet expired."""
-        return self.for_listing().filter(
-            Q(must_read_until__isnull=True) | Q(must_read_until__gt=timezone.now()),
+        now = now or timezone.now()
+        return self.for_listing(now=now).filter(
+            Q(must_read_until__isnull=True) | Q(must_read_until__gt=now),
             is_must_read=True,
         )
 

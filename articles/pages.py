@@ -36,6 +36,11 @@ LAST_NUMBERED_PAGE = 50
 LATEST_COUNT = 8  # the Latest list, on the home page and beside an article
 MORE_ARTICLES_COUNT = 4  # related articles under an article
 MOST_READ_COUNT = 5
+LATEST_HEADLINES = PreparedRead(
+    lambda excluded, now: Article.objects.for_headlines(now=now).exclude(pk__in=excluded)[
+        :LATEST_COUNT
+    ]
+)
 # The published story at a slug, with what its page shows beside it (story_for_page).
 STORY_AT = PreparedRead(lambda slug, now: Article.objects.for_detail(now=now).filter(slug=slug))
 
@@ -80,10 +85,8 @@ class ReadWhenShown(Sequence[Article]):
 def latest_headlines(*, excluding: Article | None = None) -> ReadWhenShown:
     """The Latest list beside a story or the home page's front: the newest headlines,
     but `excluding` (the front's lead, shown already)."""
-    articles = Article.objects.for_headlines()
-    if excluding is not None:
-        articles = articles.exclude(pk=excluding.pk)
-    return ReadWhenShown(articles[:LATEST_COUNT])
+    excluded = [excluding.pk] if excluding is not None else []
+    return ReadWhenShown(lambda: LATEST_HEADLINES(excluded, timezone.now()))
 
 
 def most_read_headlines() -> list[Article]:

@@ -17,9 +17,20 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db.models import Value
+from django.utils import timezone
 
-from articles.models import LATEST_KEY, SECTIONS_KEY, Article, ArticleQuerySet, Photo, Section, Tag
+from articles.models import (
+    LATEST_KEY,
+    LISTED,
+    SECTIONS_KEY,
+    Article,
+    ArticleQuerySet,
+    Photo,
+    Section,
+    Tag,
+)
 from newsroom.cachekeys import cache_key, remembered
+from newsroom.prepared import PreparedRead
 
 from .models import Backfill, Front, FrontVersion, Layout, front_cache_key
 
@@ -157,10 +168,11 @@ def published_version(*, section_id: int | None) -> LiveLayout | None:
     return LiveLayout(version.layout, version.published_at) if version is not None else None
 
 
-def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> list[list[int]]:
-    """The newest `depth` stories of each pool, newest first, in one query: a UNION ALL
-    of reads that each stop at the top of an index (ArticleQuerySet.newest), where
-    ranking every story of every pool (ROW_NUMBER) read and sorted the whole archive."""
+def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> Any:
+    """(part, pk, published_at) of the newest `depth` stories of each pool, by pool
+    (its part) and newest first, in one query: a UNION ALL of reads that each stop at
+    the top of an index (ArticleQuerySet.newest), where ranking every story of every
+    pool (ROW_NUMBER) read and sorted the whole archive."""
     parts = [
         pool.newest(depth)
         .annotate(part=Value(index))
@@ -168,15 +180,58 @@ def _newest_of_each(pools: list[ArticleQuerySet], depth: int) -> list[list[int]]
         .order_by()
         for index, pool in enumerate(pools)
     ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("part", "-published_at", "-pk")
-    newest: list[list[int]] = [[] for _pool in pools]
+    return parts[0].union(*parts[1:], all=True).order_by("part", "-published_at", "-pk")
+
+
+def _by_part(rows: list[tuple[int, int, Any]], parts: int) -> list[list[int]]:
+    newest: list[list[int]] = [[] for _part in range(parts)]
     for index, pk, _published_at in rows:
         newest[index].append(pk)
     return newest
 
 
+def _newest_first(queryset: Any, depth: int) -> Any:
+    return queryset.order_by("-published_at", "-pk").values_list("pk")[:depth]
+
+
+# The backfills' reads, prepared (newsroom.prepared: compiled once), as a front made
+# anew is made after every story published. `depth`: how many of each at most.
+NEWEST = PreparedRead(
+    lambda now, *, depth: _newest_first(Article.objects.for_backfill(now=now), depth)
+)
+# The newest with a hero photo, then the newest without.
+NEWEST_TOP = PreparedRead(
+    lambda now, *, depth: _newest_of_each(
+        [
+            Article.objects.for_backfill(now=now).filter(hero_photo__isnull=False),
+            Article.objects.for_backfill(now=now).filter(hero_photo__isnull=True),
+        ],
+        depth,
+    )
+)
+# Must read is the editors' own pick (Article.is_must_read), so a story kept out of
+# promotion that an editor marked Must read is shown, as on the article lists.
+NEWEST_MUST_READ = PreparedRead(
+    lambda now, *, depth: _newest_first(Article.objects.must_read(now=now), depth)
+)
+NEWEST_IN_SECTIONS = PreparedRead(
+    lambda section_ids, now, *, depth: _newest_of_each(
+        [Article.objects.for_backfill(now=now).filter(section=pk) for pk in section_ids], depth
+    )
+)
+NEWEST_WITH_TAGS = PreparedRead(
+    lambda tag_ids, now, *, depth: _newest_of_each(
+        [Article.objects.for_backfill(now=now).filter(tags=pk) for pk in tag_ids], depth
+    )
+)
+# The picks of a layout that are public now.
+PUBLIC_PICKS = PreparedRead(
+    lambda ids, now: Article.objects.published(now=now).filter(pk__in=ids).values_list("pk")
+)
+
+
 def _backfill_candidates(
-    layout: list[ContainerLayout], depth: int
+    layout: list[ContainerLayout], depth: int, now: datetime
 ) -> dict[tuple[str, int | None], list[int]]:
     """The stories each backfill rule of the layout would pick, best first, at most
     `depth` per rule: one query per kind of rule, however many containers use it."""
@@ -186,33 +241,23 @@ def _backfill_candidates(
         if container["backfill"]
     }
     kinds = {kind for kind, _param in rules}
-    pool = Article.objects.for_backfill()
     found: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-
-    def newest_first(queryset: Any) -> Any:
-        return queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[:depth]
-
     if Backfill.LATEST in kinds:
-        found[(Backfill.LATEST, None)] = list(newest_first(pool))
+        found[(Backfill.LATEST, None)] = [pk for (pk,) in NEWEST(now, depth=depth)]
     if Backfill.TOP in kinds:
-        with_photo, without = _newest_of_each(
-            [pool.filter(hero_photo__isnull=False), pool.filter(hero_photo__isnull=True)], depth
-        )
+        with_photo, without = _by_part(NEWEST_TOP(now, depth=depth), 2)
         found[(Backfill.TOP, None)] = (with_photo + without)[:depth]
     if Backfill.MUST_READ in kinds:
-        # Must read is the editors' own pick (Article.is_must_read), so a story kept out
-        # of promotion that an editor marked Must read is shown, as on the article lists.
-        must_read = Article.objects.must_read()
-        found[(Backfill.MUST_READ, None)] = list(newest_first(must_read))
+        found[(Backfill.MUST_READ, None)] = [pk for (pk,) in NEWEST_MUST_READ(now, depth=depth)]
     if Backfill.MOST_READ in kinds:
         found[(Backfill.MOST_READ, None)] = list(
-            pool.most_read().values_list("pk", flat=True)[:depth]
+            Article.objects.for_backfill(now=now).most_read().values_list("pk", flat=True)[:depth]
         )
-    for kind, field in ((Backfill.SECTION, "section"), (Backfill.TAG, "tags")):
-        params = [param for rule, param in rules if rule == kind and param]
+    for kind, read in ((Backfill.SECTION, NEWEST_IN_SECTIONS), (Backfill.TAG, NEWEST_WITH_TAGS)):
+        params = sorted(param for rule, param in rules if rule == kind and param)
         if not params:
             continue
-        newest = _newest_of_each([pool.filter(**{field: param}) for param in params], depth)
+        newest = _by_part(read(params, now, depth=depth), len(params))
         for param, pks in zip(params, newest, strict=True):
             found[(kind, param)] = pks
     return found
@@ -227,14 +272,11 @@ def assemble(layout: list[ContainerLayout]) -> ShownFront:
     backfill up to its size. A story appears once: a story picked anywhere is left out
     of every backfill, and a story already shown above is left out of those below.
     """
+    now = timezone.now()
     picked_ids = [card["article_id"] for container in layout for card in container["cards"]]
-    public_picks = (
-        set(Article.objects.published().filter(pk__in=picked_ids).values_list("pk", flat=True))
-        if picked_ids
-        else set()
-    )
+    public_picks = {pk for (pk,) in PUBLIC_PICKS(picked_ids, now)} if picked_ids else set()
     depth = len(picked_ids) + sum(container["max_cards"] for container in layout)
-    candidates = _backfill_candidates(layout, depth)
+    candidates = _backfill_candidates(layout, depth, now)
 
     shown: set[int] = set(public_picks)
     slots: list[list[tuple[int, dict[str, Any] | None]]] = []
@@ -256,7 +298,7 @@ def assemble(layout: list[ContainerLayout]) -> ShownFront:
         slots.append(cards)
 
     ids = {pk for cards in slots for pk, _card in cards}
-    articles = Article.objects.for_listing().in_bulk(ids) if ids else {}
+    articles = {article.pk: article for article in LISTED(sorted(ids), now)} if ids else {}
     photo_ids = {
         card["photo_id"] for cards in slots for _pk, card in cards if card and card["photo_id"]
     }

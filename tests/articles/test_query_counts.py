@@ -1,5 +1,6 @@
 """Every public page runs a fixed number of queries, however much content there is."""
 
+import traceback
 from unittest import mock
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from ads.selection import forget_candidates
 from articles.models import Article
-from articles.pages import ListingCursor
+from articles.pages import LISTING_PAGE_SIZE, ListingCursor
 from articles.search import MOST_PROBES
 from tests import factories
 from tests.queries import count_queries
@@ -131,3 +132,44 @@ def test_a_listing_page_after_a_cursor_compiles_no_sql(client, newsroom, setting
     assert response.status_code == 200
     assert f'href="{newest.get_absolute_url()}"' not in response.content.decode()
     assert as_sql.call_count == 0
+
+
+@pytest.mark.parametrize("page", ["home", "section"])
+def test_a_page_made_again_after_a_story_is_published_compiles_no_sql(
+    client, newsroom, settings, django_capture_on_commit_callbacks, page
+):
+    """The first reader after a publication: the home page's front is assembled again
+    and its Latest list read again (fronts.pages, articles.pages.LATEST_HEADLINES), a
+    section's first page read again, through prepared reads. Parts kept as in
+    production; once one publication has been seen, the next compiles nothing but the
+    lookups of the next scheduled change (newsroom.pagecache), which a publication
+    makes once for every page, not for this one."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    section = newsroom["sections"][0]
+    # A first page full, as a section's is: its stories read together are as many.
+    factories.ArticleFactory.create_batch(LISTING_PAGE_SIZE, section=section)
+    url = "/" if page == "home" else section.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):  # the purges
+        factories.ArticleFactory(section=section, authors=newsroom["authors"][:1])
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = factories.ArticleFactory(
+            headline="Night ferry timetable extended",
+            section=section,
+            authors=newsroom["authors"][1:2],
+        )
+    compiled_for_the_page = []
+
+    def as_sql(compiler, *args, **kwargs):
+        stack = [frame.name for frame in traceback.extract_stack()]
+        if "next_public_changes" not in stack:
+            compiled_for_the_page.append(compiler.query.model)
+        return compile_sql(compiler, *args, **kwargs)
+
+    compile_sql = SQLCompiler.as_sql
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=as_sql):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert story.headline in response.content.decode()
+    assert compiled_for_the_page == []
