@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from newsroom.prepared import PreparedRead
 
@@ -22,13 +23,15 @@ from .models import ReaderComment
 OLDEST = "oldest"
 NEWEST = "newest"
 CURSOR = re.compile(r"(oldest|newest)(?:-([0-9]{1,10}))?")
-# The first `room` public comments of an article's thread (its object_pk), in thread
-# order: the one read of a thread that fits on its first page, as most do
-# (_first_page_of_whole_thread), prepared so that a story page read anew compiles no SQL.
+# The first `room` public comments of an article's thread (its content type and
+# object_pk), in thread order: the one read of a thread that fits on its first page, as
+# most do (_first_page_of_whole_thread), prepared so that a story page read anew
+# compiles no SQL. The content type is a value, not kept in the SQL: a database made
+# again (a test's flush) gives it another id.
 THREAD_START = PreparedRead(
-    lambda object_pk, *, newest_first, room: ReaderComment.objects.for_article(object_pk).thread(
-        newest_first=newest_first
-    )[:room]
+    lambda article_type_id, object_pk, *, newest_first, room: ReaderComment.objects.filter(
+        content_type_id=article_type_id, object_pk=object_pk
+    ).thread(newest_first=newest_first)[:room]
 )
 
 
@@ -118,7 +121,10 @@ def _first_page_of_whole_thread(article_id: int, cursor: Cursor, count: int) -> 
     fills the room is not taken for whole."""
     size = settings.COMMENTS_THREADS_PER_PAGE
     room = count + size + 1
-    everything = THREAD_START(str(article_id), newest_first=cursor.newest_first, room=room)
+    article_type = ContentType.objects.get_by_natural_key("articles", "article")
+    everything = THREAD_START(
+        article_type.pk, str(article_id), newest_first=cursor.newest_first, room=room
+    )
     if len(everything) == room:
         return None
     thread_ids = list(dict.fromkeys(comment.thread_id for comment in everything))

@@ -2,6 +2,8 @@
 a comment's page, and what the caches keep of them."""
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -378,3 +380,28 @@ def test_a_thread_longer_than_its_count_leaves_room_for_is_read_a_page_at_a_time
     assert [c.pk for c in stale.comments][:1] == [roots[0].pk]
     assert stale.next == Cursor(start=roots[3].pk)
     assert page_read(stale) == page_read(thread_page(article_id=article.pk, cursor=Cursor()))
+
+
+def test_a_thread_read_after_the_database_is_made_again_finds_its_comments():
+    """The first page's read is prepared (comments.threads.THREAD_START): its SQL must
+    not keep the articles' content type id, which a database made again (the flush
+    between browser tests) gives anew."""
+    article = ArticleFactory()
+    ReaderCommentFactory(article=article, comment="Before the flush.")
+    assert len(thread_page(article_id=article.pk, cursor=Cursor(), count=1).comments) == 1
+    article_type = ContentType.objects.get_by_natural_key("articles", "article")
+    new_id = ContentType.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
+    # The type given a new id, and every row that names it (foreign keys are checked at
+    # the end of the test).
+    ContentType.objects.filter(pk=article_type.pk).update(id=new_id)
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is ContentType:
+                rows = model._base_manager.filter(**{field.attname: article_type.pk})
+                rows.update(**{field.attname: new_id})
+    ContentType.objects.clear_cache()
+    try:
+        page = thread_page(article_id=article.pk, cursor=Cursor(), count=1)
+    finally:
+        ContentType.objects.clear_cache()  # the new id is rolled back with the test
+    assert [comment.comment for comment in page.comments] == ["Before the flush."]
