@@ -133,8 +133,8 @@ def story_for_page(slug: str, *, seconds: int) -> Story | None:
     def read() -> tuple[Article, Body] | None:
         nonlocal read_now
         read_now = True
-        article = next(iter(STORY_AT(slug, timezone.now())), None)
-        return (article, expand_body(article.body)) if article is not None else None
+        rows = STORY_AT(slug, timezone.now())
+        return (rows[0], expand_body(rows[0].body)) if rows else None
 
     def shown(story: tuple[Article, Body] | None) -> set[str] | None:
         if story is None:

@@ -11,9 +11,11 @@ Django's own iterable turn the rows into model instances (or tuples).
 
 SQLAlchemy keeps compiled statements the same way (its compiled cache); Django has no
 such thing. The rule that makes it safe: every value that may change between calls is
-an argument of the build function, never read inside it (such as timezone.now()). The
+an argument of the build function, never read inside it (such as timezone.now()), and
+so is every id read from the database (a content type's), which is the same on every
+call but not on every database the process may meet (tests make theirs again). The
 first compile is made twice with different stand-ins, and a shape whose SQL or other
-parameters differ between the two is refused.
+parameters differ between the two is refused; that catches the time, not an id.
 """
 
 import copy
@@ -52,6 +54,12 @@ def _stand_in(value: Any, serial: Callable[[], int]) -> Any:
     raise TypeError(f"a prepared read cannot take {type(value).__name__} values")
 
 
+def _stand_ins(values: Sequence[Any], first: int) -> list[Any]:
+    """A stand-in for each value, numbered from `first`."""
+    serial = count(first).__next__
+    return [_stand_in(value, serial) for value in values]
+
+
 def _flat(values: Sequence[Any]) -> list[Any]:
     """The values, each list's elements in its place."""
     return [
@@ -66,10 +74,11 @@ def _shape(value: Any) -> Any:
 
 
 class _Compiled:
-    """One shape's SQL: the compiler that made it, its parameters with the stand-ins,
-    and where each value goes."""
+    """One shape's SQL: the queryset and compiler that made it, its parameters with the
+    stand-ins, and where each value goes."""
 
-    def __init__(self, compiler, sql: str, params: list, places: list[list[int]]):
+    def __init__(self, queryset, compiler, sql: str, params: list, places: list[list[int]]):
+        self.queryset = queryset
         self.compiler = compiler
         self.sql = sql
         self.params = params
@@ -113,26 +122,25 @@ class PreparedRead:
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self._compiled: dict[tuple, tuple[QuerySet, _Compiled | None]] = {}
+        self._compiled: dict[tuple, _Compiled | None] = {}
+        self._model = None
 
     def __call__(self, *values: Any, **literals: Any) -> list:
         shape = (*map(_shape, values), *sorted(literals.items()))
-        if (shape, None) not in self._compiled:
-            serial = count(1).__next__
-            stand_ins = [_stand_in(value, serial) for value in values]
-            self._compiled[shape, None] = (self.build(*stand_ins, **literals), None)
-        template, _ = self._compiled[shape, None]
-        db = router.db_for_read(template.model)
+        if self._model is None:  # the same for every shape; the router asks for it
+            self._model = self.build(*_stand_ins(values, 1), **literals).model
+        db = router.db_for_read(self._model)
         if (shape, db) not in self._compiled:
-            self._compiled[shape, db] = (template, self._compile(values, literals, db))
-        _, compiled = self._compiled[shape, db]
+            self._compiled[shape, db] = self._compile(values, literals, db)
+        compiled = self._compiled[shape, db]
         if compiled is None:
             return list(self.build(*values, **literals).using(db))
-        run = _Run(template, db, compiled.compiler_for(_flat(values), connections[db]))
-        iterable = ValuesListIterable if template._fields is not None else ModelIterable
+        queryset = compiled.queryset
+        run = _Run(queryset, db, compiled.compiler_for(_flat(values), connections[db]))
+        iterable = ValuesListIterable if queryset._fields is not None else ModelIterable
         rows = list(iterable(run))
-        if rows and hasattr(template, "read_together"):
-            template.read_together(rows)
+        if rows and hasattr(queryset, "read_together"):
+            queryset.read_together(rows)
         return rows
 
     def _compile(self, values: tuple, literals: dict, db: str) -> _Compiled | None:
@@ -141,8 +149,7 @@ class PreparedRead:
         connection = connections[db]
         compiled = []
         for first in (1, 1_000_000):
-            serial = count(first).__next__
-            stand_ins = [_stand_in(value, serial) for value in values]
+            stand_ins = _stand_ins(values, first)
             queryset = self.build(*stand_ins, **literals)
             if queryset._fields is not None and queryset._iterable_class is not ValuesListIterable:
                 raise PreparedReadError("a prepared read returns instances or values_list()")
@@ -160,7 +167,7 @@ class PreparedRead:
             places = [[i for i, param in enumerate(params) if param == v] for v in expected]
             if not all(places):
                 raise PreparedReadError(f"a value of {self.build} is not a parameter of its SQL")
-            compiled.append(_Compiled(compiler, sql, list(params), places))
+            compiled.append(_Compiled(queryset, compiler, sql, list(params), places))
         first, second = compiled
         filled = {place for places in first.places for place in places}
         if (
