@@ -538,25 +538,16 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, *, published_before, count):
         """More articles: the newest `count` other stories published before
         `published_before`, from the same section or sharing a tag, leaving out those kept
-        out of promotion. Two bounded reads, the section's newest and the newest sharing a
-        tag (through the tags' table), each stopping at the top of an index and merged
-        newest first here, then the cards of those shown: an OR of the two had
-        PostgreSQL test every story against the tags, reading the whole archive
-        (tests/articles/test_query_plans.py). Three small queries rather than one
-        that nests them (a UNION of two limited subqueries): building and compiling
-        a query costs more than running it, and the nested one more than the three
-        (make bench's ORM column for a story nobody has read), which are therefore
-        prepared reads, compiled once: they read from every story, not from `self`."""
-        now = timezone.now()
-        found = set(
-            EARLIER_IN_SECTION(article.section_id, article.pk, published_before, now, count=count)
+        out of promotion, as cards (MORE_ARTICLES). One read: the section's newest and
+        the newest sharing a tag (through the tags' table), each a subquery that stops at
+        the top of an index, joined by UNION ALL; an OR of the two had PostgreSQL test
+        every story against the tags, reading the whole archive
+        (tests/articles/test_query_plans.py). A prepared read, compiled once: it reads
+        from every story, not from `self`."""
+        tag_ids = [tag.pk for tag in article.topics]
+        return MORE_ARTICLES(
+            article.section_id, tag_ids, article.pk, published_before, timezone.now(), count=count
         )
-        if tag_ids := [tag.pk for tag in article.topics]:
-            found.update(
-                EARLIER_SHARING_A_TAG(tag_ids, article.pk, published_before, now, count=count)
-            )
-        newest = [pk for _published_at, pk in sorted(found, reverse=True)[:count]]
-        return LISTED(newest, now)
 
 
 ARTICLE_SLUG_MAX_LENGTH = 120
@@ -1076,31 +1067,27 @@ CORRECTIONS = PreparedRead(
 )
 
 
-def _earlier_for_more_articles(article_pk, published_before, now):
-    """(published_at, pk) of stories More articles may show, newest first."""
-    return (
+def _more_articles(section_id, tag_ids, article_pk, published_before, now, *, count):
+    """ArticleQuerySet.related_to's read."""
+    earlier = (
         Article.objects.published(now=now)
         .safe_for_promotion()
         .filter(published_at__lt=published_before)
         .exclude(pk=article_pk)
-        .order_by("-published_at", "-pk")
-        .values_list("published_at", "pk")
+    )
+    pools = [earlier.filter(section_id=section_id)]
+    if tag_ids:
+        tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
+        pools.append(earlier.filter(pk__in=tagged))
+    newest = [pool.newest(count).values("pk").order_by() for pool in pools]
+    return (
+        Article.objects.for_listing(now=now)
+        .filter(pk__in=newest[0].union(*newest[1:], all=True))
+        .order_by("-published_at", "-pk")[:count]
     )
 
 
-# More articles (ArticleQuerySet.related_to).
-EARLIER_IN_SECTION = PreparedRead(
-    lambda section_id, article_pk, published_before, now, *, count: _earlier_for_more_articles(
-        article_pk, published_before, now
-    ).filter(section_id=section_id)[:count]
-)
-EARLIER_SHARING_A_TAG = PreparedRead(
-    lambda tag_ids, article_pk, published_before, now, *, count: _earlier_for_more_articles(
-        article_pk, published_before, now
-    ).filter(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))[
-        :count
-    ]
-)
+MORE_ARTICLES = PreparedRead(_more_articles)
 # The stories `ids` that are still published, as a listing shows them, newest first.
 LISTED = PreparedRead(lambda ids, now: Article.objects.for_listing(now=now).filter(pk__in=ids))
 

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,26 @@ def test_related_to_merges_section_and_tags_newest_first_up_to_the_count():
     by_date = sorted(section_stories + tag_stories, key=lambda a: a.published_at, reverse=True)
     assert list(related(article, count=4)) == by_date[:4]
     assert list(related(article, count=10)) == by_date
+
+
+def test_related_to_reads_its_cards_in_one_query_and_their_bylines_in_another(
+    django_assert_num_queries,
+):
+    city, sport = SectionFactory(name="City"), SectionFactory(name="Sport")
+    transport = TagFactory(name="Transport")
+    article = ArticleFactory(section=city, tags=[transport])
+    authors = [AuthorFactory(), AuthorFactory()]
+    shown = [
+        ArticleFactory(section=city, authors=[authors[0]]),
+        ArticleFactory(section=sport, tags=[transport], authors=[authors[1]]),
+    ]
+    article = Article.objects.with_detail().get(pk=article.pk)
+    assert article.topics  # read with the story, before More articles
+    with django_assert_num_queries(2):
+        cards = related(article)
+        bylines = [card.byline_authors for card in cards]
+    assert cards == shown[::-1]
+    assert bylines == [[authors[1]], [authors[0]]]
 
 
 def test_related_to_reads_only_stories_published_before_the_given_time():
