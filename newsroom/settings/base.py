@@ -236,7 +236,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     # FileSystemStorage that never leaves a partial file behind (a full disk).
     "default": {"BACKEND": "newsroom.storage.MediaStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Django's, with each file's URL worked out once (newsroom.storage.RememberedURLs).
+    "staticfiles": {"BACKEND": "newsroom.storage.StaticStorage"},
 }
 # Uploads go to an S3-compatible store (AWS, MinIO, Scaleway, R2...) when a bucket is set.
 if env("MEDIA_S3_BUCKET", default=""):

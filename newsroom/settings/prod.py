@@ -7,7 +7,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 STORAGES = {
     **STORAGES,  # noqa: F405 - local disk, or S3 when MEDIA_S3_BUCKET is set
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed, hashed files, each URL worked out once.
+    "staticfiles": {"BACKEND": "newsroom.storage.ManifestStaticStorage"},
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

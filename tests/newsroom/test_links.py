@@ -1,6 +1,7 @@
 """newsroom.links.reverse_kept answers as reverse() does, whatever reverse() reads."""
 
 import pytest
+from django.template import Context, Template
 from django.test import override_settings
 from django.urls import (
     NoReverseMatch,
@@ -14,6 +15,7 @@ from django.urls import (
 
 from articles.models import Author, Section, Tag
 from comments.counts import counts_url
+from newsroom import links
 from newsroom.links import reverse_kept, reverse_kept_but_slug
 from tests.newsroom import urls_moved
 
@@ -98,3 +100,26 @@ def test_a_slug_reverse_refuses_is_refused_as_reverse_refuses_it(slug):
     assert answer(reverse_kept_but_slug, "articles:detail", kwargs=kwargs) == answer(
         reverse, "articles:detail", kwargs=kwargs
     )
+
+
+def rendered(source, **context):
+    return Template("{% load links %}" + source).render(Context(context))
+
+
+def test_the_kept_url_tag_writes_what_the_url_tag_writes():
+    for arguments in ["'articles:feed'", "'articles:viewed' pk", "'articles:section' slug=slug"]:
+        tag = f"{{% url {arguments} %}}|{{% url {arguments} as address %}}{{{{ address }}}}"
+        assert rendered(tag.replace("url", "kept_url"), pk=42, slug="world") == rendered(
+            tag, pk=42, slug="world"
+        )
+
+
+def test_the_kept_url_tag_reverses_an_address_once(monkeypatch):
+    reversed_ = []
+    monkeypatch.setattr(links, "reverse", lambda *args, **kwargs: reversed_.append(args) or "/")
+    links._reversed.cache_clear()
+    try:
+        assert rendered("{% kept_url 'articles:feed' %}{% kept_url 'articles:feed' %}") == "//"
+    finally:
+        links._reversed.cache_clear()
+    assert len(reversed_) == 1
