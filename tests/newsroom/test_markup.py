@@ -29,6 +29,16 @@ def test_a_day_label_is_djangos_date_format_in_the_active_language(language):
         assert day_label(date(2026, 12, 7), "M j") == "Dec 7"  # not the French kept before
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_day_filter_writes_what_the_date_filter_writes(language):
+    day_filter = Template("{% load dates %}{{ value|day:format }}")
+    with translation.override(language):
+        for day in (date(2026, 12, 8), date(2027, 1, 1)):
+            for format_string in ("Y-m-d", "l, F j, Y", "Y"):
+                context = Context({"value": day, "format": format_string})
+                assert day_filter.render(context) == django_date(day, format_string)
+
+
 @pytest.mark.django_db
 def test_a_cards_dates_are_djangos_filters_in_the_sites_time_zone(settings):
     settings.TIME_ZONE = "Europe/Paris"
