@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.images import validate_image
 from articles.models import Section
 from newsroom.cachekeys import Purge
+from newsroom.prepared import PreparedRead, earliest, soonest
 
 from .validators import validate_ads_txt, validate_public_url
 
@@ -89,14 +90,10 @@ class CreativeQuerySet(models.QuerySet):
             is_active=True,
         )
 
-    def next_schedule_change(self, now=None):
-        """When the set of live creatives next changes by itself: a start or an end."""
-        now = now or timezone.now()
-        due = self.filter(is_active=True).aggregate(
-            start=models.Min("starts_at", filter=Q(starts_at__gt=now)),
-            end=models.Min("ends_at", filter=Q(ends_at__gt=now)),
-        )
-        return min(filter(None, due.values()), default=None)
+    def next_schedule_change(self, now):
+        """When the set of live creatives next changes by itself: a start or an end. Of
+        every creative (a prepared read)."""
+        return soonest(NEXT_SCHEDULE_CHANGE(now))
 
 
 class Creative(models.Model):
@@ -286,3 +283,13 @@ class AdsTxt(models.Model):
 
     def changed_keys(self, **kwargs):
         return Purge(hard={ADS_TXT_KEY})
+
+
+# The next scheduled change (ads.apps.AdsConfig.next_public_change, ads.selection).
+NEXT_SCHEDULE_CHANGE = PreparedRead(
+    lambda now: earliest(
+        Creative.objects.filter(is_active=True),
+        start=models.Min("starts_at", filter=Q(starts_at__gt=now)),
+        end=models.Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+)

@@ -50,8 +50,8 @@ class ArticlesConfig(AppConfig):
         from .models import Article, BreakingNews, Photo
 
         changes = [
-            Article.objects.next_scheduled_change(),
-            BreakingNews.objects.next_end(),
-            Photo.objects.next_licence_end(),
+            Article.objects.next_scheduled_change(now),
+            BreakingNews.objects.next_end(now),
+            Photo.objects.next_licence_end(now),
         ]
         return min(filter(None, changes), default=None)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import Purge, cache_key
 from newsroom.links import reverse_kept, reverse_kept_but_slug
-from newsroom.prepared import PreparedRead
+from newsroom.prepared import PreparedRead, earliest, soonest
 
 from .fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from .images import validate_image
@@ -120,10 +120,10 @@ class PhotoQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(licence_ends_at__gt=now, licence_ends_at__lte=now + timedelta(days=days))
 
-    def next_licence_end(self):
-        """When the next photo's licence ends (its pages change then), or None."""
-        upcoming = self.filter(licence_ends_at__gt=timezone.now())
-        return upcoming.aggregate(end=models.Min("licence_ends_at"))["end"]
+    def next_licence_end(self, now):
+        """When the next photo's licence ends (its pages change then), or None: of every
+        photo (a prepared read)."""
+        return soonest(NEXT_LICENCE_END(now))
 
 
 class Photo(models.Model):
@@ -471,25 +471,11 @@ class ArticleQuerySet(models.QuerySet):
             is_must_read=True,
         )
 
-    def next_scheduled_change(self):
+    def next_scheduled_change(self, now):
         """When the public site next changes by itself: a scheduled article goes live or a
-        “Must read” pick ends. None if nothing is due."""
-        now = timezone.now()
-        # The condition of either, first: PostgreSQL reads the rows of both from their
-        # indexes (a bitmap OR), instead of every story for the two filtered minimums.
-        due = self.filter(
-            Q(status=Article.Status.PUBLISHED, published_at__gt=now)
-            | Q(is_must_read=True, must_read_until__gt=now)
-        ).aggregate(
-            publish=models.Min(
-                "published_at",
-                filter=Q(status=Article.Status.PUBLISHED, published_at__gt=now),
-            ),
-            must_read_ends=models.Min(
-                "must_read_until", filter=Q(is_must_read=True, must_read_until__gt=now)
-            ),
-        )
-        return min(filter(None, due.values()), default=None)
+        “Must read” pick ends. None if nothing is due. Of every story (a prepared read:
+        NEXT_SCHEDULED_CHANGE)."""
+        return soonest(NEXT_SCHEDULED_CHANGE(now))
 
     def most_read(self, hours=None):
         """Published stories by readers' views over the last `hours` (first_counted_hour),
@@ -1112,9 +1098,9 @@ def default_breaking_end():
 
 
 class BreakingNewsQuerySet(models.QuerySet):
-    def showing(self):
+    def showing(self, now=None):
         """Banners up now: started and not yet ended."""
-        now = timezone.now()
+        now = now or timezone.now()
         return self.filter(starts_at__lte=now, ends_at__gt=now)
 
     def current(self):
@@ -1122,9 +1108,10 @@ class BreakingNewsQuerySet(models.QuerySet):
         as breaking_news_publish ends the previous)."""
         return self.showing().order_by("-starts_at", "-pk").first()
 
-    def next_end(self):
-        """When the banner up now ends by itself, or None."""
-        return self.showing().aggregate(end=models.Min("ends_at"))["end"]
+    def next_end(self, now):
+        """When the banner up now ends by itself, or None (of every banner: a prepared
+        read)."""
+        return soonest(NEXT_BANNER_END(now))
 
 
 class BreakingNews(models.Model):
@@ -1216,3 +1203,28 @@ class HourlyViews(models.Model):
 
     def __str__(self):
         return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.views}"
+
+
+def _scheduled_changes(now):
+    """ArticleQuerySet.next_scheduled_change's read. The condition of either first:
+    PostgreSQL reads the rows of both from their indexes (a bitmap OR), instead of every
+    story for the two filtered minimums."""
+    goes_live = Q(status=Article.Status.PUBLISHED, published_at__gt=now)
+    pick_ends = Q(is_must_read=True, must_read_until__gt=now)
+    return earliest(
+        Article.objects.filter(goes_live | pick_ends),
+        publish=models.Min("published_at", filter=goes_live),
+        must_read_ends=models.Min("must_read_until", filter=pick_ends),
+    )
+
+
+# The next scheduled changes (articles.apps.ArticlesConfig.next_public_change).
+NEXT_SCHEDULED_CHANGE = PreparedRead(_scheduled_changes)
+NEXT_BANNER_END = PreparedRead(
+    lambda now: earliest(BreakingNews.objects.showing(now), end=models.Min("ends_at"))
+)
+NEXT_LICENCE_END = PreparedRead(
+    lambda now: earliest(
+        Photo.objects.filter(licence_ends_at__gt=now), end=models.Min("licence_ends_at")
+    )
+)

@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.cachekeys import forget_kept, remembered
+from newsroom.prepared import PreparedRead
 
 from .models import (
     COMMENT_RULES_KEY,
@@ -274,21 +275,29 @@ def next_closing(now: datetime) -> datetime | None:
     """When comments next close by themselves on a published article, or None: one
     query per "close after N days" in force. It may name a time when a page need not
     change (an article whose own policy says otherwise), never one after a change."""
-    from articles.models import Article
-
     closings = []
     for days in current_rules().spans_in_days():
         span = timedelta(days=days)
-        published_at = (
-            Article.objects.published()
-            .filter(allow_comments=True, published_at__gt=now - span)
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        if published_at is not None:
+        for (published_at,) in OLDEST_OPEN_SINCE(now - span, now):
             closings.append(published_at + span)
     return min(closings, default=None)
+
+
+def _oldest_open_since(since: datetime, now: datetime) -> "QuerySet":
+    """The publication time of the oldest story open to comments published after
+    `since` (next_closing)."""
+    from articles.models import Article
+
+    oldest: QuerySet = (
+        Article.objects.published(now=now)
+        .filter(allow_comments=True, published_at__gt=since)
+        .order_by("published_at")
+        .values_list("published_at")[:1]
+    )
+    return oldest
+
+
+OLDEST_OPEN_SINCE = PreparedRead(_oldest_open_since)
 
 
 # --- The decision -------------------------------------------------------------------------

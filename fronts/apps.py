@@ -46,4 +46,4 @@ class FrontsConfig(AppConfig):
         """A version published for later goes live."""
         from .models import FrontVersion
 
-        return FrontVersion.objects.next_scheduled_change()
+        return FrontVersion.objects.next_scheduled_change(now)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Photo, Section, Tag
 from newsroom.cachekeys import Purge
+from newsroom.prepared import PreparedRead, earliest, soonest
 
 MAX_CARDS = 12
 
@@ -208,11 +209,10 @@ class FrontVersionQuerySet(models.QuerySet):
         """Versions whose time has come, newest first: the first is what readers see."""
         return self.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")
 
-    def next_scheduled_change(self):
-        """When a version published for later goes live, or None."""
-        return self.filter(published_at__gt=timezone.now()).aggregate(
-            at=models.Min("published_at")
-        )["at"]
+    def next_scheduled_change(self, now):
+        """When a version published for later goes live, or None: of every front's (a
+        prepared read)."""
+        return soonest(NEXT_VERSION_LIVE(now))
 
 
 class FrontVersion(models.Model):
@@ -254,3 +254,11 @@ class FrontVersion(models.Model):
     @property
     def summary_lines(self) -> list[str]:
         return self.summary.splitlines()
+
+
+# The next scheduled change (fronts.apps.FrontsConfig.next_public_change).
+NEXT_VERSION_LIVE = PreparedRead(
+    lambda now: earliest(
+        FrontVersion.objects.filter(published_at__gt=now), at=models.Min("published_at")
+    )
+)

@@ -32,4 +32,4 @@ class LiveblogConfig(AppConfig):
         """An entry posted with a time still to come appears then."""
         from .models import LiveEntry
 
-        return LiveEntry.objects.next_scheduled_change()
+        return LiveEntry.objects.next_scheduled_change(now)

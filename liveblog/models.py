@@ -11,6 +11,7 @@ from articles.blocks import Body, expand_bodies, expand_body
 from articles.fields import ARTICLE_BODY_EXTENSIONS, SanitizedProseField
 from articles.models import Article, Author
 from newsroom.cachekeys import Purge
+from newsroom.prepared import PreparedRead, earliest, soonest
 
 # Publishing an entry: editors and live editors have it, reporters do not.
 PUBLISH_ENTRY_PERMISSION = "liveblog.publish_liveentry"
@@ -62,11 +63,10 @@ class LiveEntryQuerySet(models.QuerySet):
             article=article,
         )
 
-    def next_scheduled_change(self):
-        """An entry posted with a time in the future appears then."""
-        return self.filter(
-            status=LiveEntry.Status.PUBLISHED, published_at__gt=timezone.now()
-        ).aggregate(at=models.Min("published_at"))["at"]
+    def next_scheduled_change(self, now):
+        """An entry posted with a time in the future appears then (of every live
+        story's: a prepared read)."""
+        return soonest(NEXT_ENTRY_APPEARS(now))
 
 
 @reversion.register()
@@ -191,3 +191,12 @@ class LiveEntryRemoval(models.Model):
 
     def changed_keys(self, **kwargs):
         return Purge(hard={live_cache_key(self.article_id)})
+
+
+# The next scheduled change (liveblog.apps.LiveblogConfig.next_public_change).
+NEXT_ENTRY_APPEARS = PreparedRead(
+    lambda now: earliest(
+        LiveEntry.objects.filter(status=LiveEntry.Status.PUBLISHED, published_at__gt=now),
+        at=models.Min("published_at"),
+    )
+)

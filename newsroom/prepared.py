@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.db.models.query import ModelIterable, ValuesListIterable
 
 # Stand-ins, each unlike any real value: ids no row has, strings no slug holds, times
@@ -181,3 +181,20 @@ class PreparedRead:
         ):
             raise PreparedReadError(f"{self.build} reads a changing value of its own")
         return first
+
+
+def earliest(queryset: QuerySet, **minimums) -> QuerySet:
+    """`queryset.aggregate(**minimums)` as a read a PreparedRead takes: one row of the
+    minimums (a values_list), with no GROUP BY, as aggregate() sends it."""
+    return (
+        queryset.order_by()
+        .annotate(whole=Value(1))  # grouped by a constant: no GROUP BY at all
+        .values("whole")
+        .annotate(**minimums)
+        .values_list(*minimums)
+    )
+
+
+def soonest(rows: list[tuple]) -> Any:
+    """The earliest time of an `earliest` read's row, or None if it has none."""
+    return min(filter(None, rows[0]), default=None)

@@ -4,13 +4,13 @@ from unittest import mock
 
 import pytest
 from django.db import connection, connections
-from django.db.models import F
+from django.db.models import F, Min
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from articles.models import Article, Author
 from articles.pages import STORY_AT
-from newsroom.prepared import PreparedRead, PreparedReadError
+from newsroom.prepared import PreparedRead, PreparedReadError, earliest, soonest
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,20 @@ def test_literals_shape_the_sql(stories):
     now = timezone.now()
     assert newest(now, count=1) == [stories[2]]
     assert newest(now, count=2) == [stories[2], stories[1]]
+
+
+def test_an_earliest_read_answers_as_aggregate_does(stories, django_assert_num_queries):
+    def due(now):
+        return Article.objects.filter(published_at__gt=now)
+
+    read = PreparedRead(lambda now: earliest(due(now), at=Min("published_at"), pk=Min("pk")))
+    for now in (timezone.now() - timedelta(hours=4), timezone.now(), stories[3].published_at):
+        expected = due(now).aggregate(at=Min("published_at"), pk=Min("pk"))
+        with django_assert_num_queries(1):
+            assert read(now) == [(expected["at"], expected["pk"])]
+    next_due = PreparedRead(lambda now: earliest(due(now), at=Min("published_at")))
+    assert soonest(next_due(timezone.now())) == stories[3].published_at
+    assert soonest(next_due(stories[3].published_at)) is None  # nothing due: a row of None
 
 
 def test_articles_read_together_read_their_bylines_together(stories, django_assert_num_queries):
