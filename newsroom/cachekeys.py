@@ -416,13 +416,14 @@ def kept_entry(name) -> Kept | None:
     return entry if fresh else None
 
 
-def keep_entry(name, value, keys, started, seconds):
+def keep_entry(name, value, keys, started, seconds, *, snapshot=True):
     """Keep `value`, worked out from `started` (a time.time()) and showing what `keys`
     name, under `name` for `seconds` at most: kept_entry serves it until one of `keys`
     is purged after `started` (so one purged while it was worked out is kept, and read
     as stale). Inside reading_as_planned, the entries a request keeps are written
     together once it is answered, in one round trip; until then, kept_entries takes
-    them from the request."""
+    them from the request, as a copy taken now (`snapshot`), or, for a value nothing
+    can change (text), as it is."""
     entry = Kept(value, frozenset(keys), started)
     seconds = min(seconds, PURGES_KEPT_SECONDS)  # a purge older than that is forgotten
     if seconds <= 0:
@@ -432,7 +433,7 @@ def keep_entry(name, value, keys, started, seconds):
         # Kept as it is now, not as the request leaves it: a story's row, whose bylines
         # and tags its page reads and caches on it, must not carry them past a rename
         # of an author or a tag, which purges what shows them, not the row.
-        reads.to_keep[name] = (_as_it_is_now(entry), seconds)
+        reads.to_keep[name] = (_as_it_is_now(entry) if snapshot else entry, seconds)
     else:
         _keep_entries({name: (entry, seconds)})
 

@@ -225,7 +225,10 @@ def cached_fragment(request, name, vary, render):
         request.fragment_holes = outer_holes
         request.fragments_inside = outer_inside
     parts = holes.split(str(html))
-    keep_entry(key, (parts, holes.calls, tuple(inside)), keys, started, kept_seconds(request))
+    # Text needs no copy to be kept as it is now (keep_entry's snapshot); a hole's
+    # arguments may be rows.
+    value = (parts, holes.calls, tuple(inside))
+    keep_entry(key, value, keys, started, kept_seconds(request), snapshot=bool(holes.calls))
     return filled(request, parts, holes.calls)
 
 

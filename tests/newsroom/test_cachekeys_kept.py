@@ -6,7 +6,9 @@ The Redis tests use the Redis at 127.0.0.1:6379, in a database and under a key p
 of their own, and delete what they wrote.
 """
 
+import pickle
 import time
+from unittest import mock
 
 import pytest
 import time_machine
@@ -196,6 +198,17 @@ def test_an_entry_kept_by_a_request_is_written_as_it_was_when_kept(backend):
         value["bylines"] = ["Ada Quay"]
         assert kept_entry("story").value == {"headline": "Tunnel opens", "bylines": None}
     assert kept_entry("story").value == {"headline": "Tunnel opens", "bylines": None}
+
+
+def test_text_kept_by_a_request_is_kept_as_it_is_without_a_copy(backend):
+    """A fragment's text cannot change: the request reads it back as it kept it, with
+    no copy made (a pickling each way, for every part a page renders anew)."""
+    parts = (["<p>Tunnel opens</p>"], [], ())
+    with reading_as_planned(None), mock.patch.object(pickle, "dumps", wraps=pickle.dumps) as dumps:
+        keep_entry("card", parts, {"article-1"}, time.time(), 60, snapshot=False)
+        assert kept_entry("card").value is parts
+        assert not dumps.called
+    assert kept_entry("card").value == parts
 
 
 def test_an_entry_forgotten_by_the_request_that_kept_it_is_not_written(backend):
