@@ -196,5 +196,6 @@ def earliest(queryset: QuerySet, **minimums) -> QuerySet:
 
 
 def soonest(rows: list[tuple]) -> Any:
-    """The earliest time of an `earliest` read's row, or None if it has none."""
-    return min(filter(None, rows[0]), default=None)
+    """The earliest time of an `earliest` read's row, or None if it has none (or there is
+    no row: a read Django answers without a query)."""
+    return min(filter(None, rows[0] if rows else ()), default=None)

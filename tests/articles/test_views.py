@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
+from newsroom import links
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -154,6 +155,18 @@ def test_article_page_lists_earlier_stories_on_its_subject_and_its_browser_the_l
     listed = client.get("/latest/sidebar/")
     assert listed.context["articles"][: len(later)] == later
     assert "latest" in listed["xkey"].split()
+
+
+def test_a_story_page_keeps_none_of_its_own_addresses(client, section):
+    """The addresses every page writes are remembered (newsroom.links.reverse_kept), a
+    story's own are not: there are a million, which would push the others out."""
+    author = AuthorFactory()
+    stories = [ArticleFactory(section=section, authors=[author]) for _ in range(3)]
+    client.get(stories[0].get_absolute_url())
+    remembered = links._reversed.cache_info().currsize
+    for story in stories[1:]:
+        assert client.get(story.get_absolute_url()).status_code == 200
+    assert links._reversed.cache_info().currsize == remembered
 
 
 @pytest.mark.parametrize(

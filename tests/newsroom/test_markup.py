@@ -37,6 +37,8 @@ def test_the_day_filter_writes_what_the_date_filter_writes(language):
             for format_string in ("Y-m-d", "l, F j, Y", "Y"):
                 context = Context({"value": day, "format": format_string})
                 assert day_filter.render(context) == django_date(day, format_string)
+    for nothing in (None, ""):
+        assert day_filter.render(Context({"value": nothing, "format": "Y"})) == ""
 
 
 @pytest.mark.django_db

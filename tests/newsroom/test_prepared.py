@@ -119,6 +119,7 @@ def test_an_earliest_read_answers_as_aggregate_does(stories, django_assert_num_q
     next_due = PreparedRead(lambda now: earliest(due(now), at=Min("published_at")))
     assert soonest(next_due(timezone.now())) == stories[3].published_at
     assert soonest(next_due(stories[3].published_at)) is None  # nothing due: a row of None
+    assert soonest([]) is None  # no row at all (a read Django answers without a query)
 
 
 def test_articles_read_together_read_their_bylines_together(stories, django_assert_num_queries):
